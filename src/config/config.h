@@ -1,0 +1,129 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/location.h"
+#include "core/value.h"
+
+namespace crmsync {
+
+// A block of options whose keys are defined by a component's spec (a
+// connector's connection options, a flow side's per-connector options). Kept
+// as a Value object with the location of every key so the component can
+// validate it later against its spec (config/spec.h) with precise errors.
+struct OptionSet {
+  Value values = Value(Object{});  // always an object
+  std::map<std::string, Location> locations;  // key -> where it was written
+  Location location;                           // the block itself
+
+  const Value* get(std::string_view key) const { return values.find(key); }
+};
+
+struct StateConfig {
+  std::string type = "sqlite";  // sqlite (default) | postgres (later)
+  std::string path;             // sqlite file; default: <config dir>/<config stem>.state.db
+  Location location;
+};
+
+struct ConnectionConfig {
+  std::string name;
+  std::string type;  // registry name: file, sqlite, salesforce, ...
+  OptionSet options; // everything but `type`
+  Location location;
+};
+
+struct SourceConfig {
+  std::string connection;
+  std::string object;
+  std::string filter;          // filter language text; empty = everything
+  Location filter_location;
+  std::string id_field;        // field holding the record id; empty = connector default
+  std::string cursor_field;    // incremental reads; empty = full read each run
+  double lookback_secs = 0;    // read overlap before the cursor
+  int batch_size = 500;
+  OptionSet options;           // connector-specific keys of this side
+  Location location;
+};
+
+struct TargetConfig {
+  std::string connection;
+  std::string object;
+  std::string id_field;         // field holding the target id; empty = connector default
+  std::string external_id;      // upsert by this target field when the connector can
+  int batch_size = 200;
+  OptionSet options;
+  Location location;
+};
+
+enum class SyncMode { upsert, update, insert, mirror };
+
+struct DeletePolicy {
+  enum class Kind { ignore, remove, flag } kind = Kind::ignore;
+  std::string flag_field;        // kind == flag
+  Value flag_value = Value(true);
+  Location location;
+};
+
+// How to find an existing target record when the id map has none: search the
+// target's `target_field` for the value of `source_field` (or the mapped
+// value of that target field when source_field is empty).
+struct MatchConfig {
+  std::string target_field;
+  std::string source_field;
+  Location location;
+};
+
+// One entry of a flow's `mapping:`: the target field and its spec as written
+// (a string = copy from that source field, or a map interpreted by the
+// mapping layer). The mapping layer compiles and validates it.
+struct MappingEntry {
+  std::string target;
+  Value spec;
+  Location location;
+  // Locations of keys inside the spec, by dotted sub-path ("map.Closed Won").
+  std::map<std::string, Location> key_locations;
+};
+
+struct RetryConfig {
+  int max_attempts = 5;            // then the error is parked for `crmsync retry`
+  double backoff_base_secs = 30;   // full-jitter exponential backoff between runs
+  double backoff_max_secs = 3600;
+  int parent_wait_runs = 3;        // runs a child waits for a missing parent before parking
+};
+
+struct TriggerConfig {
+  std::string schedule;  // "every 5m", or a 5-field cron expression (UTC)
+  bool cdc = false;      // real-time trigger from the source (webhook / CDC)
+  Location location;
+};
+
+struct FlowConfig {
+  std::string name;
+  SourceConfig source;
+  TargetConfig target;
+  SyncMode mode = SyncMode::upsert;
+  std::optional<MatchConfig> match;
+  DeletePolicy on_delete;
+  std::vector<MappingEntry> mapping;
+  RetryConfig retry;
+  TriggerConfig trigger;
+  Location location;
+};
+
+struct Config {
+  std::string file;  // path as given
+  std::string dir;   // directory of the file, for relative paths
+  StateConfig state;
+  std::vector<ConnectionConfig> connections;
+  std::vector<FlowConfig> flows;
+
+  const ConnectionConfig* connection(std::string_view name) const;
+  const FlowConfig* flow(std::string_view name) const;
+};
+
+std::string_view to_string(SyncMode mode);
+
+}  // namespace crmsync

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+
+namespace crmsync {
+
+// Looks up an environment variable; injectable for tests.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_env();
+
+struct LoadResult {
+  Config config;
+  Diagnostics diagnostics;  // empty when the config is valid
+  bool ok() const { return diagnostics.empty(); }
+};
+
+// Parses a crmsync YAML config: `${VAR}` and `${VAR:-default}` interpolation
+// in every scalar, typed structs, every structural error collected (unknown
+// keys with "did you mean", wrong types, missing required keys, flows naming
+// unknown connections, duplicate names). Connector options and mappings are
+// checked later by the layers that own them; this checks the shape.
+LoadResult load_config_file(const std::string& path, const EnvLookup& env = process_env());
+LoadResult load_config_text(const std::string& text, const std::string& file_name,
+                            const EnvLookup& env = process_env());
+
+// "did you mean X?" suggestion for `word` among `candidates`, or empty.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace crmsync

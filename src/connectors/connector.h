@@ -1,0 +1,134 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+#include "core/result.h"
+#include "filter/filter.h"
+
+namespace crmsync {
+
+// What a connection can do for one object. The engine plans around these:
+// e.g. no `search_by_field` means matching relies on the id map alone.
+struct Capabilities {
+  bool read_full = false;
+  bool read_since_cursor = false;  // honours ReadRequest::cursor_*
+  bool ordered_by_cursor = false;  // records arrive in (cursor, id) order
+  bool read_by_ids = false;
+  bool pushdown_filter = false;    // applies ReadRequest::filter itself
+  bool write_create = false;
+  bool write_update = false;
+  bool write_delete = false;
+  bool write_upsert_external_id = false;
+  bool search_by_field = false;
+  bool describe = false;
+  bool delete_feed = false;        // reads report deleted records (Record::deleted)
+};
+
+struct FieldInfo {
+  std::string name;
+  ValueType type = ValueType::string;
+  bool nullable = true;
+  bool key = false;
+};
+
+struct ObjectSchema {
+  std::string object;
+  std::string id_field;
+  std::vector<FieldInfo> fields;
+};
+
+struct ReadRequest {
+  std::string object;
+  std::vector<std::string> fields;         // empty = all fields
+  const filter::Filter* filter = nullptr;  // applied by the source when pushdown_filter
+  std::string id_field;                    // empty = the connector's default
+  std::string cursor_field;                // empty = full read
+  std::optional<Value> cursor_from;        // read cursor_field >= this value
+  size_t batch_size = 500;
+  bool include_deleted = false;
+};
+
+// Streams the records of one read. Called from one thread.
+class RecordReader {
+ public:
+  virtual ~RecordReader() = default;
+  // Fills `batch` (cleared first) with up to the batch size. Returns false
+  // when the read is finished (batch then empty). A malformed record does not
+  // fail the read: it comes back with `bad_records` filled.
+  virtual Result<bool> next(std::vector<Record>& batch) = 0;
+
+  // Records the source could not parse (a broken CSV row), reported by the
+  // last `next` call: where and why, and the raw text.
+  struct BadRecord {
+    std::string id;        // best effort ("line 17")
+    std::string message;   // "line 17: expected 5 columns, found 3"
+    std::string raw;
+  };
+  std::vector<BadRecord> bad_records;
+};
+
+enum class WriteOp { create, update, upsert, remove };
+
+struct WriteItem {
+  WriteOp op = WriteOp::create;
+  std::string target_id;  // update, remove
+  Record record;          // create, update, upsert
+};
+
+// The outcome of one WriteItem, by index (STYLE.md: per-record results).
+struct WriteResult {
+  bool ok = false;
+  std::string target_id;  // of the created/updated/upserted record
+  bool created = false;   // upsert: whether it created
+  Error error;            // when !ok
+};
+
+struct WriteRequest {
+  std::string object;
+  std::string id_field;     // target id field; empty = connector default
+  std::string external_id;  // WriteOp::upsert: the field to upsert on
+  std::span<const WriteItem> items;
+};
+
+// One configured system. Created once per run by the registry; used from one
+// thread at a time. Errors follow STYLE.md rule 6; a whole-call failure
+// (connection down) is an Error, a per-record failure is in WriteResult.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  virtual Capabilities capabilities(std::string_view object) const = 0;
+  // Reachability and credentials; fatal/auth errors say what to fix.
+  virtual Status check() = 0;
+  virtual Result<ObjectSchema> describe(std::string_view object) = 0;
+  virtual Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) = 0;
+  // Current state of the given records; absent ids are simply missing.
+  virtual Result<std::vector<Record>> read_by_ids(std::string_view object,
+                                                  std::string_view id_field,
+                                                  std::span<const std::string> ids) = 0;
+  // Records whose `field` equals one of `values`, with ids set.
+  virtual Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,
+                                             std::string_view field,
+                                             std::span<const Value> values) = 0;
+  // Results has exactly one entry per item, same order.
+  virtual Result<std::vector<WriteResult>> write(const WriteRequest& request) = 0;
+
+  // API calls made so far (for run accounting and budgets).
+  uint64_t api_calls() const { return api_calls_.load(); }
+
+ protected:
+  void count_api_call(uint64_t n = 1) { api_calls_ += n; }
+
+ private:
+  std::atomic<uint64_t> api_calls_{0};
+};
+
+}  // namespace crmsync

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "config/spec.h"
+#include "connectors/connector.h"
+
+namespace crmsync {
+
+struct ConnectorContext {
+  std::string config_dir;  // relative paths in options resolve against this
+};
+
+struct ConnectorFactory {
+  ComponentSpec spec;
+  // `options` has been validated against spec.options and defaults filled.
+  std::function<Result<std::unique_ptr<Connection>>(const ConnectionConfig& config,
+                                                    const OptionSet& options,
+                                                    const ConnectorContext& context)>
+      create;
+};
+
+// Every connector, registered explicitly in register_connectors.cc.
+class ConnectorRegistry {
+ public:
+  static const ConnectorRegistry& instance();
+  void add(ConnectorFactory factory);
+  const ConnectorFactory* find(std::string_view type) const;
+  std::vector<std::string> types() const;
+  const std::vector<ConnectorFactory>& all() const { return factories_; }
+
+  // Validates the connection's options and creates it. Errors are fatal and
+  // name the connection and the config location.
+  Result<std::unique_ptr<Connection>> create(const ConnectionConfig& config,
+                                             const ConnectorContext& context) const;
+  // Option diagnostics for `validate` (all at once).
+  Diagnostics validate(const ConnectionConfig& config) const;
+
+ private:
+  std::vector<ConnectorFactory> factories_;
+};
+
+void register_connectors(ConnectorRegistry& registry);
+
+}  // namespace crmsync
