@@ -88,7 +88,7 @@ struct BatchCommit {
   int64_t run_id = 0;
   std::vector<IdMapEntry> upserts;                // insert or replace by (flow, source_id)
   std::vector<std::string> forget;                // id-map rows to remove (target deleted)
-  std::vector<RecordError> errors;                // new failures; replace the pending one of the same source id
+  std::vector<RecordError> errors;                // failures; replace the open error of the same (flow, source id)
   std::vector<std::string> resolved;              // source ids whose pending/parked errors are resolved
   std::vector<std::string> settled_intents;       // source ids whose intents are done
   std::vector<std::string> seen;                  // full-scan difference: mark seen in this run
@@ -137,6 +137,9 @@ class StateStore {
   // --- record errors
   // Errors of a run (run_id > 0) or every open (pending + parked) error (run_id == 0).
   virtual Result<std::vector<RecordError>> errors(int64_t run_id, size_t limit) = 0;
+  // Open (pending or parked) errors of these source ids, for attempt counting.
+  virtual Result<std::vector<RecordError>> open_errors(std::string_view flow,
+                                                       std::span<const std::string> source_ids) = 0;
   // Pending errors of `flow` due at `now`.
   virtual Result<std::vector<RecordError>> due_errors(std::string_view flow, int64_t now,
                                                       size_t limit) = 0;
