@@ -1,7 +1,73 @@
 #include <cstdio>
+#include <string>
 
-// Placeholder until the CLI lands in this same change series.
-int main() {
-  std::fprintf(stderr, "crmsync: CLI not built yet\n");
-  return 2;
+#include "cli/commands.h"
+
+namespace {
+
+const char* kUsage = R"(crmsync: keep records in step between CRMs, finance systems and databases
+
+usage: crmsync [-c FILE] COMMAND [ARGS] [OPTIONS]
+
+commands:
+  init [DIR]            write an example config and sample data (CSV -> SQLite)
+  validate              check the config; every error with file:line:key
+  check                 validate, then connect to every system and check the mapped fields
+  plan [FLOW...]        dry run: what a run would create/update/skip/delete (writes nothing)
+  run [FLOW...]         sync the flows (all by default), in dependency order
+  status                last run, and per flow: synced records, cursor, open errors
+  history               past runs with their counts
+  errors [RUN]          failed records: all open ones, or those of one run
+  retry [RUN]           queue failed records (of one run, or all) again and retry them now
+  spec [TYPE]           JSON Schema of the config file, or the reference of one connector
+
+options:
+  -c, --config FILE     config file (default ./crmsync.yaml); the state store defaults to
+                        a SQLite file beside it
+  --json                machine-readable output (one JSON document on stdout)
+  --full                run/plan: ignore cursors and read everything
+  --diffs N             plan: changes to show per flow (default 10)
+  --limit N             history/errors: rows to show
+  --no-progress         run: no live progress line
+  --force               init: overwrite the example files
+  -h, --help            this help
+
+exit codes:
+  0  everything synced
+  1  the run finished but some records failed (see crmsync errors)
+  2  config or command-line error; nothing was synced
+  3  a connection failed (unreachable, credentials, setup); a flow stopped
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace crmsync::cli;
+  std::string error;
+  auto args = parse_args(argc, argv, error);
+  if (!args) {
+    std::fprintf(stderr, "crmsync: %s\n%s", error.c_str(), kUsage);
+    return kExitUsage;
+  }
+  if (args->help || args->command.empty() || args->command == "help") {
+    std::printf("%s", kUsage);
+    return args->command.empty() && !args->help ? kExitUsage : kExitOk;
+  }
+  const std::string& c = args->command;
+  if (c == "init") return cmd_init(*args);
+  if (c == "validate") return cmd_validate(*args, false);
+  if (c == "check") return cmd_validate(*args, true);
+  if (c == "plan") return cmd_plan(*args);
+  if (c == "run") return cmd_run(*args);
+  if (c == "status") return cmd_status(*args);
+  if (c == "history") return cmd_history(*args);
+  if (c == "errors") return cmd_errors(*args);
+  if (c == "retry") return cmd_retry(*args);
+  if (c == "spec") return cmd_spec(*args);
+  if (c == "version" || c == "--version") {
+    std::printf("crmsync 0.1.0\n");
+    return kExitOk;
+  }
+  std::fprintf(stderr, "crmsync: unknown command '%s'\n%s", c.c_str(), kUsage);
+  return kExitUsage;
 }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds crmsync into build/ (binary: build/crmsync). The test
+# build is the build: RelWithDebInfo with AddressSanitizer and UBSan on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS="${JOBS:-$(nproc)}"
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRMSYNC_SANITIZE=ON >/dev/null
+cmake --build build -j"$JOBS"

@@ -1,0 +1,80 @@
+#include "cli/args.h"
+
+#include <set>
+
+namespace crmsync::cli {
+
+std::optional<long> Args::int_option(const std::string& name, long def, long min, long max,
+                                     std::string& error) const {
+  auto it = values.find(name);
+  if (it == values.end()) return def;
+  try {
+    size_t used = 0;
+    long v = std::stol(it->second, &used);
+    if (used == it->second.size() && v >= min && v <= max) return v;
+  } catch (...) {
+    // reported below
+  }
+  error = "--" + name + " takes a whole number from " + std::to_string(min) + " to " +
+          std::to_string(max) + ", got '" + it->second + "'";
+  return std::nullopt;
+}
+
+std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
+  static const std::set<std::string> kValued = {"limit", "diffs"};
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    auto take_value = [&](const std::string& name) -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        error = name + " needs a value";
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    if (s == "-c" || s == "--config") {
+      auto v = take_value(s);
+      if (!v) return std::nullopt;
+      a.config = *v;
+    } else if (s.rfind("--config=", 0) == 0) {
+      a.config = s.substr(9);
+    } else if (s == "--json") {
+      a.json = true;
+    } else if (s == "-h" || s == "--help") {
+      a.help = true;
+    } else if (s == "--full") {
+      a.full = true;
+    } else if (s == "--force") {
+      a.force = true;
+    } else if (s == "--no-progress") {
+      a.no_progress = true;
+    } else if (s.rfind("--", 0) == 0 && s.size() > 2) {
+      std::string name = s.substr(2);
+      std::string value;
+      size_t eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else if (kValued.count(name)) {
+        auto v = take_value(s);
+        if (!v) return std::nullopt;
+        value = *v;
+      }
+      if (!kValued.count(name)) {
+        error = "unknown option " + s;
+        return std::nullopt;
+      }
+      a.values[name] = value;
+    } else if (s.size() > 1 && s[0] == '-') {
+      error = "unknown option " + s;
+      return std::nullopt;
+    } else if (a.command.empty()) {
+      a.command = s;
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  return a;
+}
+
+}  // namespace crmsync::cli

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crmsync::cli {
+
+// Exit codes, documented in `crmsync --help` and docs/cli.md.
+enum ExitCode : int {
+  kExitOk = 0,              // everything synced
+  kExitRecordsFailed = 1,   // the run finished but some records failed
+  kExitUsage = 2,           // config or command-line error
+  kExitConnection = 3,      // a connection failed (unreachable, auth, setup): a flow stopped
+};
+
+// Parsed command line: `crmsync [global options] COMMAND [args] [options]`.
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::string config = "crmsync.yaml";
+  bool json = false;
+  bool help = false;
+  bool full = false;
+  bool force = false;
+  bool no_progress = false;
+  std::map<std::string, std::string> values;  // --limit N, --diffs N
+
+  // Integer option with a default; error text when not a number in range.
+  std::optional<long> int_option(const std::string& name, long def, long min, long max,
+                                 std::string& error) const;
+};
+
+// Parses argv; on error returns nullopt and sets `error`.
+std::optional<Args> parse_args(int argc, char** argv, std::string& error);
+
+}  // namespace crmsync::cli

@@ -1,0 +1,180 @@
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/progress_line.h"
+#include "engine/engine.h"
+
+namespace crmsync::cli {
+namespace {
+
+int exit_code(const RunReport& r) {
+  for (const auto& [name, f] : r.flows) {
+    if (!f.error.empty()) return kExitConnection;
+  }
+  return r.any_failed_records() ? kExitRecordsFailed : kExitOk;
+}
+
+void print_summary(const RunReport& r, bool dry_run) {
+  Table t({"flow", dry_run ? "would: read" : "read", "created", "updated", "skipped", "deleted",
+           "failed", "api calls"});
+  FlowCounts total;
+  for (const std::string& name : r.order) {
+    const FlowCounts& c = r.flows.at(name).counts;
+    total += c;
+    t.add({name, format_count(c.read), format_count(c.created), format_count(c.updated),
+           format_count(c.skipped), format_count(c.deleted), format_count(c.failed),
+           format_count(c.api_calls)});
+  }
+  if (r.order.size() > 1) {
+    t.add({"total", format_count(total.read), format_count(total.created),
+           format_count(total.updated), format_count(total.skipped), format_count(total.deleted),
+           format_count(total.failed), format_count(total.api_calls)});
+  }
+  std::printf("%s", t.render().c_str());
+  for (const std::string& name : r.order) {
+    const FlowReport& f = r.flows.at(name);
+    if (!f.error.empty()) std::printf("flow %s stopped: %s\n", name.c_str(), f.error.c_str());
+  }
+}
+
+void print_plan(const RunReport& r) {
+  for (const std::string& name : r.order) {
+    const FlowReport& f = r.flows.at(name);
+    if (f.planned.empty()) continue;
+    std::printf("\n%s: first %zu change%s\n", name.c_str(), f.planned.size(),
+                f.planned.size() == 1 ? "" : "s");
+    for (const PlannedChange& c : f.planned) {
+      std::printf("  %s %s%s\n", c.action.c_str(), c.source_id.c_str(),
+                  c.target_id.empty() ? "" : (" -> " + c.target_id).c_str());
+      for (const auto& field : c.fields) {
+        if (field.before.empty()) {
+          std::printf("      %s: %s\n", field.name.c_str(), field.after.c_str());
+        } else {
+          std::printf("      %s: %s -> %s\n", field.name.c_str(), field.before.c_str(),
+                      field.after.c_str());
+        }
+      }
+    }
+  }
+}
+
+Value report_json(const RunReport& r, bool dry_run) {
+  Object flows;
+  for (const std::string& name : r.order) {
+    const FlowReport& f = r.flows.at(name);
+    Value c = counts_json(f.counts);
+    if (!f.error.empty()) c.as_object().push_back({"error", Value(f.error)});
+    if (dry_run) {
+      Array changes;
+      for (const PlannedChange& p : f.planned) {
+        Array fields;
+        for (const auto& fl : p.fields) {
+          fields.push_back(Value(Object{{"name", Value(fl.name)},
+                                        {"before", Value(fl.before)},
+                                        {"after", Value(fl.after)}}));
+        }
+        changes.push_back(Value(Object{{"action", Value(p.action)},
+                                       {"source_id", Value(p.source_id)},
+                                       {"target_id", Value(p.target_id)},
+                                       {"fields", Value(std::move(fields))}}));
+      }
+      c.as_object().push_back({"changes", Value(std::move(changes))});
+    }
+    flows.push_back({name, std::move(c)});
+  }
+  Object out;
+  if (!dry_run) out.push_back({"run_id", Value(r.run_id)});
+  out.push_back({"status", Value(std::string(to_string(r.status)))});
+  out.push_back({"started_at", Value(DateTime{r.started_at, 0})});
+  out.push_back({"ended_at", Value(DateTime{r.ended_at, 0})});
+  out.push_back({"flows", Value(std::move(flows))});
+  return Value(std::move(out));
+}
+
+int run_engine(const Args& args, RunOptions options) {
+  auto config = load_valid_config(args);
+  if (!config) return kExitUsage;
+  auto store = open_store(*config);
+  if (!store) return kExitConnection;
+  SystemClock clock;
+  ProgressLine progress(!args.json && !args.no_progress && isatty(STDERR_FILENO));
+  SyncEngine engine(*config, *store, clock, &progress);
+  auto report = engine.run(options);
+  if (!report) {
+    // The config was validated above, so what remains is a flow selection
+    // that names no flow (usage) or a connection that cannot be opened.
+    int code = report.error().message.rfind("no flow named", 0) == 0 ? kExitUsage
+                                                                      : kExitConnection;
+    return fail(code, report.error().message);
+  }
+  if (args.json) {
+    print_json(report_json(*report, options.dry_run));
+  } else {
+    if (!options.dry_run) {
+      std::printf("run %lld %s in %s\n", static_cast<long long>(report->run_id),
+                  std::string(to_string(report->status)).c_str(),
+                  format_duration(report->ended_at - report->started_at).c_str());
+    } else {
+      std::printf("plan (dry run: nothing was written)\n");
+    }
+    print_summary(*report, options.dry_run);
+    if (options.dry_run) print_plan(*report);
+    if (!options.dry_run && report->any_failed_records()) {
+      std::printf("see the failed records with: crmsync errors %lld\n",
+                  static_cast<long long>(report->run_id));
+    }
+  }
+  return exit_code(*report);
+}
+
+}  // namespace
+
+int cmd_run(const Args& args) {
+  RunOptions o;
+  o.flows = args.positional;
+  o.full = args.full;
+  return run_engine(args, o);
+}
+
+int cmd_plan(const Args& args) {
+  std::string err;
+  auto diffs = args.int_option("diffs", 10, 0, 100000, err);
+  if (!diffs) return fail(kExitUsage, err);
+  RunOptions o;
+  o.flows = args.positional;
+  o.full = args.full;
+  o.dry_run = true;
+  o.max_diffs = static_cast<size_t>(*diffs);
+  return run_engine(args, o);
+}
+
+int cmd_retry(const Args& args) {
+  auto config = load_valid_config(args);
+  if (!config) return kExitUsage;
+  int64_t run_id = 0;
+  if (!args.positional.empty()) {
+    try {
+      run_id = std::stoll(args.positional[0]);
+    } catch (...) {
+      return fail(kExitUsage, "retry takes a run id (see crmsync history), got '" +
+                                  args.positional[0] + "'");
+    }
+  }
+  {
+    auto store = open_store(*config);
+    if (!store) return kExitConnection;
+    SystemClock clock;
+    auto n = store->requeue_errors(run_id, clock.now_micros());
+    if (!n) return fail(kExitConnection, n.error().message);
+    if (!args.json) std::printf("%lld failed record(s) queued for retry\n", static_cast<long long>(*n));
+  }
+  RunOptions o;
+  o.retry_only = true;
+  o.trigger = "retry";
+  return run_engine(args, o);
+}
+
+}  // namespace crmsync::cli

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "cli/args.h"
+#include "config/config.h"
+#include "state/state_store.h"
+
+namespace crmsync::cli {
+
+int cmd_init(const Args& args);
+int cmd_validate(const Args& args, bool connect);
+int cmd_plan(const Args& args);
+int cmd_run(const Args& args);
+int cmd_status(const Args& args);
+int cmd_history(const Args& args);
+int cmd_errors(const Args& args);
+int cmd_retry(const Args& args);
+int cmd_spec(const Args& args);
+
+// Shared by the commands: the loaded, valid config (diagnostics printed and
+// nullopt otherwise) and its state store.
+std::optional<Config> load_valid_config(const Args& args);
+std::unique_ptr<StateStore> open_store(const Config& config);
+
+// Prints "crmsync: <message>" to stderr and returns `code`.
+int fail(int code, const std::string& message);
+
+}  // namespace crmsync::cli

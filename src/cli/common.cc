@@ -1,0 +1,39 @@
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "config/loader.h"
+#include "engine/validator.h"
+
+namespace crmsync::cli {
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "crmsync: %s\n", message.c_str());
+  return code;
+}
+
+std::optional<Config> load_valid_config(const Args& args) {
+  LoadResult loaded = load_config_file(args.config);
+  Diagnostics errors = loaded.diagnostics;
+  if (errors.empty()) {
+    ValidationResult v = validate_config(loaded.config, false);
+    errors = v.errors;
+  }
+  if (!errors.empty()) {
+    for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    std::fprintf(stderr, "crmsync: %zu error%s in %s; nothing was synced\n", errors.size(),
+                 errors.size() == 1 ? "" : "s", args.config.c_str());
+    return std::nullopt;
+  }
+  return std::move(loaded.config);
+}
+
+std::unique_ptr<StateStore> open_store(const Config& config) {
+  auto store = open_sqlite_state_store(config.state.path);
+  if (!store) {
+    fail(kExitConnection, store.error().message);
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+}  // namespace crmsync::cli

@@ -1,0 +1,97 @@
+#include "cli/output.h"
+
+#include <cstdio>
+
+#include "core/json.h"
+#include "core/time.h"
+
+namespace crmsync::cli {
+namespace {
+
+bool numeric(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!(c >= '0' && c <= '9') && c != ',' && c != '.' && c != '-') return false;
+  }
+  return true;
+}
+
+// Display width of UTF-8 text (code points; good enough for a terminal table).
+size_t width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string Table::render() const {
+  std::vector<size_t> w(header_.size());
+  for (size_t i = 0; i < header_.size(); ++i) w[i] = width(header_[i]);
+  for (const auto& r : rows_) {
+    for (size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+  }
+  std::string out;
+  auto line = [&](const std::vector<std::string>& r, bool head) {
+    for (size_t i = 0; i < w.size(); ++i) {
+      std::string cell = i < r.size() ? r[i] : "";
+      std::string pad(w[i] - width(cell), ' ');
+      bool right = !head && numeric(cell);
+      out += right ? pad + cell : cell + (i + 1 < w.size() ? pad : "");
+      if (i + 1 < w.size()) out += "  ";
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += '\n';
+  };
+  line(header_, true);
+  for (const auto& r : rows_) line(r, false);
+  return out;
+}
+
+std::string format_time(int64_t micros) {
+  if (micros == 0) return "-";
+  DateTime t{micros - micros % 1000000, 0};
+  std::string s = t.to_iso8601();
+  s[10] = ' ';
+  return s;
+}
+
+std::string format_duration(int64_t micros) {
+  char buf[32];
+  double secs = static_cast<double>(micros) / 1e6;
+  if (secs < 60) {
+    std::snprintf(buf, sizeof buf, "%.1fs", secs);
+  } else {
+    long s = static_cast<long>(secs);
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  }
+  return buf;
+}
+
+std::string format_count(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+Value counts_json(const FlowCounts& c) {
+  return Value(Object{{"read", Value(c.read)},
+                      {"created", Value(c.created)},
+                      {"updated", Value(c.updated)},
+                      {"skipped", Value(c.skipped)},
+                      {"deleted", Value(c.deleted)},
+                      {"failed", Value(c.failed)},
+                      {"api_calls", Value(c.api_calls)}});
+}
+
+void print_json(const Value& v) {
+  std::string s = to_json(v);
+  s += '\n';
+  std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+}  // namespace crmsync::cli

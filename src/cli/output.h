@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/value.h"
+#include "state/state_store.h"
+
+namespace crmsync::cli {
+
+// A plain text table with aligned columns (numbers right-aligned).
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  std::string render() const;
+  bool empty() const { return rows_.empty(); }
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string format_time(int64_t micros);       // "2024-01-01 12:00:00Z", "-" for 0
+std::string format_duration(int64_t micros);   // "1.2s", "3m04s"
+std::string format_count(int64_t n);           // "12,345"
+Value counts_json(const FlowCounts& c);
+void print_json(const Value& v);               // one line to stdout
+
+}  // namespace crmsync::cli

@@ -1,0 +1,57 @@
+#include "cli/progress_line.h"
+
+#include <cstdio>
+
+#include "cli/output.h"
+
+namespace crmsync::cli {
+
+void ProgressLine::flow_started(const std::string& flow) {
+  started_ = std::chrono::steady_clock::now();
+  last_draw_ = {};
+  if (enabled_) draw(flow, FlowCounts{}, false);
+}
+
+void ProgressLine::batch_done(const std::string& flow, const FlowCounts& so_far) {
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  draw(flow, so_far, false);
+}
+
+void ProgressLine::flow_finished(const std::string& flow, const FlowCounts& counts,
+                                 const std::string& error) {
+  if (!enabled_) return;
+  draw(flow, counts, true);
+  if (!error.empty()) std::fprintf(stderr, "  stopped: %s\n", error.c_str());
+}
+
+void ProgressLine::draw(const std::string& flow, const FlowCounts& c, bool final) {
+  static const char* kSpin[] = {"|", "/", "-", "\\"};
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  double rate = secs > 0 ? static_cast<double>(c.read) / secs : 0;
+  // Bar of what the records became: created, updated, skipped, failed.
+  int64_t total = c.created + c.updated + c.skipped + c.failed + c.deleted;
+  const int kWidth = 20;
+  std::string bar;
+  auto part = [&](int64_t n, const char* glyph) {
+    int cells = total > 0 ? static_cast<int>(n * kWidth / total) : 0;
+    for (int i = 0; i < cells; ++i) bar += glyph;
+    return cells;
+  };
+  int used = part(c.created, "#") + part(c.updated, "+") + part(c.skipped, "=") +
+             part(c.failed, "!") + part(c.deleted, "x");
+  for (int i = used; i < kWidth; ++i) bar += final ? (total ? "=" : ".") : ".";
+  std::fprintf(stderr,
+               "\r\033[K%s %-24s [%s] read %s  created %s  updated %s  skipped %s  failed %s  "
+               "(%.0f/s)%s",
+               final ? "done" : kSpin[frame_++ % 4], flow.c_str(), bar.c_str(),
+               format_count(c.read).c_str(), format_count(c.created).c_str(),
+               format_count(c.updated).c_str(), format_count(c.skipped).c_str(),
+               format_count(c.failed).c_str(), rate, final ? "\n" : "");
+  std::fflush(stderr);
+}
+
+}  // namespace crmsync::cli

@@ -1,0 +1,169 @@
+#include "engine/engine.h"
+
+#include <set>
+
+#include "connectors/registry.h"
+#include "engine/flow_runner.h"
+#include "engine/planner.h"
+
+namespace crmsync {
+
+bool RunReport::any_failed_records() const {
+  for (const auto& [name, f] : flows) {
+    if (f.counts.failed > 0) return true;
+  }
+  return false;
+}
+
+bool RunReport::any_flow_stopped() const {
+  for (const auto& [name, f] : flows) {
+    if (!f.error.empty()) return true;
+  }
+  return false;
+}
+
+SyncEngine::SyncEngine(const Config& config, StateStore& store, Clock& clock,
+                       ProgressListener* progress)
+    : config_(config), store_(store), clock_(clock), progress_(progress) {}
+
+SyncEngine::~SyncEngine() = default;
+
+Result<Connection*> SyncEngine::connection(const std::string& name) {
+  auto it = connections_.find(name);
+  if (it != connections_.end()) return it->second.get();
+  const ConnectionConfig* cfg = config_.connection(name);
+  if (cfg == nullptr) return Error(ErrorKind::fatal, "no connection named '" + name + "'");
+  auto conn = ConnectorRegistry::instance().create(*cfg, ConnectorContext{config_.dir});
+  if (!conn) return conn.error().with_context("connection " + name);
+  Connection* raw = conn->get();
+  connections_.emplace(name, std::move(*conn));
+  return raw;
+}
+
+Result<std::unique_ptr<FlowRuntime>> SyncEngine::prepare(const FlowConfig& flow,
+                                                         const RunOptions& options) {
+  auto rt = std::make_unique<FlowRuntime>();
+  rt->config = &flow;
+  std::string where = "flow " + flow.name;
+  if (!flow.source.filter.empty()) {
+    auto f = filter::Filter::parse(flow.source.filter);
+    if (!f) {
+      return f.error().with_context(flow.source.filter_location.to_string());
+    }
+    rt->filter = std::move(*f);
+  }
+  mapping::SchemaHints hints;
+  for (const FlowConfig& f : config_.flows) hints.flows.push_back(f.name);
+  auto compiled = mapping::compile(flow.mapping, hints);
+  if (!compiled.mapping) {
+    std::string msg = "mapping does not compile:";
+    for (const Diagnostic& d : compiled.diagnostics) msg += "\n  " + d.to_string();
+    return Error(ErrorKind::fatal, msg).with_context(where);
+  }
+  rt->mapping = std::move(compiled.mapping);
+  auto src = connection(flow.source.connection);
+  if (!src) return src.error().with_context(where);
+  auto tgt = connection(flow.target.connection);
+  if (!tgt) return tgt.error().with_context(where);
+  rt->source = *src;
+  rt->target = *tgt;
+  rt->source_caps = rt->source->capabilities(flow.source.object);
+  rt->target_caps = rt->target->capabilities(flow.target.object);
+
+  if (flow.match) {
+    rt->match_target_field = flow.match->target_field;
+    rt->match_source_field = flow.match->source_field;
+  } else if (!flow.target.external_id.empty()) {
+    rt->match_target_field = flow.target.external_id;
+  } else if (!flow.target.id_field.empty()) {
+    const auto& targets = rt->mapping->target_fields();
+    for (const std::string& t : targets) {
+      if (t == flow.target.id_field) rt->match_target_field = t;
+    }
+  }
+  bool full_scan = flow.source.cursor_field.empty() || options.full;
+  rt->track_seen = flow.on_delete.kind != DeletePolicy::Kind::ignore && full_scan &&
+                   !options.retry_only;
+  return rt;
+}
+
+Result<RunReport> SyncEngine::run(const RunOptions& options) {
+  std::map<std::string, std::vector<std::string>> refs;
+  std::map<std::string, std::unique_ptr<FlowRuntime>> runtimes;
+  // Compile every flow first: references are known only from the mappings.
+  for (const FlowConfig& flow : config_.flows) {
+    mapping::SchemaHints hints;
+    for (const FlowConfig& f : config_.flows) hints.flows.push_back(f.name);
+    auto compiled = mapping::compile(flow.mapping, hints);
+    if (compiled.mapping) refs[flow.name] = compiled.mapping->referenced_flows();
+  }
+  FlowOrder order = plan_flow_order(config_, refs);
+  if (!order.diagnostics.empty()) {
+    std::string msg;
+    for (const Diagnostic& d : order.diagnostics) msg += (msg.empty() ? "" : "\n") + d.to_string();
+    return Error(ErrorKind::fatal, msg);
+  }
+  auto selected = select_flows(order, options.flows);
+  if (!selected) return selected.error();
+  for (const std::string& name : *selected) {
+    auto rt = prepare(*config_.flow(name), options);
+    if (!rt) return rt.error();
+    runtimes.emplace(name, std::move(*rt));
+  }
+
+  RunReport report;
+  report.started_at = clock_.now_micros();
+  report.order = *selected;
+  if (!options.dry_run) {
+    if (Status s = store_.close_abandoned_runs(report.started_at); !s) return s.error();
+    auto id = store_.begin_run(options.trigger, report.started_at);
+    if (!id) return id.error();
+    report.run_id = *id;
+  }
+  for (const std::string& name : *selected) {
+    FlowRuntime& rt = *runtimes[name];
+    if (progress_) progress_->flow_started(name);
+    std::set<Connection*> conns{rt.source, rt.target};
+    uint64_t calls_before = 0;
+    for (Connection* c : conns) calls_before += c->api_calls();
+    FlowRunner runner(rt, store_, clock_, options, report.run_id, progress_);
+    Status s = runner.run();
+    FlowReport& fr = report.flows[name];
+    fr.counts = runner.counts();
+    uint64_t calls_after = 0;
+    for (Connection* c : conns) calls_after += c->api_calls();
+    fr.counts.api_calls = static_cast<int64_t>(calls_after - calls_before);
+    fr.planned = runner.planned();
+    if (!s) {
+      fr.error = s.error().message;
+      fr.error_kind = s.error().kind;
+    }
+    if (!options.dry_run) {
+      // API calls are known only per flow; add them to the stored counts.
+      BatchCommit calls;
+      calls.flow = name;
+      calls.run_id = report.run_id;
+      calls.counts.api_calls = fr.counts.api_calls;
+      if (Status cs = store_.commit(calls); !cs) return cs.error();
+    }
+    if (progress_) progress_->flow_finished(name, fr.counts, fr.error);
+  }
+  report.ended_at = clock_.now_micros();
+  if (report.any_flow_stopped()) {
+    report.status = RunStatus::failed;
+  } else if (report.any_failed_records()) {
+    report.status = RunStatus::partial;
+  }
+  if (!options.dry_run) {
+    std::string message;
+    for (const auto& [name, f] : report.flows) {
+      if (!f.error.empty()) message += (message.empty() ? "" : "; ") + name + ": " + f.error;
+    }
+    if (Status s = store_.end_run(report.run_id, report.status, message, report.ended_at); !s) {
+      return s.error();
+    }
+  }
+  return report;
+}
+
+}  // namespace crmsync

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "connectors/connector.h"
+#include "engine/clock.h"
+#include "engine/flow_runtime.h"
+#include "engine/progress.h"
+#include "state/state_store.h"
+
+namespace crmsync {
+
+struct FlowReport {
+  FlowCounts counts;
+  std::string error;  // why the flow stopped; empty when it ran to the end
+  ErrorKind error_kind = ErrorKind::fatal;
+  std::vector<PlannedChange> planned;  // dry runs
+};
+
+struct RunReport {
+  int64_t run_id = 0;  // 0 for dry runs
+  RunStatus status = RunStatus::succeeded;
+  int64_t started_at = 0;
+  int64_t ended_at = 0;
+  std::vector<std::string> order;  // flows in the order they ran
+  std::map<std::string, FlowReport> flows;
+
+  bool any_failed_records() const;
+  bool any_flow_stopped() const;
+};
+
+// Runs flows of one config against one state store: opens the connections
+// the selected flows need, compiles filters and mappings once, orders flows
+// by their references and runs each with a FlowRunner. One run at a time per
+// instance; not thread-safe.
+class SyncEngine {
+ public:
+  SyncEngine(const Config& config, StateStore& store, Clock& clock,
+             ProgressListener* progress = nullptr);
+  ~SyncEngine();
+
+  // Fatal setup problems (unknown flow, connection cannot be created, a
+  // mapping that does not compile) are returned as an Error before anything
+  // is written. Everything else is in the report.
+  Result<RunReport> run(const RunOptions& options);
+
+ private:
+  Result<Connection*> connection(const std::string& name);
+  Result<std::unique_ptr<FlowRuntime>> prepare(const FlowConfig& flow, const RunOptions& options);
+
+  const Config& config_;
+  StateStore& store_;
+  Clock& clock_;
+  ProgressListener* progress_;
+  std::map<std::string, std::unique_ptr<Connection>> connections_;
+};
+
+}  // namespace crmsync

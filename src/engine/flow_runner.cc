@@ -1,0 +1,289 @@
+#include "engine/flow_runner.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/checksum.h"
+#include "core/json.h"
+#include "engine/flow_item.h"
+
+namespace crmsync {
+
+FlowRunner::FlowRunner(FlowRuntime& flow, StateStore& store, Clock& clock,
+                       const RunOptions& options, int64_t run_id, ProgressListener* progress)
+    : flow_(flow),
+      store_(store),
+      clock_(clock),
+      options_(options),
+      run_id_(run_id),
+      progress_(progress),
+      record_backoff_(flow.config->retry.backoff_base_secs, flow.config->retry.backoff_max_secs),
+      call_backoff_(0.5, 30) {}
+
+Status FlowRunner::run() {
+  if (!options_.dry_run) {
+    if (Status s = settle_intents(); !s) return s;
+  }
+  if (Status s = retry_due_errors(); !s) return s;
+  if (options_.retry_only) return {};
+  if (Status s = read_source(); !s) return s;
+  if (flow_.track_seen) return delete_unseen();
+  return {};
+}
+
+// A create whose intent is still open may or may not have reached the
+// target before the process died. The match key tells: found means it was
+// created (link it), not found means it was not (forget the intent; the
+// record is re-read because the cursor did not move past it).
+Status FlowRunner::settle_intents() {
+  auto intents = store_.open_intents(flow_.name());
+  if (!intents) return intents.error();
+  if (intents->empty()) return {};
+  std::map<std::string, std::vector<const CreateIntent*>> by_field;
+  for (const CreateIntent& in : *intents) by_field[in.match_field].push_back(&in);
+  BatchCommit commit;
+  commit.flow = flow_.name();
+  commit.run_id = run_id_;
+  for (auto& [field, list] : by_field) {
+    std::map<std::string, std::string> found;  // match value text -> target id
+    if (!field.empty() && flow_.target_caps.search_by_field) {
+      std::vector<Value> values;
+      for (const CreateIntent* in : list) values.push_back(in->match_value);
+      for (size_t i = 0; i < values.size(); i += 200) {
+        size_t n = std::min<size_t>(200, values.size() - i);
+        auto hits = flow_.target->search(flow_.config->target.object, flow_.config->target.id_field,
+                                         field, std::span<const Value>(values.data() + i, n));
+        if (!hits) {
+          return hits.error().with_context("flow " + flow_.name() +
+                                           ": settling interrupted creates");
+        }
+        for (const Record& r : *hits) {
+          if (const Value* v = r.get(field)) found.emplace(v->to_text(), r.id());
+        }
+      }
+    }
+    for (const CreateIntent* in : list) {
+      commit.settled_intents.push_back(in->source_id);
+      auto it = found.find(in->match_value.to_text());
+      if (it == found.end()) continue;
+      IdMapEntry e;
+      e.source_id = in->source_id;
+      e.target_id = it->second;
+      e.updated_at = clock_.now_micros();
+      e.run_id = run_id_;
+      // Checksums unknown: the next read of this record updates it once.
+      commit.upserts.push_back(std::move(e));
+    }
+  }
+  return store_.commit(commit);
+}
+
+Status FlowRunner::retry_due_errors() {
+  auto due = store_.due_errors(flow_.name(), clock_.now_micros(), 100000);
+  if (!due) return due.error();
+  if (due->empty() || !flow_.source_caps.read_by_ids) return {};
+  std::vector<std::string> ids;
+  for (const RecordError& e : *due) ids.push_back(e.source_id);
+  const SourceConfig& src = flow_.config->source;
+  for (size_t i = 0; i < ids.size(); i += static_cast<size_t>(src.batch_size)) {
+    size_t n = std::min(ids.size() - i, static_cast<size_t>(src.batch_size));
+    std::span<const std::string> chunk(ids.data() + i, n);
+    auto records = flow_.source->read_by_ids(src.object, src.id_field, chunk);
+    if (!records) {
+      if (records.error().kind == ErrorKind::fatal) {
+        return records.error().with_context("flow " + flow_.name() + ": re-reading failed records");
+      }
+      return {};  // transient: they stay due for the next run
+    }
+    // Records gone from the source are no longer failing: resolve them.
+    std::set<std::string> present;
+    for (const Record& r : *records) present.insert(r.id());
+    BatchCommit gone;
+    gone.flow = flow_.name();
+    gone.run_id = run_id_;
+    for (const std::string& id : chunk) {
+      if (!present.count(id)) gone.resolved.push_back(id);
+    }
+    if (!gone.resolved.empty() && !options_.dry_run) {
+      if (Status s = store_.commit(gone); !s) return s;
+    }
+    if (Status s = process_batch(*records, {}, std::nullopt, true); !s) return s;
+  }
+  return {};
+}
+
+namespace {
+
+std::optional<Value> cursor_start(const std::optional<Cursor>& cursor, double lookback_secs) {
+  if (!cursor || cursor->value.is_null()) return std::nullopt;
+  Value v = cursor->value;
+  if (v.is_datetime() && lookback_secs > 0) {
+    DateTime t = v.as_datetime();
+    t.micros -= static_cast<int64_t>(lookback_secs * 1e6);
+    v = Value(t);
+  }
+  return v;
+}
+
+}  // namespace
+
+Status FlowRunner::read_source() {
+  const SourceConfig& src = flow_.config->source;
+  ReadRequest req;
+  req.object = src.object;
+  req.id_field = src.id_field;
+  req.batch_size = static_cast<size_t>(src.batch_size);
+  req.include_deleted = flow_.config->on_delete.kind != DeletePolicy::Kind::ignore;
+  if (flow_.filter) req.filter = &*flow_.filter;
+  std::set<std::string> fields(flow_.mapping->source_fields().begin(),
+                               flow_.mapping->source_fields().end());
+  if (flow_.filter) {
+    for (const std::string& f : flow_.filter->fields()) fields.insert(f.substr(0, f.find('.')));
+  }
+  if (!src.id_field.empty()) fields.insert(src.id_field);
+  if (!flow_.match_source_field.empty()) fields.insert(flow_.match_source_field);
+  bool incremental = !src.cursor_field.empty() && !options_.full;
+  if (!src.cursor_field.empty()) {
+    req.cursor_field = src.cursor_field;
+    fields.insert(src.cursor_field);
+  }
+  req.fields.assign(fields.begin(), fields.end());
+  if (incremental) {
+    auto cursor = store_.cursor(flow_.name());
+    if (!cursor) return cursor.error();
+    req.cursor_from = cursor_start(*cursor, src.lookback_secs);
+  }
+  auto reader = flow_.source->read(req);
+  if (!reader) return reader.error().with_context("flow " + flow_.name() + ": reading " + src.object);
+
+  bool ordered = flow_.source_caps.ordered_by_cursor;
+  std::optional<Cursor> max_cursor;  // unordered sources: committed after the whole read
+  std::vector<Record> batch;
+  while (true) {
+    auto more = (*reader)->next(batch);
+    if (!more) {
+      return more.error().with_context("flow " + flow_.name() + ": reading " + src.object);
+    }
+    std::optional<Cursor> cursor;
+    if (!src.cursor_field.empty()) {
+      for (const Record& r : batch) {
+        const Value* v = r.get(src.cursor_field);
+        if (v == nullptr || v->is_null()) continue;
+        if (!max_cursor || v->compare(max_cursor->value) > 0 ||
+            (v->compare(max_cursor->value) == 0 && r.id() > max_cursor->id)) {
+          max_cursor = Cursor{*v, r.id()};
+        }
+      }
+      if (ordered) cursor = max_cursor;
+    }
+    if (!batch.empty() || !(*reader)->bad_records.empty()) {
+      if (Status s = process_batch(batch, (*reader)->bad_records, cursor, false); !s) return s;
+    }
+    if (!*more) break;
+  }
+  if (!ordered && max_cursor && !options_.dry_run) {
+    BatchCommit c;
+    c.flow = flow_.name();
+    c.run_id = run_id_;
+    c.cursor = max_cursor;
+    return store_.commit(c);
+  }
+  return {};
+}
+
+Status FlowRunner::process_batch(std::vector<Record>& records,
+                                 const std::vector<RecordReader::BadRecord>& bad,
+                                 std::optional<Cursor> cursor, bool from_retry) {
+  std::vector<Item> items(records.size());
+  std::vector<std::string> ids;
+  ids.reserve(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    Item& it = items[i];
+    it.source = &records[i];
+    it.source_id = records[i].id();
+    it.live = !records[i].deleted();
+    if (it.live && flow_.filter && !flow_.source_caps.pushdown_filter) {
+      it.live = flow_.filter->matches(records[i], clock_.now_micros());
+    }
+    ids.push_back(it.source_id);
+  }
+
+  auto entries = store_.lookup(flow_.name(), ids);
+  if (!entries) return entries.error();
+  if (!entries->empty()) {
+    std::unordered_map<std::string_view, const IdMapEntry*> by_id;
+    by_id.reserve(entries->size());
+    for (const IdMapEntry& e : *entries) by_id.emplace(e.source_id, &e);
+    for (Item& it : items) {
+      auto f = by_id.find(it.source_id);
+      if (f != by_id.end()) it.entry = *f->second;
+    }
+  }
+
+  map_records(items);
+  if (Status s = resolve_refs(items); !s) return s;
+  for (Item& it : items) {
+    if (it.mapped && !it.error) it.checksum = checksum(it.mapped->record);
+  }
+  if (Status s = match_in_target(items); !s) return s;
+  decide(items);
+  if (from_retry) {
+    for (Item& it : items) {
+      if (it.action == Item::Action::skip || it.action == Item::Action::none) {
+        it.action = Item::Action::skip;
+      }
+    }
+  }
+  if (options_.dry_run) {
+    record_plan(items);
+  } else if (Status s = write_items(items); !s) {
+    return s;
+  }
+
+  std::vector<std::string> seen;
+  if (flow_.track_seen && !from_retry) {
+    for (const Item& it : items) {
+      if (!it.live) continue;
+      if (options_.dry_run) {
+        dry_run_seen_.insert(it.source_id);
+      } else {
+        seen.push_back(it.source_id);
+      }
+    }
+  }
+  return commit_items(items, bad, cursor, seen, from_retry);
+}
+
+// Records in the id map that the full read did not return have left the
+// source (deleted, or no longer matching a pushed-down filter): apply the
+// delete policy to them.
+Status FlowRunner::delete_unseen() {
+  std::string after;
+  while (true) {
+    auto page = store_.unseen(flow_.name(), run_id_, after, 500);
+    if (!page) return page.error();
+    if (page->empty()) return {};
+    after = page->back().source_id;
+    std::vector<Item> items;
+    items.reserve(page->size());
+    for (IdMapEntry& e : *page) {
+      // A dry run marks nothing in the store; it remembers what it saw.
+      if (options_.dry_run && dry_run_seen_.count(e.source_id)) continue;
+      Item& it = items.emplace_back();
+      it.source_id = e.source_id;
+      it.entry = std::move(e);
+      it.live = false;
+    }
+    decide(items);
+    if (options_.dry_run) {
+      record_plan(items);
+      continue;
+    }
+    if (Status s = write_items(items); !s) return s;
+    if (Status s = commit_items(items, {}, std::nullopt, {}, false); !s) return s;
+    // Rows that were deleted are gone from the map; flagged ones are marked
+    // deleted: neither comes back on the next page.
+  }
+}
+
+}  // namespace crmsync

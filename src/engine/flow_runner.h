@@ -1,0 +1,74 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/backoff.h"
+#include "engine/clock.h"
+#include "engine/flow_runtime.h"
+#include "engine/progress.h"
+#include "state/state_store.h"
+
+namespace crmsync {
+
+// Runs one flow once (DESIGN.md section 4): settles create intents left by a
+// crashed run, retries due record errors, reads the source from its cursor
+// in batches, and for every batch filters, maps, resolves references,
+// matches, writes and commits id map + errors + cursor in one transaction.
+// Finally applies the delete policy to records that disappeared.
+//
+// A returned Error means the flow stopped (fatal setup problem or the state
+// store failed); per-record problems are counted and stored, never returned.
+class FlowRunner {
+ public:
+  FlowRunner(FlowRuntime& flow, StateStore& store, Clock& clock, const RunOptions& options,
+             int64_t run_id, ProgressListener* progress);
+
+  Status run();
+  const FlowCounts& counts() const { return counts_; }
+  const std::vector<PlannedChange>& planned() const { return planned_; }
+
+  struct Item;  // one source record in flight through a batch (flow_item.h)
+
+ private:
+  Status settle_intents();
+  Status retry_due_errors();
+  Status read_source();
+  Status delete_unseen();
+  Status process_batch(std::vector<Record>& records,
+                       const std::vector<RecordReader::BadRecord>& bad,
+                       std::optional<Cursor> cursor, bool from_retry);
+
+  // Batch steps (batch_steps.cc).
+  void map_records(std::vector<Item>& items);
+  Status resolve_refs(std::vector<Item>& items);
+  Status match_in_target(std::vector<Item>& items);
+  void decide(std::vector<Item>& items);
+  Status write_items(std::vector<Item>& items);
+  Status commit_items(std::vector<Item>& items, const std::vector<RecordReader::BadRecord>& bad,
+                      std::optional<Cursor> cursor, const std::vector<std::string>& seen,
+                      bool from_retry);
+  void record_plan(const std::vector<Item>& items);
+
+  // Calls the target, retrying whole-call transient failures with backoff.
+  Result<std::vector<WriteResult>> write_with_retry(const WriteRequest& request);
+  RecordError make_error(const std::string& source_id, const Error& error,
+                         const std::string& payload, int previous_attempts, bool parent_wait);
+
+  FlowRuntime& flow_;
+  StateStore& store_;
+  Clock& clock_;
+  const RunOptions& options_;
+  int64_t run_id_;
+  ProgressListener* progress_;
+  Backoff record_backoff_;
+  Backoff call_backoff_;
+  FlowCounts counts_;
+  std::vector<PlannedChange> planned_;
+  std::unordered_set<std::string> dry_run_seen_;
+};
+
+}  // namespace crmsync
