@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds an optimized (no sanitizer) copy into build-bench/ and runs the
+# benchmarks. Usage: bench/run.sh [records...]   (default 10000 100000 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCRMSYNC_SANITIZE=OFF -DCRMSYNC_TESTS=OFF >/dev/null
+cmake --build build-bench -j"$(nproc)" --target bench_pipeline
+sizes=("$@")
+((${#sizes[@]})) || sizes=(10000 100000 1000000)
+for n in "${sizes[@]}"; do
+  # One process per size: peak RSS is then that size's own.
+  build-bench/bench/bench_pipeline "$n" ${header:+--no-header}
+  header=no
+done
