@@ -9,10 +9,10 @@ namespace crmsync::cli {
 
 // Exit codes, documented in `crmsync --help` and docs/cli.md.
 enum ExitCode : int {
-  kExitOk = 0,              // everything synced
-  kExitRecordsFailed = 1,   // the run finished but some records failed
-  kExitUsage = 2,           // config or command-line error
-  kExitConnection = 3,      // a connection failed (unreachable, auth, setup): a flow stopped
+  kExitOk = 0,             // everything synced
+  kExitRecordsFailed = 1,  // the run finished but some records failed
+  kExitUsage = 2,          // config or command-line error
+  kExitConnection = 3,     // a connection failed (unreachable, auth, setup): a flow stopped
 };
 
 // Parsed command line: `crmsync [global options] COMMAND [args] [options]`.

@@ -18,8 +18,8 @@ int cmd_errors(const Args& args) {
       run_id = std::stoll(args.positional[0], &used);
       if (used != args.positional[0].size() || run_id <= 0) throw std::invalid_argument("");
     } catch (...) {
-      return fail(kExitUsage, "errors takes a run id (see crmsync history), got '" +
-                                  args.positional[0] + "'");
+      return fail(kExitUsage,
+                  "errors takes a run id (see crmsync history), got '" + args.positional[0] + "'");
     }
   }
   auto config = load_valid_config(args);
@@ -31,18 +31,17 @@ int cmd_errors(const Args& args) {
   if (args.json) {
     Array out;
     for (const RecordError& e : *errors) {
-      out.push_back(Value(Object{{"id", Value(e.id)},
-                                 {"run_id", Value(e.run_id)},
-                                 {"flow", Value(e.flow)},
-                                 {"record", Value(e.source_id)},
-                                 {"kind", Value(std::string(to_string(e.kind)))},
-                                 {"status", Value(std::string(to_string(e.status)))},
-                                 {"attempts", Value(int64_t{e.attempts})},
-                                 {"next_attempt_at",
-                                  e.next_attempt_at ? Value(DateTime{e.next_attempt_at, 0})
-                                                    : Value()},
-                                 {"message", Value(e.message)},
-                                 {"payload", Value(e.payload)}}));
+      out.push_back(Value(Object{
+          {"id", Value(e.id)},
+          {"run_id", Value(e.run_id)},
+          {"flow", Value(e.flow)},
+          {"record", Value(e.source_id)},
+          {"kind", Value(std::string(to_string(e.kind)))},
+          {"status", Value(std::string(to_string(e.status)))},
+          {"attempts", Value(int64_t{e.attempts})},
+          {"next_attempt_at", e.next_attempt_at ? Value(DateTime{e.next_attempt_at, 0}) : Value()},
+          {"message", Value(e.message)},
+          {"payload", Value(e.payload)}}));
     }
     print_json(Value(std::move(out)));
     return kExitOk;

@@ -47,8 +47,8 @@ int cmd_history(const Args& args) {
     std::printf("no runs yet; start one with: crmsync run\n");
     return kExitOk;
   }
-  Table t({"run", "started", "took", "status", "trigger", "read", "created", "updated",
-           "skipped", "deleted", "failed", "api calls"});
+  Table t({"run", "started", "took", "status", "trigger", "read", "created", "updated", "skipped",
+           "deleted", "failed", "api calls"});
   for (const RunInfo& r : *runs) {
     FlowCounts c = total(r);
     t.add({std::to_string(r.id), format_time(r.started_at),

@@ -26,7 +26,8 @@ int cmd_init(const Args& args) {
   for (const InitFile& f : files) {
     fs::path p = dir / f.path;
     fs::create_directories(p.parent_path(), ec);
-    if (ec) return fail(kExitUsage, "cannot create " + p.parent_path().string() + ": " + ec.message());
+    if (ec)
+      return fail(kExitUsage, "cannot create " + p.parent_path().string() + ": " + ec.message());
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out << f.content;
     out.close();

@@ -72,9 +72,8 @@ Value report_json(const RunReport& r, bool dry_run) {
       for (const PlannedChange& p : f.planned) {
         Array fields;
         for (const auto& fl : p.fields) {
-          fields.push_back(Value(Object{{"name", Value(fl.name)},
-                                        {"before", Value(fl.before)},
-                                        {"after", Value(fl.after)}}));
+          fields.push_back(Value(Object{
+              {"name", Value(fl.name)}, {"before", Value(fl.before)}, {"after", Value(fl.after)}}));
         }
         changes.push_back(Value(Object{{"action", Value(p.action)},
                                        {"source_id", Value(p.source_id)},
@@ -106,8 +105,7 @@ int run_engine(const Args& args, RunOptions options) {
   if (!report) {
     // The config was validated above, so what remains is a flow selection
     // that names no flow (usage) or a connection that cannot be opened.
-    int code = report.error().message.rfind("no flow named", 0) == 0 ? kExitUsage
-                                                                      : kExitConnection;
+    int code = report.error().message.rfind("no flow named", 0) == 0 ? kExitUsage : kExitConnection;
     return fail(code, report.error().message);
   }
   if (args.json) {
@@ -159,8 +157,8 @@ int cmd_retry(const Args& args) {
     try {
       run_id = std::stoll(args.positional[0]);
     } catch (...) {
-      return fail(kExitUsage, "retry takes a run id (see crmsync history), got '" +
-                                  args.positional[0] + "'");
+      return fail(kExitUsage,
+                  "retry takes a run id (see crmsync history), got '" + args.positional[0] + "'");
     }
   }
   {
@@ -169,7 +167,8 @@ int cmd_retry(const Args& args) {
     SystemClock clock;
     auto n = store->requeue_errors(run_id, clock.now_micros());
     if (!n) return fail(kExitConnection, n.error().message);
-    if (!args.json) std::printf("%lld failed record(s) queued for retry\n", static_cast<long long>(*n));
+    if (!args.json)
+      std::printf("%lld failed record(s) queued for retry\n", static_cast<long long>(*n));
   }
   RunOptions o;
   o.retry_only = true;

@@ -3,7 +3,8 @@
 namespace crmsync::cli {
 namespace {
 
-const char* kConfig = R"yaml(# crmsync example: customers and their orders, from CSV files into a SQLite
+const char* kConfig =
+    R"yaml(# crmsync example: customers and their orders, from CSV files into a SQLite
 # database. Try:
 #   crmsync validate      check this file
 #   crmsync plan          what a run would change (writes nothing)
@@ -68,12 +69,12 @@ flows:
 )yaml";
 
 std::string customers_csv() {
-  static const char* kNames[] = {"Ada Lovelace",   "Grace Hopper",    "Alan Turing",
+  static const char* kNames[] = {"Ada Lovelace",    "Grace Hopper",   "Alan Turing",
                                  "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth",
-                                 "Frances Allen",  "Ken Thompson",    "Margaret Hamilton",
-                                 "Niklaus Wirth",  "Test Account",    "John Backus"};
-  static const char* kCountries[] = {"DE", "US", "FR", "IT", "US", "US", "DE", "US", "US", "CH",
-                                     "US", "US"};
+                                 "Frances Allen",   "Ken Thompson",   "Margaret Hamilton",
+                                 "Niklaus Wirth",   "Test Account",   "John Backus"};
+  static const char* kCountries[] = {"DE", "US", "FR", "IT", "US", "US",
+                                     "DE", "US", "US", "CH", "US", "US"};
   std::string out = "customer_no,name,email,country,credit_limit,since,status\n";
   for (int i = 0; i < 12; ++i) {
     std::string name = kNames[i];

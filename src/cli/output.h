@@ -22,10 +22,10 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-std::string format_time(int64_t micros);       // "2024-01-01 12:00:00Z", "-" for 0
-std::string format_duration(int64_t micros);   // "1.2s", "3m04s"
-std::string format_count(int64_t n);           // "12,345"
+std::string format_time(int64_t micros);      // "2024-01-01 12:00:00Z", "-" for 0
+std::string format_duration(int64_t micros);  // "1.2s", "3m04s"
+std::string format_count(int64_t n);          // "12,345"
 Value counts_json(const FlowCounts& c);
-void print_json(const Value& v);               // one line to stdout
+void print_json(const Value& v);  // one line to stdout
 
 }  // namespace crmsync::cli

@@ -29,8 +29,7 @@ void ProgressLine::flow_finished(const std::string& flow, const FlowCounts& coun
 
 void ProgressLine::draw(const std::string& flow, const FlowCounts& c, bool final) {
   static const char* kSpin[] = {"|", "/", "-", "\\"};
-  double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   double rate = secs > 0 ? static_cast<double>(c.read) / secs : 0;
   // Bar of what the records became: created, updated, skipped, failed.
   int64_t total = c.created + c.updated + c.skipped + c.failed + c.deleted;

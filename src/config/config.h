@@ -15,9 +15,9 @@ namespace crmsync {
 // as a Value object with the location of every key so the component can
 // validate it later against its spec (config/spec.h) with precise errors.
 struct OptionSet {
-  Value values = Value(Object{});  // always an object
+  Value values = Value(Object{});             // always an object
   std::map<std::string, Location> locations;  // key -> where it was written
-  Location location;                           // the block itself
+  Location location;                          // the block itself
 
   const Value* get(std::string_view key) const { return values.find(key); }
 };
@@ -30,29 +30,29 @@ struct StateConfig {
 
 struct ConnectionConfig {
   std::string name;
-  std::string type;  // registry name: file, sqlite, salesforce, ...
-  OptionSet options; // everything but `type`
+  std::string type;   // registry name: file, sqlite, salesforce, ...
+  OptionSet options;  // everything but `type`
   Location location;
 };
 
 struct SourceConfig {
   std::string connection;
   std::string object;
-  std::string filter;          // filter language text; empty = everything
+  std::string filter;  // filter language text; empty = everything
   Location filter_location;
-  std::string id_field;        // field holding the record id; empty = connector default
-  std::string cursor_field;    // incremental reads; empty = full read each run
-  double lookback_secs = 0;    // read overlap before the cursor
+  std::string id_field;      // field holding the record id; empty = connector default
+  std::string cursor_field;  // incremental reads; empty = full read each run
+  double lookback_secs = 0;  // read overlap before the cursor
   int batch_size = 500;
-  OptionSet options;           // connector-specific keys of this side
+  OptionSet options;  // connector-specific keys of this side
   Location location;
 };
 
 struct TargetConfig {
   std::string connection;
   std::string object;
-  std::string id_field;         // field holding the target id; empty = connector default
-  std::string external_id;      // upsert by this target field when the connector can
+  std::string id_field;     // field holding the target id; empty = connector default
+  std::string external_id;  // upsert by this target field when the connector can
   int batch_size = 200;
   OptionSet options;
   Location location;
@@ -62,7 +62,7 @@ enum class SyncMode { upsert, update, insert, mirror };
 
 struct DeletePolicy {
   enum class Kind { ignore, remove, flag } kind = Kind::ignore;
-  std::string flag_field;        // kind == flag
+  std::string flag_field;  // kind == flag
   Value flag_value = Value(true);
   Location location;
 };
@@ -88,10 +88,10 @@ struct MappingEntry {
 };
 
 struct RetryConfig {
-  int max_attempts = 5;            // then the error is parked for `crmsync retry`
-  double backoff_base_secs = 30;   // full-jitter exponential backoff between runs
+  int max_attempts = 5;           // then the error is parked for `crmsync retry`
+  double backoff_base_secs = 30;  // full-jitter exponential backoff between runs
   double backoff_max_secs = 3600;
-  int parent_wait_runs = 3;        // runs a child waits for a missing parent before parking
+  int parent_wait_runs = 3;  // runs a child waits for a missing parent before parking
 };
 
 struct TriggerConfig {

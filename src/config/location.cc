@@ -12,6 +12,8 @@ std::string Location::to_string() const {
   return out;
 }
 
-std::string Diagnostic::to_string() const { return location.to_string() + ": " + message; }
+std::string Diagnostic::to_string() const {
+  return location.to_string() + ": " + message;
+}
 
 }  // namespace crmsync

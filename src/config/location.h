@@ -9,8 +9,8 @@ namespace crmsync {
 // form `crmsync.yaml:12:5: flows.loans.mapping.stage: ...`.
 struct Location {
   std::string file;
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based; 0 when unknown
+  int line = 0;     // 1-based; 0 when unknown
+  int column = 0;   // 1-based; 0 when unknown
   std::string key;  // dotted path of the key, e.g. "flows.loans.source.filter"
 
   std::string to_string() const;  // "file:line:column: key"

@@ -17,7 +17,7 @@ struct OptionSpec {
   Value default_value;  // null = no default
   std::string description;
   std::string example;
-  bool secret = false;  // never logged; redacted in errors and output
+  bool secret = false;                   // never logged; redacted in errors and output
   std::vector<std::string> enum_values;  // Type::enumeration
 };
 
@@ -40,6 +40,7 @@ std::string render_markdown(const ComponentSpec& spec);
 std::string render_json_schema(const std::vector<ComponentSpec>& specs);
 
 // Replaces the values of secret options found in `text` by "***".
-std::string redact(std::string text, const std::vector<OptionSpec>& specs, const OptionSet& options);
+std::string redact(std::string text, const std::vector<OptionSpec>& specs,
+                   const OptionSet& options);
 
 }  // namespace crmsync

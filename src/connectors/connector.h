@@ -22,14 +22,14 @@ struct Capabilities {
   bool read_since_cursor = false;  // honours ReadRequest::cursor_*
   bool ordered_by_cursor = false;  // records arrive in (cursor, id) order
   bool read_by_ids = false;
-  bool pushdown_filter = false;    // applies ReadRequest::filter itself
+  bool pushdown_filter = false;  // applies ReadRequest::filter itself
   bool write_create = false;
   bool write_update = false;
   bool write_delete = false;
   bool write_upsert_external_id = false;
   bool search_by_field = false;
   bool describe = false;
-  bool delete_feed = false;        // reads report deleted records (Record::deleted)
+  bool delete_feed = false;  // reads report deleted records (Record::deleted)
 };
 
 struct FieldInfo {
@@ -68,8 +68,8 @@ class RecordReader {
   // Records the source could not parse (a broken CSV row), reported by the
   // last `next` call: where and why, and the raw text.
   struct BadRecord {
-    std::string id;        // best effort ("line 17")
-    std::string message;   // "line 17: expected 5 columns, found 3"
+    std::string id;       // best effort ("line 17")
+    std::string message;  // "line 17: expected 5 columns, found 3"
     std::string raw;
   };
   std::vector<BadRecord> bad_records;

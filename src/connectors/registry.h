@@ -18,9 +18,8 @@ struct ConnectorContext {
 struct ConnectorFactory {
   ComponentSpec spec;
   // `options` has been validated against spec.options and defaults filled.
-  std::function<Result<std::unique_ptr<Connection>>(const ConnectionConfig& config,
-                                                    const OptionSet& options,
-                                                    const ConnectorContext& context)>
+  std::function<Result<std::unique_ptr<Connection>>(
+      const ConnectionConfig& config, const OptionSet& options, const ConnectorContext& context)>
       create;
 };
 

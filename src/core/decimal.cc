@@ -102,7 +102,9 @@ std::optional<Decimal> Decimal::from_double(double v) {
   return d->normalized();
 }
 
-bool Decimal::is_integer() const { return scale_ == 0 || coef_ % pow10(scale_) == 0; }
+bool Decimal::is_integer() const {
+  return scale_ == 0 || coef_ % pow10(scale_) == 0;
+}
 
 std::optional<int64_t> Decimal::to_int64() const {
   if (!is_integer()) return std::nullopt;
@@ -111,7 +113,9 @@ std::optional<int64_t> Decimal::to_int64() const {
   return static_cast<int64_t>(v);
 }
 
-double Decimal::to_double() const { return std::strtod(to_string().c_str(), nullptr); }
+double Decimal::to_double() const {
+  return std::strtod(to_string().c_str(), nullptr);
+}
 
 std::string Decimal::to_string() const {
   __int128 c = coef_ < 0 ? -coef_ : coef_;

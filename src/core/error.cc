@@ -26,6 +26,8 @@ std::string Error::to_string() const {
   return std::string(crmsync::to_string(kind)) + ": " + message;
 }
 
-Error make_error(ErrorKind kind, std::string message) { return Error(kind, std::move(message)); }
+Error make_error(ErrorKind kind, std::string message) {
+  return Error(kind, std::move(message));
+}
 
 }  // namespace crmsync

@@ -153,7 +153,8 @@ Result<Value> convert(V&& val, int depth) {
     }
     case ondemand::json_type::array: {
       ondemand::array arr;
-      if (auto err = val.get_array().get(arr)) return Error(ErrorKind::rejected, error_message(err));
+      if (auto err = val.get_array().get(arr))
+        return Error(ErrorKind::rejected, error_message(err));
       Array out;
       for (auto elem : arr) {
         ondemand::value ev;
@@ -166,7 +167,8 @@ Result<Value> convert(V&& val, int depth) {
     }
     case ondemand::json_type::object: {
       ondemand::object obj;
-      if (auto err = val.get_object().get(obj)) return Error(ErrorKind::rejected, error_message(err));
+      if (auto err = val.get_object().get(obj))
+        return Error(ErrorKind::rejected, error_message(err));
       Object out;
       for (auto field : obj) {
         std::string_view key;

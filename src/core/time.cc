@@ -69,7 +69,9 @@ Date Date::from_ymd(int y, unsigned m, unsigned d) {
   return Date{static_cast<int32_t>(days_from_civil(y, m, d))};
 }
 
-void Date::to_ymd(int& y, unsigned& m, unsigned& d) const { civil_from_days(days, y, m, d); }
+void Date::to_ymd(int& y, unsigned& m, unsigned& d) const {
+  civil_from_days(days, y, m, d);
+}
 
 std::string Date::to_string() const {
   int y;

@@ -16,7 +16,17 @@ struct Member;
 using Array = std::vector<Value>;
 using Object = std::vector<Member>;  // keeps the order the source gave
 
-enum class ValueType : uint8_t { null, boolean, integer, decimal, string, date, datetime, array, object };
+enum class ValueType : uint8_t {
+  null,
+  boolean,
+  integer,
+  decimal,
+  string,
+  date,
+  datetime,
+  array,
+  object
+};
 std::string_view to_string(ValueType t);
 
 // One field value in the record model every connector speaks. Numbers are

@@ -52,9 +52,9 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
       auto& m = found[r.flow];
       auto f = m.find(r.source_id);
       if (f == m.end()) {
-        it.error = Error(ErrorKind::retryable,
-                         "record " + it.source_id + ": field " + r.field + " refers to " + r.flow +
-                             " record " + r.source_id + ", which is not synced yet");
+        it.error = Error(ErrorKind::retryable, "record " + it.source_id + ": field " + r.field +
+                                                   " refers to " + r.flow + " record " +
+                                                   r.source_id + ", which is not synced yet");
         it.parent_wait = true;
         it.action = Action::fail;
         break;

@@ -33,8 +33,8 @@ Result<std::vector<WriteResult>> FlowRunner::write_with_retry(const WriteRequest
     if (res) {
       if (res->size() != request.items.size()) {
         return Error(ErrorKind::fatal, "connector returned " + std::to_string(res->size()) +
-                                           " results for " +
-                                           std::to_string(request.items.size()) + " records");
+                                           " results for " + std::to_string(request.items.size()) +
+                                           " records");
       }
       return res;
     }
@@ -51,8 +51,8 @@ Result<std::vector<WriteResult>> FlowRunner::write_with_retry(const WriteRequest
 Status FlowRunner::write_items(std::vector<Item>& items) {
   const TargetConfig& tgt = flow_.config->target;
   size_t chunk = static_cast<size_t>(std::max(1, tgt.batch_size));
-  for (Action kind : {Action::remove, Action::flag, Action::update, Action::upsert,
-                      Action::create}) {
+  for (Action kind :
+       {Action::remove, Action::flag, Action::update, Action::upsert, Action::create}) {
     std::vector<Item*> group;
     for (Item& it : items) {
       if (it.action == kind && !it.error) group.push_back(&it);
@@ -127,15 +127,15 @@ RecordError FlowRunner::make_error(const std::string& source_id, const Error& er
     // Due again on the next run; the parent may have arrived by then.
     e.next_attempt_at = now;
     e.status = e.attempts >= retry.parent_wait_runs ? RecordErrorStatus::parked
-                                                     : RecordErrorStatus::pending;
+                                                    : RecordErrorStatus::pending;
   } else if (error.kind == ErrorKind::rejected || error.kind == ErrorKind::fatal) {
     // Retrying the same data cannot help: wait for a change at the source
     // (which re-reads it) or for `crmsync retry`.
     e.status = RecordErrorStatus::parked;
   } else {
     e.next_attempt_at = now + record_backoff_.delay_micros(e.attempts);
-    e.status = e.attempts >= retry.max_attempts ? RecordErrorStatus::parked
-                                                 : RecordErrorStatus::pending;
+    e.status =
+        e.attempts >= retry.max_attempts ? RecordErrorStatus::parked : RecordErrorStatus::pending;
   }
   return e;
 }
@@ -188,8 +188,8 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
         ++n.skipped;
         if (from_retry) c.resolved.push_back(it.source_id);
         if (it.action == Action::link) {
-          c.upserts.push_back(IdMapEntry{it.source_id, it.target_id, it.source_checksum, 0, now,
-                                         run_id_, false});
+          c.upserts.push_back(
+              IdMapEntry{it.source_id, it.target_id, it.source_checksum, 0, now, run_id_, false});
         }
         break;
       case Action::create:
@@ -200,8 +200,8 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
         } else {
           ++n.updated;
         }
-        c.upserts.push_back(IdMapEntry{it.source_id, it.target_id, it.source_checksum,
-                                       it.checksum, now, run_id_, false});
+        c.upserts.push_back(IdMapEntry{it.source_id, it.target_id, it.source_checksum, it.checksum,
+                                       now, run_id_, false});
         c.resolved.push_back(it.source_id);
         if (it.action == Action::create) c.settled_intents.push_back(it.source_id);
         break;
@@ -221,8 +221,8 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
   for (const auto& b : bad) {
     ++n.failed;
     if (options_.dry_run) continue;
-    c.errors.push_back(make_error(b.id, Error(ErrorKind::rejected, b.message), b.raw,
-                                  attempts[b.id], false));
+    c.errors.push_back(
+        make_error(b.id, Error(ErrorKind::rejected, b.message), b.raw, attempts[b.id], false));
   }
   counts_ += n;
   if (!options_.dry_run) {

@@ -82,8 +82,8 @@ Result<std::unique_ptr<FlowRuntime>> SyncEngine::prepare(const FlowConfig& flow,
     }
   }
   bool full_scan = flow.source.cursor_field.empty() || options.full;
-  rt->track_seen = flow.on_delete.kind != DeletePolicy::Kind::ignore && full_scan &&
-                   !options.retry_only;
+  rt->track_seen =
+      flow.on_delete.kind != DeletePolicy::Kind::ignore && full_scan && !options.retry_only;
   return rt;
 }
 

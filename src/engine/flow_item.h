@@ -12,8 +12,8 @@ namespace crmsync {
 // it and what the target answered.
 struct FlowRunner::Item {
   enum class Action {
-    none,    // nothing to do (filtered out and never synced, delete ignored)
-    skip,    // unchanged since the last write, or the mode forbids the write
+    none,  // nothing to do (filtered out and never synced, delete ignored)
+    skip,  // unchanged since the last write, or the mode forbids the write
     create,
     update,
     upsert,  // by external id: the target decides create or update

@@ -154,7 +154,8 @@ Status FlowRunner::read_source() {
     req.cursor_from = cursor_start(*cursor, src.lookback_secs);
   }
   auto reader = flow_.source->read(req);
-  if (!reader) return reader.error().with_context("flow " + flow_.name() + ": reading " + src.object);
+  if (!reader)
+    return reader.error().with_context("flow " + flow_.name() + ": reading " + src.object);
 
   bool ordered = flow_.source_caps.ordered_by_cursor;
   std::optional<Cursor> max_cursor;  // unordered sources: committed after the whole read

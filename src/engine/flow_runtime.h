@@ -39,8 +39,8 @@ struct RunOptions {
   bool full = false;               // ignore cursors: read everything
   bool dry_run = false;            // plan: read, map, match; never write or commit
   std::string trigger = "cli";
-  size_t max_diffs = 10;           // plan: diffs kept per flow
-  bool retry_only = false;         // only retry due errors (crmsync retry)
+  size_t max_diffs = 10;    // plan: diffs kept per flow
+  bool retry_only = false;  // only retry due errors (crmsync retry)
 };
 
 // One planned change, shown by `crmsync plan`.

@@ -18,14 +18,14 @@ namespace crmsync::mapping {
 struct PendingRef {
   std::string flow;
   std::string source_id;
-  std::string field;        // target field (top level)
-  int item_index = -1;      // >= 0: inside the `each:` array at `field`, element index
-  std::string item_field;   // field inside that element
+  std::string field;       // target field (top level)
+  int item_index = -1;     // >= 0: inside the `each:` array at `field`, element index
+  std::string item_field;  // field inside that element
 };
 
 struct MappedRecord {
-  Record record;                  // target field names -> values
-  std::vector<PendingRef> refs;   // to resolve before writing
+  Record record;                 // target field names -> values
+  std::vector<PendingRef> refs;  // to resolve before writing
 };
 
 // Writes a resolved reference into the mapped record (nullopt = null).

@@ -42,8 +42,8 @@ struct RecordError {
   std::string flow;
   std::string source_id;
   ErrorKind kind = ErrorKind::rejected;
-  std::string message;   // names field and quotes the API answer; never secrets
-  std::string payload;   // source record as JSON
+  std::string message;  // names field and quotes the API answer; never secrets
+  std::string payload;  // source record as JSON
   int attempts = 1;
   int64_t next_attempt_at = 0;  // unix micros; 0 = not scheduled
   RecordErrorStatus status = RecordErrorStatus::pending;
@@ -75,8 +75,8 @@ struct RunInfo {
   int64_t started_at = 0;
   int64_t ended_at = 0;  // 0 while running
   RunStatus status = RunStatus::running;
-  std::string trigger;   // "cli", "schedule", "retry", ...
-  std::string message;   // fatal error text of a failed run
+  std::string trigger;  // "cli", "schedule", "retry", ...
+  std::string message;  // fatal error text of a failed run
   std::map<std::string, FlowCounts> flows;
 };
 
@@ -86,14 +86,15 @@ struct RunInfo {
 struct BatchCommit {
   std::string flow;
   int64_t run_id = 0;
-  std::vector<IdMapEntry> upserts;                // insert or replace by (flow, source_id)
-  std::vector<std::string> forget;                // id-map rows to remove (target deleted)
-  std::vector<RecordError> errors;                // failures; replace the open error of the same (flow, source id)
-  std::vector<std::string> resolved;              // source ids whose pending/parked errors are resolved
-  std::vector<std::string> settled_intents;       // source ids whose intents are done
-  std::vector<std::string> seen;                  // full-scan difference: mark seen in this run
-  std::optional<Cursor> cursor;                   // new cursor, when it moves
-  FlowCounts counts;                              // added to the run's counts for the flow
+  std::vector<IdMapEntry> upserts;  // insert or replace by (flow, source_id)
+  std::vector<std::string> forget;  // id-map rows to remove (target deleted)
+  std::vector<RecordError>
+      errors;  // failures; replace the open error of the same (flow, source id)
+  std::vector<std::string> resolved;         // source ids whose pending/parked errors are resolved
+  std::vector<std::string> settled_intents;  // source ids whose intents are done
+  std::vector<std::string> seen;             // full-scan difference: mark seen in this run
+  std::optional<Cursor> cursor;              // new cursor, when it moves
+  FlowCounts counts;                         // added to the run's counts for the flow
 };
 
 // The engine's durable memory. One instance per process; calls are

@@ -1,0 +1,190 @@
+#include "connectors/file/file_client.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/json.h"
+
+namespace crmsync {
+
+Result<std::unique_ptr<FileRowReader>> FileRowReader::open(const std::string& path,
+                                                           FileFormat format, char delimiter,
+                                                           bool empty_as_null) {
+  std::unique_ptr<FileRowReader> r(new FileRowReader());
+  r->f_ = std::fopen(path.c_str(), "rb");
+  if (r->f_ == nullptr) {
+    return Error(ErrorKind::fatal, "cannot open " + path + ": " + std::strerror(errno));
+  }
+  r->format_ = format;
+  r->delim_ = delimiter;
+  r->empty_as_null_ = empty_as_null;
+  r->buf_.resize(1 << 20);
+  r->line_ = 1;
+  if (format == FileFormat::csv) {
+    // Strip a UTF-8 byte order mark.
+    int a = r->getc();
+    if (a == 0xEF) {
+      r->getc();
+      r->getc();
+    } else if (a != EOF) {
+      --r->pos_;
+    }
+    std::vector<std::string> cells;
+    std::vector<bool> quoted;
+    std::string raw;
+    bool unterminated = false;
+    if (!r->read_csv_row(cells, quoted, raw, unterminated)) cells.clear();
+    r->names_ = make_field_names(cells);
+  } else {
+    r->names_ = make_field_names({});
+    r->first_json_ = r->next();
+    if (r->first_json_ && r->first_json_->record) r->names_ = r->first_json_->record->names();
+  }
+  return r;
+}
+
+FileRowReader::~FileRowReader() {
+  if (f_) std::fclose(f_);
+}
+
+int FileRowReader::getc() {
+  if (pos_ == len_) {
+    len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+    pos_ = 0;
+    if (len_ == 0) return EOF;
+  }
+  return static_cast<unsigned char>(buf_[pos_++]);
+}
+
+bool FileRowReader::read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted,
+                                 std::string& raw, bool& unterminated) {
+  cells.clear();
+  quoted.clear();
+  raw.clear();
+  int c = getc();
+  if (c == EOF) return false;
+  std::string cell;
+  bool in_quotes = false, was_quoted = false;
+  while (true) {
+    if (c == EOF) {
+      unterminated = in_quotes;
+      break;
+    }
+    char ch = static_cast<char>(c);
+    if (in_quotes) {
+      if (ch == '"') {
+        int n = getc();
+        if (n == '"') {
+          cell += '"';
+          raw += "\"\"";
+        } else {
+          in_quotes = false;
+          raw += '"';
+          c = n;
+          continue;
+        }
+      } else {
+        if (ch == '\n') ++line_;
+        cell += ch;
+        raw += ch;
+      }
+    } else if (ch == '"' && cell.empty() && !was_quoted) {
+      in_quotes = was_quoted = true;
+      raw += ch;
+    } else if (ch == delim_) {
+      cells.push_back(std::move(cell));
+      quoted.push_back(was_quoted);
+      cell.clear();
+      was_quoted = false;
+      raw += ch;
+    } else if (ch == '\n' || ch == '\r') {
+      if (ch == '\r') {
+        int n = getc();
+        if (n != '\n' && n != EOF) --pos_;
+      }
+      ++line_;
+      break;
+    } else {
+      cell += ch;
+      raw += ch;
+    }
+    c = getc();
+  }
+  cells.push_back(std::move(cell));
+  quoted.push_back(was_quoted);
+  return true;
+}
+
+bool FileRowReader::read_line(std::string& line) {
+  line.clear();
+  int c = getc();
+  if (c == EOF) return false;
+  while (c != EOF && c != '\n') {
+    line += static_cast<char>(c);
+    c = getc();
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  ++line_;
+  return true;
+}
+
+std::optional<FileRowReader::Row> FileRowReader::next() {
+  if (first_json_) {
+    auto r = std::move(first_json_);
+    first_json_.reset();
+    return r;
+  }
+  Row row;
+  row.line = line_;
+  if (format_ == FileFormat::jsonl) {
+    std::string text;
+    do {
+      row.line = line_;
+      if (!read_line(text)) return std::nullopt;
+    } while (text.find_first_not_of(" \t") == std::string::npos);
+    auto v = parse_json(text);
+    row.raw = text;
+    if (!v || !v->is_object()) {
+      row.bad = "line " + std::to_string(row.line) + ": " +
+                (v ? std::string("expected a JSON object") : v.error().message);
+      return row;
+    }
+    row.record = record_from_object(*v, names_);
+    return row;
+  }
+  thread_local std::vector<std::string> cells;
+  thread_local std::vector<bool> quoted;
+  bool unterminated = false;
+  do {
+    row.line = line_;
+    if (!read_csv_row(cells, quoted, row.raw, unterminated)) return std::nullopt;
+  } while (cells.size() == 1 && cells[0].empty() && !quoted[0] && !unterminated);  // blank line
+  if (unterminated) {
+    row.bad = "line " + std::to_string(row.line) + ": a quote is never closed";
+    return row;
+  }
+  if (cells.size() != names_->size()) {
+    row.bad = "line " + std::to_string(row.line) + ": expected " + std::to_string(names_->size()) +
+              " columns, found " + std::to_string(cells.size());
+    return row;
+  }
+  Record r(names_);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (cells[i].empty() && empty_as_null_ && !quoted[i]) continue;
+    r.value(i) = Value(std::move(cells[i]));
+  }
+  row.record = std::move(r);
+  return row;
+}
+
+std::string csv_cell(const std::string& text, char delimiter) {
+  if (text.find_first_of(std::string("\"\r\n") + delimiter) == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace crmsync

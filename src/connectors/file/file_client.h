@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+#include "core/result.h"
+
+namespace crmsync {
+
+enum class FileFormat { csv, jsonl };
+
+// Streams rows of a CSV (RFC 4180: quotes, doubled quotes, embedded
+// delimiters and newlines, CRLF, UTF-8 BOM) or JSON Lines file in chunks, so
+// memory stays flat whatever the file size. Written by hand: Debian's C CSV
+// library (libcsv) is callback-driven, which makes reporting a broken row
+// with its line number and carrying on awkward; the state machine is small.
+class FileRowReader {
+ public:
+  static Result<std::unique_ptr<FileRowReader>> open(const std::string& path, FileFormat format,
+                                                     char delimiter, bool empty_as_null);
+  ~FileRowReader();
+
+  // The column names (CSV header, or the keys of the first JSON line).
+  const FieldNamesPtr& names() const { return names_; }
+
+  // Next record; nullopt at the end. A malformed row sets `bad` (with its
+  // line number and raw text) and returns a record-less result so the
+  // caller can carry on.
+  struct Row {
+    std::optional<Record> record;
+    std::string bad;  // "line 17: expected 5 columns, found 3"
+    std::string raw;
+    size_t line = 0;
+  };
+  std::optional<Row> next();
+
+ private:
+  int getc();
+  bool read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted, std::string& raw,
+                    bool& unterminated);
+  bool read_line(std::string& line);
+
+  std::FILE* f_ = nullptr;
+  FileFormat format_ = FileFormat::csv;
+  char delim_ = ',';
+  bool empty_as_null_ = true;
+  std::vector<char> buf_;
+  size_t pos_ = 0, len_ = 0;
+  size_t line_ = 0;  // line number where the next row starts (1-based)
+  FieldNamesPtr names_;
+  std::optional<Row> first_json_;  // JSONL: the row read to learn the names
+};
+
+// CSV cell text, quoted when it needs to be.
+std::string csv_cell(const std::string& text, char delimiter);
+
+}  // namespace crmsync

@@ -1,0 +1,13 @@
+#include "connectors/file/file_config.h"
+#include "connectors/registry.h"
+#include "connectors/sqlite/sqlite_config.h"
+
+namespace crmsync {
+
+// Every connector, listed explicitly (STYLE.md: ClickHouse's registerStorages).
+void register_connectors(ConnectorRegistry& registry) {
+  register_file_connector(registry);
+  register_sqlite_connector(registry);
+}
+
+}  // namespace crmsync

@@ -1,0 +1,64 @@
+#include "connectors/registry.h"
+
+#include "config/loader.h"
+
+namespace crmsync {
+
+const ConnectorRegistry& ConnectorRegistry::instance() {
+  static const ConnectorRegistry kRegistry = [] {
+    ConnectorRegistry r;
+    register_connectors(r);
+    return r;
+  }();
+  return kRegistry;
+}
+
+void ConnectorRegistry::add(ConnectorFactory factory) {
+  factories_.push_back(std::move(factory));
+}
+
+const ConnectorFactory* ConnectorRegistry::find(std::string_view type) const {
+  for (const ConnectorFactory& f : factories_) {
+    if (f.spec.type == type) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ConnectorRegistry::types() const {
+  std::vector<std::string> out;
+  for (const ConnectorFactory& f : factories_) out.push_back(f.spec.type);
+  return out;
+}
+
+Diagnostics ConnectorRegistry::validate(const ConnectionConfig& config) const {
+  const ConnectorFactory* f = find(config.type);
+  if (f == nullptr) {
+    if (config.type.empty()) return {};  // reported by the loader
+    std::string hint = did_you_mean(config.type, types());
+    Location loc = config.location;
+    loc.key += ".type";
+    std::string known;
+    for (const auto& t : types()) known += (known.empty() ? "" : ", ") + t;
+    return {Diagnostic{loc, "no connector type '" + config.type + "'" +
+                                (hint.empty() ? " (known: " + known + ")" : "; " + hint)}};
+  }
+  return validate_options(f->spec.options, config.options);
+}
+
+Result<std::unique_ptr<Connection>> ConnectorRegistry::create(
+    const ConnectionConfig& config, const ConnectorContext& context) const {
+  Diagnostics d = validate(config);
+  if (!d.empty()) {
+    std::string msg = "connection " + config.name + " is misconfigured:";
+    for (const Diagnostic& x : d) msg += "\n  " + x.to_string();
+    return Error(ErrorKind::fatal, msg);
+  }
+  const ConnectorFactory* f = find(config.type);
+  OptionSet filled;
+  validate_options(f->spec.options, config.options, &filled);
+  auto conn = f->create(config, filled, context);
+  if (!conn) return conn.error().with_context("connection " + config.name);
+  return conn;
+}
+
+}  // namespace crmsync

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "connectors/connector.h"
+#include "connectors/sqlite/sqlite_client.h"
+
+namespace crmsync {
+
+// SQLite tables as objects. Reads stream one prepared statement (flat
+// memory), push the filter down as parameterised SQL and order by
+// (cursor, id); writes run in one transaction per call with a savepoint per
+// record, so one bad row is rejected alone.
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(SqliteConfig config) : config_(std::move(config)) {}
+
+  Capabilities capabilities(std::string_view object) const override;
+  Status check() override;
+  Result<ObjectSchema> describe(std::string_view object) override;
+  Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) override;
+  Result<std::vector<Record>> read_by_ids(std::string_view object, std::string_view id_field,
+                                          std::span<const std::string> ids) override;
+  Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,
+                                     std::string_view field,
+                                     std::span<const Value> values) override;
+  Result<std::vector<WriteResult>> write(const WriteRequest& request) override;
+
+ private:
+  Result<SqliteClient*> client();
+  // Creates the table or adds missing columns for these records, when allowed.
+  Status ensure_columns(const std::string& table, const std::string& id_field,
+                        const std::string& external_id, const WriteRequest& req);
+  Result<std::vector<Record>> select_in(const std::string& table, const std::string& id_field,
+                                        const std::string& column, std::span<const Value> values);
+
+  SqliteConfig config_;
+  std::unique_ptr<SqliteClient> client_;
+};
+
+}  // namespace crmsync

@@ -1,0 +1,189 @@
+#include <algorithm>
+
+#include "connectors/sqlite/sqlite_connection.h"
+#include "connectors/sqlite/filter_clock.h"
+
+namespace crmsync {
+namespace {
+
+// Streams one SELECT; the statement stays open across next() calls.
+class SqliteReader final : public RecordReader {
+ public:
+  SqliteReader(sqlite3_stmt* st, std::vector<std::string> types, FieldNamesPtr names, int id_col,
+               size_t batch, SqliteClient* client, std::string table)
+      : st_(st),
+        types_(std::move(types)),
+        names_(std::move(names)),
+        id_col_(id_col),
+        batch_(batch),
+        client_(client),
+        table_(std::move(table)) {}
+  ~SqliteReader() override { sqlite3_finalize(st_); }
+
+  Result<bool> next(std::vector<Record>& batch) override {
+    batch.clear();
+    bad_records.clear();
+    if (done_) return false;
+    while (batch.size() < batch_) {
+      int rc = sqlite3_step(st_);
+      if (rc == SQLITE_DONE) {
+        done_ = true;
+        return !batch.empty();
+      }
+      if (rc != SQLITE_ROW) return client_->error("reading " + table_);
+      Record r(names_);
+      for (size_t i = 0; i < names_->size(); ++i) {
+        r.value(i) = SqliteClient::read(st_, static_cast<int>(i), types_[i]);
+      }
+      r.set_id(r.value(static_cast<size_t>(id_col_)).to_text());
+      batch.push_back(std::move(r));
+    }
+    return true;
+  }
+
+ private:
+  sqlite3_stmt* st_;
+  std::vector<std::string> types_;
+  FieldNamesPtr names_;
+  int id_col_;
+  size_t batch_;
+  SqliteClient* client_;
+  std::string table_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<ObjectSchema> SqliteConnection::describe(std::string_view object) {
+  auto c = client();
+  if (!c) return c.error();
+  auto cols = (*c)->columns(std::string(object));
+  if (!cols) return cols.error();
+  if (cols->empty()) {
+    return Error(ErrorKind::fatal,
+                 "sqlite " + config_.path + ": no table '" + std::string(object) + "'");
+  }
+  ObjectSchema s;
+  s.object = std::string(object);
+  s.id_field = "id";
+  for (const auto& [name, type] : *cols) s.fields.push_back({name});
+  return s;
+}
+
+Result<std::unique_ptr<RecordReader>> SqliteConnection::read(const ReadRequest& req) {
+  auto c = client();
+  if (!c) return c.error();
+  auto cols = (*c)->columns(req.object);
+  if (!cols) return cols.error();
+  if (cols->empty()) {
+    return Error(ErrorKind::fatal, "sqlite " + config_.path + ": no table '" + req.object + "'");
+  }
+  std::string id_field = req.id_field.empty() ? "id" : req.id_field;
+  std::vector<std::string> fields = req.fields;
+  if (fields.empty()) {
+    for (const auto& [name, type] : *cols) fields.push_back(name);
+  }
+  if (std::find(fields.begin(), fields.end(), id_field) == fields.end()) fields.push_back(id_field);
+  std::vector<std::string> types;
+  std::string select;
+  for (const std::string& f : fields) {
+    auto it = std::find_if(cols->begin(), cols->end(), [&](const auto& p) { return p.first == f; });
+    if (it == cols->end()) {
+      return Error(ErrorKind::fatal, "sqlite " + config_.path + ": table '" + req.object +
+                                         "' has no column '" + f + "'");
+    }
+    types.push_back(it->second);
+    select += (select.empty() ? "" : ", ") + SqliteClient::quote(f);
+  }
+  std::string sql = "SELECT " + select + " FROM " + SqliteClient::quote(req.object);
+  std::vector<Value> params;
+  std::string where;
+  if (req.filter) {
+    auto w = req.filter->to_sql(filter::Filter::SqlDialect::sqlite, now_micros_for_filters());
+    if (!w) return w.error();
+    where = "(" + w->where + ")";
+    params = std::move(w->params);
+  }
+  if (!req.cursor_field.empty() && req.cursor_from) {
+    where += (where.empty() ? "" : " AND ") + SqliteClient::quote(req.cursor_field) + " >= ?";
+    Value from = *req.cursor_from;
+    params.push_back(from);
+  }
+  if (!where.empty()) sql += " WHERE " + where;
+  sql += " ORDER BY " +
+         (req.cursor_field.empty() ? "" : SqliteClient::quote(req.cursor_field) + ", ") +
+         SqliteClient::quote(id_field);
+  auto st = (*c)->prepare(sql, "reading " + req.object);
+  if (!st) return st.error();
+  for (size_t i = 0; i < params.size(); ++i)
+    SqliteClient::bind(*st, static_cast<int>(i + 1), params[i]);
+  count_api_call();
+  int id_col = static_cast<int>(std::find(fields.begin(), fields.end(), id_field) - fields.begin());
+  return std::unique_ptr<RecordReader>(
+      new SqliteReader(*st, std::move(types), make_field_names(fields), id_col,
+                       std::max<size_t>(1, req.batch_size), *c, req.object));
+}
+
+Result<std::vector<Record>> SqliteConnection::select_in(const std::string& table,
+                                                        const std::string& id_field,
+                                                        const std::string& column,
+                                                        std::span<const Value> values) {
+  auto c = client();
+  if (!c) return c.error();
+  auto cols = (*c)->columns(table);
+  if (!cols) return cols.error();
+  std::vector<Record> out;
+  if (cols->empty()) return out;  // the table is created on first write
+  std::vector<std::string> names, types;
+  std::string select;
+  int id_col = -1;
+  for (const auto& [n, t] : *cols) {
+    if (n == id_field) id_col = static_cast<int>(names.size());
+    names.push_back(n);
+    types.push_back(t);
+    select += (select.empty() ? "" : ", ") + SqliteClient::quote(n);
+  }
+  FieldNamesPtr fn = make_field_names(names);
+  for (size_t start = 0; start < values.size(); start += 500) {
+    size_t n = std::min<size_t>(500, values.size() - start);
+    std::string ph;
+    for (size_t i = 0; i < n; ++i) ph += i ? ",?" : "?";
+    auto st = (*c)->prepare("SELECT " + select + " FROM " + SqliteClient::quote(table) + " WHERE " +
+                                SqliteClient::quote(column) + " IN (" + ph + ")",
+                            "searching " + table);
+    if (!st) return st.error();
+    for (size_t i = 0; i < n; ++i)
+      SqliteClient::bind(*st, static_cast<int>(i + 1), values[start + i]);
+    count_api_call();
+    int rc;
+    while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+      Record r(fn);
+      for (size_t i = 0; i < names.size(); ++i) {
+        r.value(i) = SqliteClient::read(*st, static_cast<int>(i), types[i]);
+      }
+      if (id_col >= 0) r.set_id(r.value(static_cast<size_t>(id_col)).to_text());
+      out.push_back(std::move(r));
+    }
+    sqlite3_finalize(*st);
+    if (rc != SQLITE_DONE) return (*c)->error("searching " + table);
+  }
+  return out;
+}
+
+Result<std::vector<Record>> SqliteConnection::read_by_ids(std::string_view object,
+                                                          std::string_view id_field,
+                                                          std::span<const std::string> ids) {
+  std::vector<Value> values(ids.begin(), ids.end());
+  std::string idf = id_field.empty() ? "id" : std::string(id_field);
+  return select_in(std::string(object), idf, idf, values);
+}
+
+Result<std::vector<Record>> SqliteConnection::search(std::string_view object,
+                                                     std::string_view id_field,
+                                                     std::string_view field,
+                                                     std::span<const Value> values) {
+  return select_in(std::string(object), id_field.empty() ? "id" : std::string(id_field),
+                   std::string(field), values);
+}
+
+}  // namespace crmsync

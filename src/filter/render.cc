@@ -1,0 +1,227 @@
+#include "filter/ast.h"
+
+namespace crmsync::filter {
+namespace {
+
+const char* op_text(Op op) {
+  switch (op) {
+    case Op::eq:
+      return "=";
+    case Op::ne:
+      return "!=";
+    case Op::lt:
+      return "<";
+    case Op::le:
+      return "<=";
+    case Op::gt:
+      return ">";
+    case Op::ge:
+      return ">=";
+  }
+  return "=";
+}
+
+std::string soql_literal(const Literal& l) {
+  if (!l.date_literal.empty()) {
+    return l.date_literal +
+           (l.date_literal.find("_N_") != std::string::npos ? ":" + std::to_string(l.n) : "");
+  }
+  const Value& v = l.value;
+  if (v.is_null()) return "NULL";
+  if (v.is_bool()) return v.as_bool() ? "TRUE" : "FALSE";
+  if (v.is_string()) {
+    std::string out = "'";
+    for (size_t i = 0; i < v.as_string().size(); ++i) {
+      char c = v.as_string()[i];
+      if (c == '\\') {
+        // LIKE escapes (\% \_) stay as written; a lone backslash is escaped.
+        char n = i + 1 < v.as_string().size() ? v.as_string()[i + 1] : '\0';
+        out += (n == '%' || n == '_') ? "\\" : "\\\\";
+        continue;
+      }
+      if (c == '\'') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    return out + "'";
+  }
+  return v.to_text();  // numbers exact, dates and datetimes unquoted ISO
+}
+
+void soql(const Expr& e, std::string& out, bool top) {
+  switch (e.kind) {
+    case Expr::Kind::and_:
+    case Expr::Kind::or_:
+      if (!top) out += '(';
+      soql(*e.left, out, false);
+      out += e.kind == Expr::Kind::and_ ? " AND " : " OR ";
+      soql(*e.right, out, false);
+      if (!top) out += ')';
+      return;
+    case Expr::Kind::not_:
+      out += "NOT (";
+      soql(*e.left, out, true);
+      out += ')';
+      return;
+    case Expr::Kind::compare:
+      out += e.field + " " + op_text(e.op) + " " + soql_literal(e.values[0]);
+      return;
+    case Expr::Kind::like:
+      out += e.field + " LIKE " + soql_literal(e.values[0]);
+      return;
+    case Expr::Kind::in:
+    case Expr::Kind::not_in:
+      out += e.field + (e.kind == Expr::Kind::in ? " IN (" : " NOT IN (");
+      for (size_t i = 0; i < e.values.size(); ++i) {
+        out += (i ? ", " : "") + soql_literal(e.values[i]);
+      }
+      out += ')';
+      return;
+  }
+}
+
+struct SqlWriter {
+  Filter::SqlDialect dialect;
+  int64_t now;
+  int next;
+  Filter::Sql out;
+
+  std::string ident(const std::string& f) const {
+    char q = dialect == Filter::SqlDialect::mysql ? '`' : '"';
+    std::string s(1, q);
+    for (char c : f) {
+      if (c == q) s += q;
+      s += c;
+    }
+    return s + q;
+  }
+  std::string param(Value v) {
+    out.params.push_back(std::move(v));
+    if (dialect == Filter::SqlDialect::postgres) return "$" + std::to_string(next++);
+    ++next;
+    return "?";
+  }
+
+  Status write(const Expr& e, std::string& s) {
+    if (!e.field.empty() && e.field.find('.') != std::string::npos) {
+      return Error(ErrorKind::fatal,
+                   "field '" + e.field + "': parent paths are not available in SQL sources");
+    }
+    switch (e.kind) {
+      case Expr::Kind::and_:
+      case Expr::Kind::or_: {
+        s += '(';
+        if (Status st = write(*e.left, s); !st) return st;
+        s += e.kind == Expr::Kind::and_ ? " AND " : " OR ";
+        if (Status st = write(*e.right, s); !st) return st;
+        s += ')';
+        return {};
+      }
+      case Expr::Kind::not_: {
+        s += "NOT (";
+        if (Status st = write(*e.left, s); !st) return st;
+        s += ')';
+        return {};
+      }
+      case Expr::Kind::like: {
+        std::string f = ident(e.field);
+        const std::string& pat = e.values[0].value.as_string();
+        std::string esc = pat.find('\\') != std::string::npos ? " ESCAPE '\\'" : "";
+        if (dialect == Filter::SqlDialect::postgres) {
+          s += f + " ILIKE " + param(Value(pat)) + esc;
+        } else if (dialect == Filter::SqlDialect::odbc) {
+          s += "LOWER(" + f + ") LIKE LOWER(" + param(Value(pat)) + ")" + esc;
+        } else {
+          s += f + " LIKE " + param(Value(pat)) + esc;
+        }
+        return {};
+      }
+      case Expr::Kind::in:
+      case Expr::Kind::not_in: {
+        std::string f = ident(e.field);
+        bool has_null = false;
+        std::string list;
+        for (const Literal& l : e.values) {
+          if (l.value.is_null()) {
+            has_null = true;
+            continue;
+          }
+          list += (list.empty() ? "" : ", ") + param(l.value);
+        }
+        bool in = e.kind == Expr::Kind::in;
+        std::string part =
+            list.empty() ? (in ? "1=0" : "1=1") : f + (in ? " IN (" : " NOT IN (") + list + ")";
+        if (in) {
+          s += has_null ? "(" + part + " OR " + f + " IS NULL)" : part;
+        } else {
+          s += "(" + part + " AND " + f + " IS NOT NULL)";
+        }
+        return {};
+      }
+      case Expr::Kind::compare:
+        break;
+    }
+    std::string f = ident(e.field);
+    const Literal& l = e.values[0];
+    if (!l.date_literal.empty()) {
+      int64_t start, end;
+      date_literal_range(l, now, start, end);
+      Value a(DateTime{start, 0}), b(DateTime{end, 0});
+      switch (e.op) {
+        case Op::eq:
+          s += "(" + f + " >= " + param(a) + " AND " + f + " < " + param(b) + ")";
+          break;
+        case Op::ne:
+          s += "(" + f + " < " + param(a) + " OR " + f + " >= " + param(b) + ")";
+          break;
+        case Op::lt:
+          s += f + " < " + param(a);
+          break;
+        case Op::le:
+          s += f + " < " + param(b);
+          break;
+        case Op::gt:
+          s += f + " >= " + param(b);
+          break;
+        case Op::ge:
+          s += f + " >= " + param(a);
+          break;
+      }
+      return {};
+    }
+    if (l.value.is_null()) {
+      if (e.op == Op::eq) {
+        s += f + " IS NULL";
+      } else if (e.op == Op::ne) {
+        s += f + " IS NOT NULL";
+      } else {
+        s += "1=0";
+      }
+      return {};
+    }
+    s += f + " " + (e.op == Op::ne ? "<>" : op_text(e.op)) + " " + param(l.value);
+    return {};
+  }
+};
+
+}  // namespace
+
+std::string Filter::to_soql() const {
+  std::string out;
+  if (root_) soql(*root_, out, true);
+  return out;
+}
+
+Result<Filter::Sql> Filter::to_sql(SqlDialect dialect, int64_t now_micros,
+                                   int first_param_index) const {
+  SqlWriter w{dialect, now_micros, first_param_index, {}};
+  if (root_) {
+    if (Status s = w.write(*root_, w.out.where); !s) return s.error();
+  }
+  return std::move(w.out);
+}
+
+}  // namespace crmsync::filter

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/location.h"
+#include "core/record.h"
+#include "core/result.h"
+
+namespace crmsync::mapping {
+
+// One transform step with its argument parsed at compile time.
+struct Step {
+  std::string name;
+  Value arg;
+  std::string a, b;  // text arguments (separator, format, from/to)
+  int n = 0;         // numeric argument (decimals, length)
+};
+
+// Applies one step; null input stays null except for `default`.
+Result<Value> apply_step(const Step& step, Value in);
+// Checks a step's name and argument at compile time; empty when fine.
+std::string check_step(Step& step);
+const std::vector<std::string>& transform_names();
+
+class LuaExpression;
+
+// A source field read through a per-FieldNames cached index.
+struct FieldRef {
+  std::string path;
+  mutable const FieldNames* names = nullptr;
+  mutable int index = -1;
+  const Value* get(const Record& r) const;
+};
+
+// One compiled mapping entry.
+struct Rule {
+  enum class Source { copy, constant, text_template, coalesce, ref, each, lua };
+  std::string target;
+  Source source = Source::copy;
+  FieldRef from;
+  Value constant;
+  struct Part {
+    bool field = false;
+    std::string text;
+    FieldRef ref;
+  };
+  std::vector<Part> parts;
+  std::vector<FieldRef> candidates;
+  std::string ref_flow;
+  std::vector<Rule> each;
+  FieldNamesPtr each_names;
+  std::shared_ptr<LuaExpression> lua;
+  std::vector<Step> steps;
+  bool has_map = false;
+  std::unordered_map<std::string, Value> value_map;
+  std::string known_keys;  // for the "no mapping" message
+  std::optional<Value> default_value;
+  bool required = false;
+};
+
+}  // namespace crmsync::mapping

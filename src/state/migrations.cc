@@ -1,0 +1,88 @@
+#include "state/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace crmsync {
+namespace {
+
+// Numbered schema migrations, applied in order, each in its own transaction.
+// Never edit a released migration: add the next one.
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: the id map, cursors, runs, errors, create intents, secrets.
+      R"sql(
+CREATE TABLE id_map (
+  flow TEXT NOT NULL, source_id TEXT NOT NULL, target_id TEXT NOT NULL,
+  source_checksum INTEGER NOT NULL, target_checksum INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, run_id INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+  seen_run INTEGER,
+  PRIMARY KEY (flow, source_id)) WITHOUT ROWID;
+CREATE INDEX id_map_target ON id_map (flow, target_id);
+CREATE TABLE cursors (
+  flow TEXT PRIMARY KEY, value_type TEXT NOT NULL, value_text TEXT NOT NULL, id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL, trigger TEXT NOT NULL, message TEXT NOT NULL DEFAULT '');
+CREATE TABLE run_flows (
+  run_id INTEGER NOT NULL, flow TEXT NOT NULL,
+  read INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+  api_calls INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, flow));
+CREATE TABLE record_errors (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, flow TEXT NOT NULL,
+  source_id TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL, payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'parked', 'resolved')),
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX record_errors_open ON record_errors (flow, source_id) WHERE status != 'resolved';
+CREATE INDEX record_errors_run ON record_errors (run_id);
+CREATE TABLE intents (
+  flow TEXT NOT NULL, source_id TEXT NOT NULL, match_field TEXT NOT NULL,
+  match_value_type TEXT NOT NULL, match_value_text TEXT NOT NULL,
+  run_id INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY (flow, source_id));
+CREATE TABLE secrets (name TEXT PRIMARY KEY, ciphertext BLOB NOT NULL, updated_at INTEGER NOT NULL);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+Status migrate(SqliteDb& db) {
+  if (Status s = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+                         "creating schema_migrations");
+      !s) {
+    return s;
+  }
+  auto q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!q) return q.error();
+  int64_t current = 0;
+  {
+    Stmt st(*q);
+    if (st.step() == SQLITE_ROW) current = st.int64(0);
+  }
+  const auto& all = migrations();
+  if (current > static_cast<int64_t>(all.size())) {
+    return Error(ErrorKind::fatal,
+                 "state store " + db.path() + " was written by a newer crmsync (schema " +
+                     std::to_string(current) + " > " + std::to_string(all.size()) + ")");
+  }
+  for (size_t v = static_cast<size_t>(current) + 1; v <= all.size(); ++v) {
+    std::string sql = std::string("BEGIN IMMEDIATE;") + all[v - 1] +
+                      "INSERT INTO schema_migrations VALUES (" + std::to_string(v) +
+                      ", strftime('%s','now'));COMMIT;";
+    if (Status s = db.exec(sql, "applying migration " + std::to_string(v)); !s) {
+      (void)db.exec("ROLLBACK", "rolling back");
+      return s;
+    }
+  }
+  return {};
+}
+
+}  // namespace crmsync

@@ -1,0 +1,59 @@
+#include "state/sqlite_db.h"
+
+namespace crmsync {
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path) {
+  auto db = std::make_unique<SqliteDb>();
+  db->path_ = path;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db->db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) return db->error("opening");
+  sqlite3_busy_timeout(db->db_, 5000);
+  // WAL lets `crmsync status` read while a run writes; NORMAL keeps every
+  // committed transaction atomic across a process crash.
+  if (Status s = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                          "PRAGMA foreign_keys=ON;",
+                          "configuring");
+      !s) {
+    return s.error();
+  }
+  return db;
+}
+
+SqliteDb::~SqliteDb() {
+  for (auto& [sql, s] : cache_) sqlite3_finalize(s);
+  if (db_) sqlite3_close(db_);
+}
+
+Error SqliteDb::error(std::string_view doing) const {
+  int code = db_ ? sqlite3_errcode(db_) : SQLITE_CANTOPEN;
+  std::string msg = db_ ? sqlite3_errmsg(db_) : "cannot open";
+  ErrorKind kind =
+      code == SQLITE_BUSY || code == SQLITE_LOCKED ? ErrorKind::retryable : ErrorKind::fatal;
+  return Error(kind, "state store " + path_ + ": " + std::string(doing) + ": " + msg);
+}
+
+Status SqliteDb::exec(const std::string& sql, std::string_view doing) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Error(ErrorKind::fatal, "state store " + path_ + ": " + std::string(doing) + ": " + msg);
+  }
+  return {};
+}
+
+Result<sqlite3_stmt*> SqliteDb::prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+      return error("preparing a statement");
+    }
+    it = cache_.emplace(sql, s).first;
+  }
+  return it->second;
+}
+
+}  // namespace crmsync

@@ -1,0 +1,299 @@
+#include "state/sqlite_state_store.h"
+
+#include "state/migrations.h"
+#include "state/value_codec.h"
+
+namespace crmsync {
+
+std::string_view to_string(RecordErrorStatus s) {
+  switch (s) {
+    case RecordErrorStatus::pending:
+      return "pending";
+    case RecordErrorStatus::parked:
+      return "parked";
+    case RecordErrorStatus::resolved:
+      return "resolved";
+  }
+  return "pending";
+}
+
+std::string_view to_string(RunStatus s) {
+  switch (s) {
+    case RunStatus::running:
+      return "running";
+    case RunStatus::succeeded:
+      return "succeeded";
+    case RunStatus::partial:
+      return "partial";
+    case RunStatus::failed:
+      return "failed";
+    case RunStatus::interrupted:
+      return "interrupted";
+  }
+  return "running";
+}
+
+FlowCounts& FlowCounts::operator+=(const FlowCounts& o) {
+  read += o.read;
+  created += o.created;
+  updated += o.updated;
+  skipped += o.skipped;
+  deleted += o.deleted;
+  failed += o.failed;
+  api_calls += o.api_calls;
+  return *this;
+}
+
+Result<std::unique_ptr<StateStore>> open_sqlite_state_store(const std::string& path) {
+  auto db = SqliteDb::open(path);
+  if (!db) return db.error();
+  if (Status s = migrate(**db); !s) return s.error();
+  return std::unique_ptr<StateStore>(new SqliteStateStore(std::move(*db)));
+}
+
+namespace {
+
+constexpr size_t kChunk = 500;  // bound parameters per IN (...) lookup
+
+std::string placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+  return s;
+}
+
+IdMapEntry read_entry(Stmt& st) {
+  IdMapEntry e;
+  e.source_id = st.text(0);
+  e.target_id = st.text(1);
+  e.source_checksum = static_cast<uint64_t>(st.int64(2));
+  e.target_checksum = static_cast<uint64_t>(st.int64(3));
+  e.updated_at = st.int64(4);
+  e.run_id = st.int64(5);
+  e.deleted = st.int64(6) != 0;
+  return e;
+}
+
+const char* kEntryColumns =
+    "source_id, target_id, source_checksum, target_checksum, updated_at, run_id, deleted";
+
+}  // namespace
+
+Result<std::vector<IdMapEntry>> SqliteStateStore::lookup(std::string_view flow,
+                                                         std::span<const std::string> ids) {
+  std::vector<IdMapEntry> out;
+  for (size_t start = 0; start < ids.size(); start += kChunk) {
+    size_t n = std::min(kChunk, ids.size() - start);
+    auto q = db_->prepare(std::string("SELECT ") + kEntryColumns +
+                          " FROM id_map WHERE flow = ? AND source_id IN (" + placeholders(n) + ")");
+    if (!q) return q.error();
+    Stmt st(*q);
+    st.bind(1, flow);
+    for (size_t i = 0; i < n; ++i) st.bind(static_cast<int>(i + 2), ids[start + i]);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_entry(st));
+    if (rc != SQLITE_DONE) return db_->error("reading the id map");
+  }
+  return out;
+}
+
+Result<std::vector<IdMapEntry>> SqliteStateStore::unseen(std::string_view flow, int64_t run_id,
+                                                         std::string_view after, size_t limit) {
+  auto q = db_->prepare(std::string("SELECT ") + kEntryColumns +
+                        " FROM id_map WHERE flow = ? AND deleted = 0 AND source_id > ? AND "
+                        "(seen_run IS NULL OR seen_run != ?) ORDER BY source_id LIMIT ?");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, flow);
+  st.bind(2, after);
+  st.bind(3, run_id);
+  st.bind(4, static_cast<int64_t>(limit));
+  std::vector<IdMapEntry> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_entry(st));
+  if (rc != SQLITE_DONE) return db_->error("reading the id map");
+  return out;
+}
+
+Result<int64_t> SqliteStateStore::count_id_map(std::string_view flow) {
+  auto q = db_->prepare("SELECT COUNT(*) FROM id_map WHERE flow = ? AND deleted = 0");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, flow);
+  if (st.step() != SQLITE_ROW) return db_->error("counting the id map");
+  return st.int64(0);
+}
+
+Result<std::optional<Cursor>> SqliteStateStore::cursor(std::string_view flow) {
+  auto q = db_->prepare("SELECT value_type, value_text, id FROM cursors WHERE flow = ?");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, flow);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<Cursor>();
+  if (rc != SQLITE_ROW) return db_->error("reading a cursor");
+  return std::optional<Cursor>(Cursor{decode_value(st.text(0), st.text(1)), st.text(2)});
+}
+
+Status SqliteStateStore::reset_cursor(std::string_view flow) {
+  auto q = db_->prepare("DELETE FROM cursors WHERE flow = ?");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, flow);
+  if (st.step() != SQLITE_DONE) return db_->error("resetting a cursor");
+  return {};
+}
+
+Status SqliteStateStore::commit(const BatchCommit& batch) {
+  if (Status s = db_->exec("BEGIN IMMEDIATE", "starting a batch"); !s) return s;
+  Status s = apply(batch);
+  if (!s) {
+    (void)db_->exec("ROLLBACK", "rolling back a batch");
+    return s;
+  }
+  return db_->exec("COMMIT", "committing a batch");
+}
+
+// One statement per kind of change, each prepared once and re-bound per row.
+Status SqliteStateStore::apply(const BatchCommit& b) {
+  auto run_one = [&](const char* sql, auto&& bind) -> Status {
+    auto q = db_->prepare(sql);
+    if (!q) return q.error();
+    Stmt st(*q);
+    bind(st);
+    if (st.step() != SQLITE_DONE) return db_->error("writing a batch");
+    return {};
+  };
+  for (const IdMapEntry& e : b.upserts) {
+    Status s = run_one(
+        "INSERT INTO id_map (flow, source_id, target_id, source_checksum, target_checksum, "
+        "updated_at, run_id, deleted) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(flow, source_id) DO "
+        "UPDATE SET target_id = excluded.target_id, source_checksum = excluded.source_checksum, "
+        "target_checksum = excluded.target_checksum, updated_at = excluded.updated_at, "
+        "run_id = excluded.run_id, deleted = excluded.deleted",
+        [&](Stmt& st) {
+          st.bind(1, b.flow);
+          st.bind(2, e.source_id);
+          st.bind(3, e.target_id);
+          st.bind(4, static_cast<int64_t>(e.source_checksum));
+          st.bind(5, static_cast<int64_t>(e.target_checksum));
+          st.bind(6, e.updated_at);
+          st.bind(7, e.run_id);
+          st.bind(8, int64_t{e.deleted});
+        });
+    if (!s) return s;
+  }
+  for (const std::string& id : b.forget) {
+    Status s = run_one("DELETE FROM id_map WHERE flow = ? AND source_id = ?", [&](Stmt& st) {
+      st.bind(1, b.flow);
+      st.bind(2, id);
+    });
+    if (!s) return s;
+  }
+  for (const RecordError& e : b.errors) {
+    if (Status s = write_error(e); !s) return s;
+  }
+  for (const std::string& id : b.resolved) {
+    Status s = run_one(
+        "UPDATE record_errors SET status = 'resolved', updated_at = strftime('%s','now') * "
+        "1000000 WHERE flow = ? AND source_id = ? AND status != 'resolved'",
+        [&](Stmt& st) {
+          st.bind(1, b.flow);
+          st.bind(2, id);
+        });
+    if (!s) return s;
+  }
+  for (const std::string& id : b.settled_intents) {
+    Status s = run_one("DELETE FROM intents WHERE flow = ? AND source_id = ?", [&](Stmt& st) {
+      st.bind(1, b.flow);
+      st.bind(2, id);
+    });
+    if (!s) return s;
+  }
+  for (const std::string& id : b.seen) {
+    Status s =
+        run_one("UPDATE id_map SET seen_run = ? WHERE flow = ? AND source_id = ?", [&](Stmt& st) {
+          st.bind(1, b.run_id);
+          st.bind(2, b.flow);
+          st.bind(3, id);
+        });
+    if (!s) return s;
+  }
+  if (b.cursor) {
+    auto [type, text] = encode_value(b.cursor->value);
+    Status s = run_one(
+        "INSERT INTO cursors (flow, value_type, value_text, id, updated_at) VALUES (?,?,?,?, "
+        "strftime('%s','now')) ON CONFLICT(flow) DO UPDATE SET value_type = excluded.value_type, "
+        "value_text = excluded.value_text, id = excluded.id, updated_at = excluded.updated_at",
+        [&](Stmt& st) {
+          st.bind(1, b.flow);
+          st.bind(2, type);
+          st.bind(3, text);
+          st.bind(4, b.cursor->id);
+        });
+    if (!s) return s;
+  }
+  if (b.run_id > 0) {
+    const FlowCounts& c = b.counts;
+    return run_one(
+        "INSERT INTO run_flows (run_id, flow, read, created, updated, skipped, deleted, failed, "
+        "api_calls) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id, flow) DO UPDATE SET "
+        "read = read + excluded.read, created = created + excluded.created, "
+        "updated = updated + excluded.updated, skipped = skipped + excluded.skipped, "
+        "deleted = deleted + excluded.deleted, failed = failed + excluded.failed, "
+        "api_calls = api_calls + excluded.api_calls",
+        [&](Stmt& st) {
+          st.bind(1, b.run_id);
+          st.bind(2, b.flow);
+          int64_t v[] = {c.read, c.created, c.updated, c.skipped, c.deleted, c.failed, c.api_calls};
+          for (int i = 0; i < 7; ++i) st.bind(3 + i, v[i]);
+        });
+  }
+  return {};
+}
+
+Status SqliteStateStore::add_intents(std::string_view flow, std::span<const CreateIntent> intents) {
+  if (Status s = db_->exec("BEGIN IMMEDIATE", "recording create intents"); !s) return s;
+  for (const CreateIntent& in : intents) {
+    auto q = db_->prepare(
+        "INSERT OR REPLACE INTO intents (flow, source_id, match_field, match_value_type, "
+        "match_value_text, run_id, created_at) VALUES (?,?,?,?,?,?,?)");
+    if (!q) {
+      (void)db_->exec("ROLLBACK", "rolling back");
+      return q.error();
+    }
+    Stmt st(*q);
+    auto [type, text] = encode_value(in.match_value);
+    st.bind(1, flow);
+    st.bind(2, in.source_id);
+    st.bind(3, in.match_field);
+    st.bind(4, type);
+    st.bind(5, text);
+    st.bind(6, in.run_id);
+    st.bind(7, in.created_at);
+    if (st.step() != SQLITE_DONE) {
+      Error e = db_->error("recording create intents");
+      (void)db_->exec("ROLLBACK", "rolling back");
+      return e;
+    }
+  }
+  return db_->exec("COMMIT", "recording create intents");
+}
+
+Result<std::vector<CreateIntent>> SqliteStateStore::open_intents(std::string_view flow) {
+  auto q = db_->prepare(
+      "SELECT source_id, match_field, match_value_type, match_value_text, run_id, created_at "
+      "FROM intents WHERE flow = ? ORDER BY source_id");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, flow);
+  std::vector<CreateIntent> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    out.push_back(CreateIntent{st.text(0), st.text(1), decode_value(st.text(2), st.text(3)),
+                               st.int64(4), st.int64(5)});
+  }
+  if (rc != SQLITE_DONE) return db_->error("reading create intents");
+  return out;
+}
+
+}  // namespace crmsync

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+
+#include "state/sqlite_db.h"
+#include "state/state_store.h"
+
+namespace crmsync {
+
+// StateStore on one SQLite file (WAL). See state_store.h for the contract.
+class SqliteStateStore final : public StateStore {
+ public:
+  explicit SqliteStateStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+
+  Result<std::vector<IdMapEntry>> lookup(std::string_view flow,
+                                         std::span<const std::string> source_ids) override;
+  Result<std::vector<IdMapEntry>> unseen(std::string_view flow, int64_t run_id,
+                                         std::string_view after_source_id, size_t limit) override;
+  Result<int64_t> count_id_map(std::string_view flow) override;
+  Result<std::optional<Cursor>> cursor(std::string_view flow) override;
+  Status reset_cursor(std::string_view flow) override;
+  Status commit(const BatchCommit& batch) override;
+  Status add_intents(std::string_view flow, std::span<const CreateIntent> intents) override;
+  Result<std::vector<CreateIntent>> open_intents(std::string_view flow) override;
+  Result<int64_t> begin_run(std::string_view trigger, int64_t now) override;
+  Status end_run(int64_t run_id, RunStatus status, std::string_view message, int64_t now) override;
+  Result<std::optional<RunInfo>> run(int64_t run_id) override;
+  Result<std::vector<RunInfo>> runs(size_t limit) override;
+  Status close_abandoned_runs(int64_t now) override;
+  Result<std::vector<RecordError>> errors(int64_t run_id, size_t limit) override;
+  Result<std::vector<RecordError>> open_errors(std::string_view flow,
+                                               std::span<const std::string> source_ids) override;
+  Result<std::vector<RecordError>> due_errors(std::string_view flow, int64_t now,
+                                              size_t limit) override;
+  Result<int64_t> requeue_errors(int64_t run_id, int64_t now) override;
+
+ private:
+  Status apply(const BatchCommit& batch);
+  Status write_error(const RecordError& e);
+  Result<std::vector<RecordError>> select_errors(const std::string& where,
+                                                 const std::vector<std::string>& text_params,
+                                                 const std::vector<int64_t>& int_params);
+  Status load_flow_counts(RunInfo& run);
+  std::unique_ptr<SqliteDb> db_;
+};
+
+}  // namespace crmsync

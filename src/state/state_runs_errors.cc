@@ -1,0 +1,246 @@
+#include "state/sqlite_state_store.h"
+
+namespace crmsync {
+namespace {
+
+RunStatus parse_run_status(const std::string& s) {
+  for (RunStatus r : {RunStatus::running, RunStatus::succeeded, RunStatus::partial,
+                      RunStatus::failed, RunStatus::interrupted}) {
+    if (to_string(r) == s) return r;
+  }
+  return RunStatus::failed;
+}
+
+ErrorKind parse_kind(const std::string& s) {
+  for (ErrorKind k :
+       {ErrorKind::retryable, ErrorKind::auth, ErrorKind::rejected, ErrorKind::fatal}) {
+    if (to_string(k) == s) return k;
+  }
+  return ErrorKind::fatal;
+}
+
+RecordErrorStatus parse_error_status(const std::string& s) {
+  if (s == "parked") return RecordErrorStatus::parked;
+  if (s == "resolved") return RecordErrorStatus::resolved;
+  return RecordErrorStatus::pending;
+}
+
+std::string placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+  return s;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStateStore::begin_run(std::string_view trigger, int64_t now) {
+  auto q = db_->prepare("INSERT INTO runs (started_at, status, trigger) VALUES (?, 'running', ?)");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, now);
+  st.bind(2, trigger);
+  if (st.step() != SQLITE_DONE) return db_->error("starting a run");
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->handle()));
+}
+
+Status SqliteStateStore::end_run(int64_t run_id, RunStatus status, std::string_view message,
+                                 int64_t now) {
+  auto q = db_->prepare("UPDATE runs SET status = ?, message = ?, ended_at = ? WHERE id = ?");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, to_string(status));
+  st.bind(2, message);
+  st.bind(3, now);
+  st.bind(4, run_id);
+  if (st.step() != SQLITE_DONE) return db_->error("ending a run");
+  return {};
+}
+
+Status SqliteStateStore::close_abandoned_runs(int64_t now) {
+  auto q = db_->prepare(
+      "UPDATE runs SET status = 'interrupted', ended_at = ?, message = 'the process stopped "
+      "before the run ended; the next run resumed it' WHERE status = 'running'");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, now);
+  if (st.step() != SQLITE_DONE) return db_->error("closing abandoned runs");
+  return {};
+}
+
+Status SqliteStateStore::load_flow_counts(RunInfo& run) {
+  auto q = db_->prepare(
+      "SELECT flow, read, created, updated, skipped, deleted, failed, api_calls FROM run_flows "
+      "WHERE run_id = ? ORDER BY rowid");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, run.id);
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    FlowCounts c{st.int64(1), st.int64(2), st.int64(3), st.int64(4),
+                 st.int64(5), st.int64(6), st.int64(7)};
+    run.flows[st.text(0)] = c;
+  }
+  if (rc != SQLITE_DONE) return db_->error("reading run counts");
+  return {};
+}
+
+Result<std::vector<RunInfo>> SqliteStateStore::runs(size_t limit) {
+  std::vector<RunInfo> out;
+  {
+    auto q = db_->prepare(
+        "SELECT id, started_at, ended_at, status, trigger, message FROM runs ORDER BY id DESC "
+        "LIMIT ?");
+    if (!q) return q.error();
+    Stmt st(*q);
+    st.bind(1, static_cast<int64_t>(limit));
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      RunInfo r;
+      r.id = st.int64(0);
+      r.started_at = st.int64(1);
+      r.ended_at = st.int64(2);
+      r.status = parse_run_status(st.text(3));
+      r.trigger = st.text(4);
+      r.message = st.text(5);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return db_->error("reading runs");
+  }
+  for (RunInfo& r : out) {
+    if (Status s = load_flow_counts(r); !s) return s.error();
+  }
+  return out;
+}
+
+Result<std::optional<RunInfo>> SqliteStateStore::run(int64_t run_id) {
+  auto all = runs(1000000);
+  if (!all) return all.error();
+  for (RunInfo& r : *all) {
+    if (r.id == run_id) return std::optional<RunInfo>(std::move(r));
+  }
+  return std::optional<RunInfo>();
+}
+
+// At most one open error per (flow, source id): a new failure of the same
+// record updates it, so attempts count up and the list stays one line per record.
+Status SqliteStateStore::write_error(const RecordError& e) {
+  auto q = db_->prepare(
+      "UPDATE record_errors SET run_id = ?, kind = ?, message = ?, payload = ?, attempts = ?, "
+      "next_attempt_at = ?, status = ?, updated_at = ? WHERE flow = ? AND source_id = ? AND "
+      "status != 'resolved'");
+  if (!q) return q.error();
+  {
+    Stmt st(*q);
+    st.bind(1, e.run_id);
+    st.bind(2, to_string(e.kind));
+    st.bind(3, e.message);
+    st.bind(4, e.payload);
+    st.bind(5, int64_t{e.attempts});
+    st.bind(6, e.next_attempt_at);
+    st.bind(7, to_string(e.status));
+    st.bind(8, e.updated_at);
+    st.bind(9, e.flow);
+    st.bind(10, e.source_id);
+    if (st.step() != SQLITE_DONE) return db_->error("recording a record error");
+  }
+  if (sqlite3_changes(db_->handle()) > 0) return {};
+  auto ins = db_->prepare(
+      "INSERT INTO record_errors (run_id, flow, source_id, kind, message, payload, attempts, "
+      "next_attempt_at, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  if (!ins) return ins.error();
+  Stmt st(*ins);
+  st.bind(1, e.run_id);
+  st.bind(2, e.flow);
+  st.bind(3, e.source_id);
+  st.bind(4, to_string(e.kind));
+  st.bind(5, e.message);
+  st.bind(6, e.payload);
+  st.bind(7, int64_t{e.attempts});
+  st.bind(8, e.next_attempt_at);
+  st.bind(9, to_string(e.status));
+  st.bind(10, e.created_at);
+  st.bind(11, e.updated_at);
+  if (st.step() != SQLITE_DONE) return db_->error("recording a record error");
+  return {};
+}
+
+Result<std::vector<RecordError>> SqliteStateStore::select_errors(
+    const std::string& where, const std::vector<std::string>& text_params,
+    const std::vector<int64_t>& int_params) {
+  auto q = db_->prepare(
+      "SELECT id, run_id, flow, source_id, kind, message, payload, attempts, next_attempt_at, "
+      "status, created_at, updated_at FROM record_errors WHERE " +
+      where);
+  if (!q) return q.error();
+  Stmt st(*q);
+  int i = 1;
+  for (const std::string& t : text_params) st.bind(i++, t);
+  for (int64_t v : int_params) st.bind(i++, v);
+  std::vector<RecordError> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    RecordError e;
+    e.id = st.int64(0);
+    e.run_id = st.int64(1);
+    e.flow = st.text(2);
+    e.source_id = st.text(3);
+    e.kind = parse_kind(st.text(4));
+    e.message = st.text(5);
+    e.payload = st.text(6);
+    e.attempts = static_cast<int>(st.int64(7));
+    e.next_attempt_at = st.int64(8);
+    e.status = parse_error_status(st.text(9));
+    e.created_at = st.int64(10);
+    e.updated_at = st.int64(11);
+    out.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return db_->error("reading record errors");
+  return out;
+}
+
+Result<std::vector<RecordError>> SqliteStateStore::errors(int64_t run_id, size_t limit) {
+  if (run_id > 0) {
+    return select_errors("run_id = ? ORDER BY id DESC LIMIT ?", {},
+                         {run_id, static_cast<int64_t>(limit)});
+  }
+  return select_errors("status != 'resolved' ORDER BY id DESC LIMIT ?", {},
+                       {static_cast<int64_t>(limit)});
+}
+
+Result<std::vector<RecordError>> SqliteStateStore::open_errors(
+    std::string_view flow, std::span<const std::string> source_ids) {
+  std::vector<RecordError> out;
+  for (size_t start = 0; start < source_ids.size(); start += 500) {
+    size_t n = std::min<size_t>(500, source_ids.size() - start);
+    std::vector<std::string> params{std::string(flow)};
+    params.insert(params.end(), source_ids.begin() + start, source_ids.begin() + start + n);
+    auto part = select_errors(
+        "flow = ? AND status != 'resolved' AND source_id IN (" + placeholders(n) + ")", params, {});
+    if (!part) return part.error();
+    out.insert(out.end(), part->begin(), part->end());
+  }
+  return out;
+}
+
+Result<std::vector<RecordError>> SqliteStateStore::due_errors(std::string_view flow, int64_t now,
+                                                              size_t limit) {
+  return select_errors(
+      "flow = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+      {std::string(flow)}, {now, static_cast<int64_t>(limit)});
+}
+
+Result<int64_t> SqliteStateStore::requeue_errors(int64_t run_id, int64_t now) {
+  std::string sql =
+      "UPDATE record_errors SET status = 'pending', next_attempt_at = ? WHERE status != "
+      "'resolved'";
+  if (run_id > 0) sql += " AND run_id = ?";
+  auto q = db_->prepare(sql);
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, now);
+  if (run_id > 0) st.bind(2, run_id);
+  if (st.step() != SQLITE_DONE) return db_->error("queueing errors for retry");
+  return static_cast<int64_t>(sqlite3_changes(db_->handle()));
+}
+
+}  // namespace crmsync
