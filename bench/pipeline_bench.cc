@@ -137,8 +137,8 @@ int main(int argc, char** argv) {
                 "re-run r/s", "written", "peak MB");
   }
   std::printf("%10ld %14.0f %14.0f %14.0f %10lld %9.1f\n", n, n / mem_secs, n / first_secs,
-              n / second_secs,
-              static_cast<long long>(first->flows.at("customers").counts.created), peak_rss_mb());
+              n / second_secs, static_cast<long long>(first->flows.at("customers").counts.created),
+              peak_rss_mb());
   std::fflush(stdout);
   fs::remove_all(dir);
   return sink == 42 && mapped < 0 ? 1 : 0;  // keep `sink` alive

@@ -25,9 +25,8 @@ class EngineFixture : public ::testing::Test {
 
   void load(const std::string& yaml) {
     dir.write("crmsync.yaml", yaml);
-    LoadResult loaded = load_config_file(dir.file("crmsync.yaml"), [](const std::string&) {
-      return std::optional<std::string>();
-    });
+    LoadResult loaded = load_config_file(
+        dir.file("crmsync.yaml"), [](const std::string&) { return std::optional<std::string>(); });
     std::string errs;
     for (const auto& d : loaded.diagnostics) errs += d.to_string() + "\n";
     ASSERT_TRUE(loaded.ok()) << errs;

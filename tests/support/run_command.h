@@ -1,8 +1,9 @@
 #pragma once
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 namespace crmsync::testing {
 

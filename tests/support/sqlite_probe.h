@@ -12,8 +12,8 @@ namespace crmsync::testing {
 class SqliteProbe {
  public:
   explicit SqliteProbe(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
       throw std::runtime_error("cannot open " + path);
     }
     sqlite3_busy_timeout(db_, 5000);

@@ -34,8 +34,8 @@ TEST(Cli, InitThenRunWorksAtOnceAndRerunWritesNothing) {
   const Value* customers = doc->find("flows")->find("customers");
   ASSERT_NE(customers, nullptr);
   EXPECT_EQ(customers->find("created")->as_int(), 11);  // 12 rows, one filtered out
-  for (const char* key : {"read", "created", "updated", "skipped", "deleted", "failed",
-                          "api_calls"}) {
+  for (const char* key :
+       {"read", "created", "updated", "skipped", "deleted", "failed", "api_calls"}) {
     EXPECT_NE(customers->find(key), nullptr) << key;
   }
   EXPECT_EQ(doc->find("flows")->find("orders")->find("created")->as_int(), 30);
@@ -88,10 +88,11 @@ TEST(Cli, ConfigErrorsNameFileLineAndKeyAndExitTwo) {
 TEST(Cli, FailedRecordsExitOneAndAreListed) {
   TempDir dir;
   ASSERT_EQ(run_command(crmsync(dir, "init")).exit_code, 0);
-  std::string csv = "customer_no,name,email,country,credit_limit,since,status\n"
-                    "C1,Good,g@x.com,DE,1.00,2020-01-01,active\n"
-                    "C2,Bad Number,b@x.com,DE,lots,2020-01-01,active\n"
-                    "C3,\"broken,row\n";
+  std::string csv =
+      "customer_no,name,email,country,credit_limit,since,status\n"
+      "C1,Good,g@x.com,DE,1.00,2020-01-01,active\n"
+      "C2,Bad Number,b@x.com,DE,lots,2020-01-01,active\n"
+      "C3,\"broken,row\n";
   dir.write("data/customers.csv", csv);
   dir.write("data/orders.csv", "order_no,customer_no,total,ordered_at\n");
   auto r = run_command(crmsync(dir, "run --no-progress"));

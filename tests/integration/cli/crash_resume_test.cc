@@ -52,8 +52,8 @@ void seed(const std::string& path) {
   }
   for (int i = 0; i < kContacts; ++i) {
     sql += "insert into contacts values ('K" + std::to_string(i) + "','A" +
-           std::to_string((i * 7919) % kAccounts) + "','k" + std::to_string(i) +
-           "@example.com'," + std::to_string(i / 3) + ");";
+           std::to_string((i * 7919) % kAccounts) + "','k" + std::to_string(i) + "@example.com'," +
+           std::to_string(i / 3) + ");";
   }
   src.exec(sql + "commit;");
 }

@@ -100,8 +100,8 @@ TEST_F(CsvToSqlite, BadRowsAreListedAndGoodRowsStillSync) {
     EXPECT_EQ(e.flow, "customers");
     EXPECT_EQ(e.kind, ErrorKind::rejected);
     if (e.source_id == "C300000") {
-      tier = e.message.find("tier") != std::string::npos &&
-             e.message.find("'x'") != std::string::npos;
+      tier =
+          e.message.find("tier") != std::string::npos && e.message.find("'x'") != std::string::npos;
       EXPECT_NE(e.payload.find("Bad Tier"), std::string::npos);
     } else if (e.message.find("line 8") != std::string::npos) {
       few = true;

@@ -62,8 +62,8 @@ class SqliteRefs : public EngineFixture {
               0);
     // Each contact points at the warehouse row of its own CRM account.
     SqliteProbe src(dir.file("source.db"));
-    auto pairs = dw.rows(
-        "select c.crm_id, a.crm_id from contacts c join accounts a on a.id = c.account_id");
+    auto pairs =
+        dw.rows("select c.crm_id, a.crm_id from contacts c join accounts a on a.id = c.account_id");
     for (const auto& p : pairs) {
       EXPECT_EQ(src.scalar("select account_id from contacts where id = '" + p[0] + "'"), p[1]);
     }
@@ -144,8 +144,9 @@ TEST_F(SqliteRefs, FullRunFlagsRecordsGoneFromTheSource) {
   run();
   {
     SqliteProbe src(dir.file("source.db"));
-    src.exec("delete from contacts where id in ('K4', 'K5'); update contacts set email = null "
-             "where id = 'K6'");
+    src.exec(
+        "delete from contacts where id in ('K4', 'K5'); update contacts set email = null "
+        "where id = 'K6'");
   }
   RunOptions full;
   full.full = true;

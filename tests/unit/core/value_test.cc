@@ -1,3 +1,5 @@
+#include "core/value.h"
+
 #include <gtest/gtest.h>
 
 #include "core/checksum.h"
@@ -5,7 +7,6 @@
 #include "core/json.h"
 #include "core/record.h"
 #include "core/time.h"
-#include "core/value.h"
 
 namespace crmsync {
 namespace {
@@ -25,7 +26,8 @@ TEST(Decimal, RoundTripsExactly) {
 }
 
 TEST(Decimal, RejectsGarbageAndOverflow) {
-  for (const char* s : {"", "abc", "1.2.3", "1e", "--1", "1,5", "123456789012345678901234567890123456789"}) {
+  for (const char* s :
+       {"", "abc", "1.2.3", "1e", "--1", "1,5", "123456789012345678901234567890123456789"}) {
     EXPECT_FALSE(Decimal::parse(s).has_value()) << s;
   }
 }
@@ -103,7 +105,8 @@ TEST(Checksum, StableAcrossFieldOrderAndNumberForm) {
 }
 
 TEST(Json, NumbersStayExact) {
-  auto v = parse_json(R"({"a": 123.45, "b": 12, "c": [true, null, "x"], "d": 1e2, "e": "t\u00e9"})");
+  auto v =
+      parse_json(R"({"a": 123.45, "b": 12, "c": [true, null, "x"], "d": 1e2, "e": "t\u00e9"})");
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_TRUE(v->find("a")->is_decimal());
   EXPECT_EQ(v->find("a")->as_decimal().to_string(), "123.45");

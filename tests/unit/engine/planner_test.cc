@@ -1,7 +1,8 @@
+#include "engine/planner.h"
+
 #include <gtest/gtest.h>
 
 #include "engine/backoff.h"
-#include "engine/planner.h"
 
 namespace crmsync {
 namespace {
@@ -21,8 +22,8 @@ Config flows(std::initializer_list<const char*> names) {
 
 TEST(Planner, ParentsRunBeforeChildrenWhateverTheConfigOrder) {
   Config c = flows({"line_items", "orders", "customers", "products"});
-  auto order = plan_flow_order(c, {{"line_items", {"orders", "products"}},
-                                   {"orders", {"customers"}}});
+  auto order =
+      plan_flow_order(c, {{"line_items", {"orders", "products"}}, {"orders", {"customers"}}});
   ASSERT_TRUE(order.diagnostics.empty());
   auto pos = [&](const std::string& n) {
     return std::find(order.order.begin(), order.order.end(), n) - order.order.begin();
