@@ -128,6 +128,12 @@ const Value* field_value(const Expr& e, const Record& r) {
   if (e.cached_names != r.names().get()) {
     e.cached_names = r.names().get();
     e.cached_index = r.names()->index_of(e.field);
+    if (e.cached_index < 0) {
+      // SOQL field names are case-insensitive.
+      for (size_t i = 0; i < r.names()->size(); ++i) {
+        if (iequals(r.names()->name(i), e.field)) e.cached_index = static_cast<int>(i);
+      }
+    }
   }
   if (e.cached_index >= 0) return &r.value(static_cast<size_t>(e.cached_index));
   return e.field.find('.') == std::string::npos ? nullptr : r.get_path(e.field);

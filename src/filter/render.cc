@@ -51,16 +51,20 @@ std::string soql_literal(const Literal& l) {
   return v.to_text();  // numbers exact, dates and datetimes unquoted ISO
 }
 
-void soql(const Expr& e, std::string& out, bool top) {
+// `parent` is the enclosing AND/OR: a chain of the same operator needs no
+// parentheses, a different one gets them (for the reader, not for precedence).
+void soql(const Expr& e, std::string& out, bool top, Expr::Kind parent = Expr::Kind::compare) {
   switch (e.kind) {
     case Expr::Kind::and_:
-    case Expr::Kind::or_:
-      if (!top) out += '(';
-      soql(*e.left, out, false);
+    case Expr::Kind::or_: {
+      bool parens = !top && parent != e.kind;
+      if (parens) out += '(';
+      soql(*e.left, out, false, e.kind);
       out += e.kind == Expr::Kind::and_ ? " AND " : " OR ";
-      soql(*e.right, out, false);
-      if (!top) out += ')';
+      soql(*e.right, out, false, e.kind);
+      if (parens) out += ')';
       return;
+    }
     case Expr::Kind::not_:
       out += "NOT (";
       soql(*e.left, out, true);
@@ -170,25 +174,21 @@ struct SqlWriter {
       int64_t start, end;
       date_literal_range(l, now, start, end);
       Value a(DateTime{start, 0}), b(DateTime{end, 0});
-      switch (e.op) {
-        case Op::eq:
-          s += "(" + f + " >= " + param(a) + " AND " + f + " < " + param(b) + ")";
-          break;
-        case Op::ne:
-          s += "(" + f + " < " + param(a) + " OR " + f + " >= " + param(b) + ")";
-          break;
-        case Op::lt:
-          s += f + " < " + param(a);
-          break;
-        case Op::le:
-          s += f + " < " + param(b);
-          break;
-        case Op::gt:
-          s += f + " >= " + param(b);
-          break;
-        case Op::ge:
-          s += f + " >= " + param(a);
-          break;
+      // Placeholders are numbered in the order they are made: make them in
+      // text order (operands of + have no defined evaluation order).
+      if (e.op == Op::eq || e.op == Op::ne) {
+        std::string pa = param(a);
+        std::string pb = param(b);
+        s += e.op == Op::eq ? "(" + f + " >= " + pa + " AND " + f + " < " + pb + ")"
+                            : "(" + f + " < " + pa + " OR " + f + " >= " + pb + ")";
+      } else if (e.op == Op::lt) {
+        s += f + " < " + param(a);
+      } else if (e.op == Op::le) {
+        s += f + " < " + param(b);
+      } else if (e.op == Op::gt) {
+        s += f + " >= " + param(b);
+      } else {
+        s += f + " >= " + param(a);
       }
       return {};
     }

@@ -116,11 +116,15 @@ Result<std::shared_ptr<LuaExpression>> LuaExpression::compile(const std::string&
     lua_pushnil(L);
     lua_setglobal(L, name);
   }
-  bool has_return = code.find("return") != std::string::npos;
-  std::string chunk = has_return ? code : "return (" + code + ")";
-  if (luaL_loadbufferx(L, chunk.data(), chunk.size(), "=lua", "t") != LUA_OK) {
-    std::string msg = lua_tostring(L, -1);
-    return Error(ErrorKind::fatal, "Lua: " + msg);
+  // A bare expression ("rec.Name:upper()") or a chunk with its own return:
+  // try the expression form first, then the code as written.
+  std::string expr = "return (" + code + ")";
+  if (luaL_loadbufferx(L, expr.data(), expr.size(), "=lua", "t") != LUA_OK) {
+    lua_pop(L, 1);
+    if (luaL_loadbufferx(L, code.data(), code.size(), "=lua", "t") != LUA_OK) {
+      std::string msg = lua_tostring(L, -1);
+      return Error(ErrorKind::fatal, "Lua: " + msg);
+    }
   }
   e->fn_ref_ = luaL_ref(L, LUA_REGISTRYINDEX);
   return e;

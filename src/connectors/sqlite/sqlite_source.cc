@@ -1,7 +1,7 @@
 #include <algorithm>
 
-#include "connectors/sqlite/sqlite_connection.h"
 #include "connectors/sqlite/filter_clock.h"
+#include "connectors/sqlite/sqlite_connection.h"
 
 namespace crmsync {
 namespace {

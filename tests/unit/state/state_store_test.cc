@@ -1,0 +1,213 @@
+#include "state/state_store.h"
+
+#include <gtest/gtest.h>
+
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace crmsync {
+namespace {
+
+using testing::SqliteProbe;
+using testing::TempDir;
+
+std::unique_ptr<StateStore> open(const TempDir& d) {
+  auto s = open_sqlite_state_store(d.file("state.db"));
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
+  TempDir d;
+  { auto s = open(d); }
+  { auto s = open(d); }  // idempotent reopen
+  {
+    SqliteProbe db(d.file("state.db"));
+    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 1);
+    db.exec("insert into schema_migrations values (99, 0)");
+  }
+  auto s = open_sqlite_state_store(d.file("state.db"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("newer crmsync"), std::string::npos);
+}
+
+TEST(StateStore, IdMapUpsertLookupInChunks) {
+  TempDir d;
+  auto s = open(d);
+  BatchCommit c;
+  c.flow = "f";
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1200; ++i) {
+    ids.push_back("S" + std::to_string(i));
+    c.upserts.push_back(
+        {ids.back(), "T" + std::to_string(i), 1, 0xFEDCBA9876543210ULL + i, 5, 0, false});
+  }
+  ASSERT_TRUE(s->commit(c).ok());
+  auto found = s->lookup("f", ids);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1200u);
+  for (const IdMapEntry& e : *found) {
+    int i = std::stoi(e.source_id.substr(1));
+    EXPECT_EQ(e.target_id, "T" + std::to_string(i));
+    EXPECT_EQ(e.target_checksum, 0xFEDCBA9876543210ULL + i);  // high bit survives
+  }
+  EXPECT_TRUE(s->lookup("other", ids)->empty());
+  EXPECT_EQ(*s->count_id_map("f"), 1200);
+}
+
+TEST(StateStore, CommitIsAllOrNothing) {
+  TempDir d;
+  auto s = open(d);
+  {
+    // A real SQLite failure in the middle of the batch: the error row is
+    // written after the id map and cursor rows.
+    SqliteProbe db(d.file("state.db"));
+    db.exec(
+        "CREATE TRIGGER boom BEFORE INSERT ON record_errors WHEN NEW.source_id = 'BOOM' "
+        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  }
+  BatchCommit bad;
+  bad.flow = "f";
+  bad.upserts.push_back({"A", "1", 0, 0, 0, 0, false});
+  bad.cursor = Cursor{Value(int64_t{10}), "A"};
+  RecordError e;
+  e.flow = "f";
+  e.source_id = "BOOM";
+  bad.errors.push_back(e);
+  Status st = s->commit(bad);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, ErrorKind::fatal);
+  EXPECT_NE(st.error().message.find("injected failure"), std::string::npos);
+  EXPECT_TRUE(s->lookup("f", std::vector<std::string>{"A"})->empty());
+  EXPECT_FALSE(s->cursor("f")->has_value());
+}
+
+TEST(StateStore, CursorsKeepTheirTypeExactly) {
+  TempDir d;
+  auto s = open(d);
+  for (Value v :
+       {Value(*DateTime::parse("2024-01-01T12:00:00.123+0000")), Value(int64_t{42}),
+        Value(*Decimal::parse("10.50")), Value("abc"), Value(*Date::parse("2024-02-29"))}) {
+    BatchCommit c;
+    c.flow = "f";
+    c.cursor = Cursor{v, "id9"};
+    ASSERT_TRUE(s->commit(c).ok());
+    auto back = s->cursor("f");
+    ASSERT_TRUE(back.ok() && back->has_value());
+    EXPECT_EQ((*back)->value.type(), v.type());
+    EXPECT_EQ((*back)->value, v);
+    EXPECT_EQ((*back)->id, "id9");
+  }
+  ASSERT_TRUE(s->reset_cursor("f").ok());
+  EXPECT_FALSE(s->cursor("f")->has_value());
+}
+
+TEST(StateStore, OneOpenErrorPerRecordAndRetryQueues) {
+  TempDir d;
+  auto s = open(d);
+  int64_t run = *s->begin_run("cli", 100);
+  auto fail = [&](int attempts, int64_t next, RecordErrorStatus status) {
+    BatchCommit c;
+    c.flow = "f";
+    c.run_id = run;
+    RecordError e;
+    e.run_id = run;
+    e.flow = "f";
+    e.source_id = "X";
+    e.kind = ErrorKind::retryable;
+    e.message = "503 from the API";
+    e.attempts = attempts;
+    e.next_attempt_at = next;
+    e.status = status;
+    c.errors.push_back(e);
+    c.counts.failed = 1;
+    ASSERT_TRUE(s->commit(c).ok());
+  };
+  fail(1, 200, RecordErrorStatus::pending);
+  fail(2, 300, RecordErrorStatus::pending);
+  auto open_errs = s->open_errors("f", std::vector<std::string>{"X"});
+  ASSERT_EQ(open_errs->size(), 1u);
+  EXPECT_EQ((*open_errs)[0].attempts, 2);
+  EXPECT_TRUE(s->due_errors("f", 250, 10)->empty());
+  EXPECT_EQ(s->due_errors("f", 300, 10)->size(), 1u);
+  fail(3, 0, RecordErrorStatus::parked);
+  EXPECT_TRUE(s->due_errors("f", 1000, 10)->empty());
+  EXPECT_EQ(*s->requeue_errors(run, 500), 1);
+  EXPECT_EQ(s->due_errors("f", 500, 10)->size(), 1u);
+  BatchCommit ok;
+  ok.flow = "f";
+  ok.resolved = {"X"};
+  ASSERT_TRUE(s->commit(ok).ok());
+  EXPECT_TRUE(s->errors(0, 10)->empty());
+  EXPECT_EQ(s->errors(run, 10)->size(), 1u);  // history keeps it, resolved
+  EXPECT_EQ((*s->errors(run, 10))[0].status, RecordErrorStatus::resolved);
+}
+
+TEST(StateStore, RunsAccumulateCountsAndAbandonedRunsAreClosed) {
+  TempDir d;
+  auto s = open(d);
+  int64_t r1 = *s->begin_run("cli", 10);
+  for (int i = 0; i < 3; ++i) {
+    BatchCommit c;
+    c.flow = "f";
+    c.run_id = r1;
+    c.counts.read = 10;
+    c.counts.created = 4;
+    ASSERT_TRUE(s->commit(c).ok());
+  }
+  ASSERT_TRUE(s->end_run(r1, RunStatus::succeeded, "", 20).ok());
+  int64_t r2 = *s->begin_run("schedule", 30);
+  ASSERT_TRUE(s->close_abandoned_runs(40).ok());
+  auto runs = s->runs(10);
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].id, r2);
+  EXPECT_EQ((*runs)[0].status, RunStatus::interrupted);
+  EXPECT_EQ((*runs)[1].flows.at("f").read, 30);
+  EXPECT_EQ((*runs)[1].flows.at("f").created, 12);
+  EXPECT_EQ((*s->run(r1))->status, RunStatus::succeeded);
+}
+
+TEST(StateStore, UnseenPagesAndIntents) {
+  TempDir d;
+  auto s = open(d);
+  BatchCommit c;
+  c.flow = "f";
+  c.run_id = 7;
+  for (const char* id : {"a", "b", "c", "d"}) c.upserts.push_back({id, id, 0, 0, 0, 0, false});
+  c.seen = {"b", "d"};
+  ASSERT_TRUE(s->commit(c).ok());
+  auto page = s->unseen("f", 7, "", 1);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].source_id, "a");
+  page = s->unseen("f", 7, "a", 10);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].source_id, "c");
+
+  std::vector<CreateIntent> intents = {{"x", "sf_id", Value("X-1"), 7, 1},
+                                       {"y", "sf_id", Value(int64_t{5}), 7, 1}};
+  ASSERT_TRUE(s->add_intents("f", intents).ok());
+  auto open_i = s->open_intents("f");
+  ASSERT_EQ(open_i->size(), 2u);
+  EXPECT_EQ((*open_i)[1].match_value.as_int(), 5);
+  BatchCommit settle;
+  settle.flow = "f";
+  settle.settled_intents = {"x"};
+  ASSERT_TRUE(s->commit(settle).ok());
+  EXPECT_EQ(s->open_intents("f")->size(), 1u);
+}
+
+TEST(StateStore, ASecondProcessReadsWhileTheFirstWrites) {
+  TempDir d;
+  auto writer = open(d);
+  auto reader = open(d);
+  ASSERT_TRUE(writer->begin_run("cli", 1).ok());
+  BatchCommit c;
+  c.flow = "f";
+  c.upserts.push_back({"a", "1", 0, 0, 0, 0, false});
+  ASSERT_TRUE(writer->commit(c).ok());
+  EXPECT_EQ(*reader->count_id_map("f"), 1);
+  EXPECT_EQ(reader->runs(5)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace crmsync
