@@ -25,34 +25,43 @@ void read_connection_ref(YamlReader& r, const YAML::Node& side, const std::strin
   }
 }
 
-void read_source(YamlReader& r, const YAML::Node& n, const std::string& key, const Config& c,
-                 SourceConfig& s) {
-  s.location = r.where(n, key);
+// The keys both sides of a flow share: connection, object, id_field,
+// batch_size. False when the block is not a map.
+template <typename Side>
+bool read_endpoint(YamlReader& r, const YAML::Node& n, const std::string& key, const Config& c,
+                   Side& side) {
+  side.location = r.where(n, key);
   if (!n.IsMap()) {
     r.error(n, key, "expected a map with connection and object");
-    return;
+    return false;
   }
   r.expect_map(n, key, {});
-  read_connection_ref(r, n, key, c, s.connection);
+  read_connection_ref(r, n, key, c, side.connection);
   if (!n["object"]) {
     r.error(n, key + ".object", "missing required key 'object'");
   } else if (auto o = r.text(n["object"], key + ".object")) {
-    s.object = *o;
+    side.object = *o;
   }
+  if (n["id_field"]) side.id_field = r.text(n["id_field"], key + ".id_field").value_or("");
+  if (n["batch_size"]) {
+    side.batch_size = static_cast<int>(
+        r.integer(n["batch_size"], key + ".batch_size", 1, 100000).value_or(side.batch_size));
+  }
+  return true;
+}
+
+void read_source(YamlReader& r, const YAML::Node& n, const std::string& key, const Config& c,
+                 SourceConfig& s) {
+  if (!read_endpoint(r, n, key, c, s)) return;
   if (n["filter"]) {
     s.filter_location = r.where(n["filter"], key + ".filter");
     if (auto f = r.text(n["filter"], key + ".filter")) s.filter = *f;
   }
-  if (n["id_field"]) s.id_field = r.text(n["id_field"], key + ".id_field").value_or("");
   if (n["cursor_field"]) {
     s.cursor_field = r.text(n["cursor_field"], key + ".cursor_field").value_or("");
   }
   if (n["lookback_secs"]) {
     s.lookback_secs = r.number(n["lookback_secs"], key + ".lookback_secs", 0).value_or(0);
-  }
-  if (n["batch_size"]) {
-    s.batch_size =
-        static_cast<int>(r.integer(n["batch_size"], key + ".batch_size", 1, 100000).value_or(500));
   }
   s.options = r.options(n, key,
                         {"connection", "object", "filter", "id_field", "cursor_field",
@@ -61,23 +70,9 @@ void read_source(YamlReader& r, const YAML::Node& n, const std::string& key, con
 
 void read_target(YamlReader& r, const YAML::Node& n, const std::string& key, const Config& c,
                  TargetConfig& t) {
-  t.location = r.where(n, key);
-  if (!n.IsMap()) {
-    r.error(n, key, "expected a map with connection and object");
-    return;
-  }
-  r.expect_map(n, key, {});
-  read_connection_ref(r, n, key, c, t.connection);
-  if (!n["object"]) {
-    r.error(n, key + ".object", "missing required key 'object'");
-  } else if (auto o = r.text(n["object"], key + ".object")) {
-    t.object = *o;
-  }
-  if (n["id_field"]) t.id_field = r.text(n["id_field"], key + ".id_field").value_or("");
-  if (n["external_id"]) t.external_id = r.text(n["external_id"], key + ".external_id").value_or("");
-  if (n["batch_size"]) {
-    t.batch_size =
-        static_cast<int>(r.integer(n["batch_size"], key + ".batch_size", 1, 100000).value_or(200));
+  if (!read_endpoint(r, n, key, c, t)) return;
+  if (n["external_id"]) {
+    t.external_id = r.text(n["external_id"], key + ".external_id").value_or("");
   }
   t.options = r.options(n, key, {"connection", "object", "id_field", "external_id", "batch_size"});
 }

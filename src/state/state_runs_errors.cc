@@ -25,6 +25,18 @@ RecordErrorStatus parse_error_status(const std::string& s) {
   return RecordErrorStatus::pending;
 }
 
+// Parameters 1-8 of both the update and the insert of an error row.
+void bind_error(Stmt& st, const RecordError& e) {
+  st.bind(1, e.run_id);
+  st.bind(2, to_string(e.kind));
+  st.bind(3, e.message);
+  st.bind(4, e.payload);
+  st.bind(5, int64_t{e.attempts});
+  st.bind(6, e.next_attempt_at);
+  st.bind(7, to_string(e.status));
+  st.bind(8, e.updated_at);
+}
+
 std::string placeholders(size_t n) {
   std::string s;
   for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
@@ -125,41 +137,27 @@ Result<std::optional<RunInfo>> SqliteStateStore::run(int64_t run_id) {
 // record updates it, so attempts count up and the list stays one line per record.
 Status SqliteStateStore::write_error(const RecordError& e) {
   auto q = db_->prepare(
-      "UPDATE record_errors SET run_id = ?, kind = ?, message = ?, payload = ?, attempts = ?, "
-      "next_attempt_at = ?, status = ?, updated_at = ? WHERE flow = ? AND source_id = ? AND "
-      "status != 'resolved'");
+      "UPDATE record_errors SET run_id = ?1, kind = ?2, message = ?3, payload = ?4, attempts = ?5, "
+      "next_attempt_at = ?6, status = ?7, updated_at = ?8 WHERE flow = ?10 AND source_id = ?11 "
+      "AND status != 'resolved'");
   if (!q) return q.error();
   {
     Stmt st(*q);
-    st.bind(1, e.run_id);
-    st.bind(2, to_string(e.kind));
-    st.bind(3, e.message);
-    st.bind(4, e.payload);
-    st.bind(5, int64_t{e.attempts});
-    st.bind(6, e.next_attempt_at);
-    st.bind(7, to_string(e.status));
-    st.bind(8, e.updated_at);
-    st.bind(9, e.flow);
-    st.bind(10, e.source_id);
+    bind_error(st, e);
+    st.bind(10, e.flow);
+    st.bind(11, e.source_id);
     if (st.step() != SQLITE_DONE) return db_->error("recording a record error");
   }
   if (sqlite3_changes(db_->handle()) > 0) return {};
   auto ins = db_->prepare(
-      "INSERT INTO record_errors (run_id, flow, source_id, kind, message, payload, attempts, "
-      "next_attempt_at, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO record_errors (run_id, kind, message, payload, attempts, next_attempt_at, "
+      "status, updated_at, created_at, flow, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
   Stmt st(*ins);
-  st.bind(1, e.run_id);
-  st.bind(2, e.flow);
-  st.bind(3, e.source_id);
-  st.bind(4, to_string(e.kind));
-  st.bind(5, e.message);
-  st.bind(6, e.payload);
-  st.bind(7, int64_t{e.attempts});
-  st.bind(8, e.next_attempt_at);
-  st.bind(9, to_string(e.status));
-  st.bind(10, e.created_at);
-  st.bind(11, e.updated_at);
+  bind_error(st, e);
+  st.bind(9, e.created_at);
+  st.bind(10, e.flow);
+  st.bind(11, e.source_id);
   if (st.step() != SQLITE_DONE) return db_->error("recording a record error");
   return {};
 }
