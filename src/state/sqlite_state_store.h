@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "state/sqlite_db.h"
 #include "state/state_store.h"
@@ -35,7 +37,14 @@ class SqliteStateStore final : public StateStore {
   Result<int64_t> requeue_errors(int64_t run_id, int64_t now) override;
 
  private:
-  Status apply(const BatchCommit& batch);
+  Status apply(const BatchCommit& batch);  // state_batch_apply.cc
+  Status insert_rows(const std::string& head, const std::string& row, const std::string& tail,
+                     size_t count, const std::function<void(Stmt&, int, size_t)>& bind,
+                     std::string_view doing);
+  Status for_ids(const std::string& sql_head, std::string_view flow,
+                 std::span<const std::string> ids, std::string_view doing,
+                 std::optional<int64_t> number = std::nullopt);
+  Result<bool> has_open_errors(std::string_view flow);
   Status write_error(const RecordError& e);
   Result<std::vector<RecordError>> select_errors(const std::string& where,
                                                  const std::vector<std::string>& text_params,

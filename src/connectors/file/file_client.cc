@@ -1,5 +1,6 @@
 #include "connectors/file/file_client.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -48,48 +49,71 @@ FileRowReader::~FileRowReader() {
 }
 
 int FileRowReader::getc() {
+  int c = peek();
+  if (c != EOF) ++pos_;
+  return c;
+}
+
+int FileRowReader::peek() {
   if (pos_ == len_) {
     len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
     pos_ = 0;
     if (len_ == 0) return EOF;
   }
-  return static_cast<unsigned char>(buf_[pos_++]);
+  return static_cast<unsigned char>(buf_[pos_]);
 }
 
+// Scans the buffer span by span (up to the next delimiter, quote or line
+// end) instead of character by character: this is the hot loop of a CSV
+// source, and appending runs of bytes is several times faster.
 bool FileRowReader::read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted,
                                  std::string& raw, bool& unterminated) {
   cells.clear();
   quoted.clear();
   raw.clear();
-  int c = getc();
-  if (c == EOF) return false;
+  if (peek() == EOF) return false;
   std::string cell;
   bool in_quotes = false, was_quoted = false;
   while (true) {
-    if (c == EOF) {
+    if (peek() == EOF) {
       unterminated = in_quotes;
       break;
     }
-    char ch = static_cast<char>(c);
+    const char* p = buf_.data() + pos_;
+    const char* end = buf_.data() + len_;
     if (in_quotes) {
-      if (ch == '"') {
-        int n = getc();
-        if (n == '"') {
-          cell += '"';
-          raw += "\"\"";
-        } else {
-          in_quotes = false;
-          raw += '"';
-          c = n;
-          continue;
-        }
+      const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+      const char* stop = q ? q : end;
+      line_ += static_cast<size_t>(std::count(p, stop, '\n'));
+      cell.append(p, stop);
+      raw.append(p, stop);
+      pos_ += static_cast<size_t>(stop - p);
+      if (q == nullptr) continue;
+      ++pos_;
+      raw += '"';
+      if (peek() == '"') {  // a doubled quote stands for one
+        ++pos_;
+        cell += '"';
+        raw += '"';
       } else {
-        if (ch == '\n') ++line_;
-        cell += ch;
-        raw += ch;
+        in_quotes = false;
       }
-    } else if (ch == '"' && cell.empty() && !was_quoted) {
-      in_quotes = was_quoted = true;
+      continue;
+    }
+    const char* s = p;
+    while (s < end && *s != delim_ && *s != '\n' && *s != '\r' && *s != '"') ++s;
+    cell.append(p, s);
+    raw.append(p, s);
+    pos_ += static_cast<size_t>(s - p);
+    if (s == end) continue;
+    char ch = *s;
+    ++pos_;
+    if (ch == '"') {
+      if (cell.empty() && !was_quoted) {
+        in_quotes = was_quoted = true;
+      } else {
+        cell += ch;
+      }
       raw += ch;
     } else if (ch == delim_) {
       cells.push_back(std::move(cell));
@@ -97,18 +121,11 @@ bool FileRowReader::read_csv_row(std::vector<std::string>& cells, std::vector<bo
       cell.clear();
       was_quoted = false;
       raw += ch;
-    } else if (ch == '\n' || ch == '\r') {
-      if (ch == '\r') {
-        int n = getc();
-        if (n != '\n' && n != EOF) --pos_;
-      }
+    } else {  // line end: \n, \r or \r\n
+      if (ch == '\r' && peek() == '\n') ++pos_;
       ++line_;
       break;
-    } else {
-      cell += ch;
-      raw += ch;
     }
-    c = getc();
   }
   cells.push_back(std::move(cell));
   quoted.push_back(was_quoted);

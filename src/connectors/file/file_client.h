@@ -40,6 +40,7 @@ class FileRowReader {
 
  private:
   int getc();
+  int peek();  // the next byte without taking it; EOF at the end
   bool read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted, std::string& raw,
                     bool& unterminated);
   bool read_line(std::string& line);

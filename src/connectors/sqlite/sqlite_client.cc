@@ -26,6 +26,7 @@ Result<std::unique_ptr<SqliteClient>> SqliteClient::open(const SqliteConfig& con
 }
 
 SqliteClient::~SqliteClient() {
+  for (auto& [sql, st] : cache_) sqlite3_finalize(st);
   if (db_) sqlite3_close_v2(db_);
 }
 
@@ -50,6 +51,15 @@ Result<sqlite3_stmt*> SqliteClient::prepare(const std::string& sql, std::string_
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return error(doing);
   return st;
+}
+
+Result<sqlite3_stmt*> SqliteClient::cached(const std::string& sql, std::string_view doing) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return it->second;
+  auto st = prepare(sql, doing);
+  if (!st) return st.error();
+  cache_.emplace(sql, *st);
+  return *st;
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> SqliteClient::columns(

@@ -23,7 +23,12 @@ class SqliteClient {
   sqlite3* db() const { return db_; }
   Error error(std::string_view doing) const;
   Status exec(const std::string& sql, std::string_view doing);
+  // A new statement; the caller finalizes it (long-lived readers).
   Result<sqlite3_stmt*> prepare(const std::string& sql, std::string_view doing);
+  // A statement prepared once per connection and kept: writes and look-ups
+  // run the same few statements for every record. Hold it in a StmtUse so it
+  // is reset for the next caller.
+  Result<sqlite3_stmt*> cached(const std::string& sql, std::string_view doing);
 
   // Column name -> declared type of a table; empty when it does not exist.
   Result<std::vector<std::pair<std::string, std::string>>> columns(const std::string& table);
@@ -35,6 +40,23 @@ class SqliteClient {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+// One use of a cached statement: reset and unbound when it ends.
+class StmtUse {
+ public:
+  explicit StmtUse(sqlite3_stmt* st) : st_(st) {}
+  ~StmtUse() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  StmtUse(const StmtUse&) = delete;
+  StmtUse& operator=(const StmtUse&) = delete;
+  sqlite3_stmt* get() const { return st_; }
+
+ private:
+  sqlite3_stmt* st_;
 };
 
 }  // namespace crmsync

@@ -2,6 +2,8 @@
 
 #include <map>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "connectors/connector.h"
 #include "connectors/sqlite/sqlite_client.h"
@@ -10,7 +12,7 @@ namespace crmsync {
 
 // SQLite tables as objects. Reads stream one prepared statement (flat
 // memory), push the filter down as parameterised SQL and order by
-// (cursor, id); writes run in one transaction per call with a savepoint per
+// (cursor, id); writes run in one transaction per call, one statement per
 // record, so one bad row is rejected alone.
 class SqliteConnection final : public Connection {
  public:
@@ -32,11 +34,15 @@ class SqliteConnection final : public Connection {
   // Creates the table or adds missing columns for these records, when allowed.
   Status ensure_columns(const std::string& table, const std::string& id_field,
                         const std::string& external_id, const WriteRequest& req);
+  // Indexes `column` of `table` for match searches, once, when crmsync
+  // manages the schema and no index starts with that column.
+  Status ensure_search_index(SqliteClient& c, const std::string& table, const std::string& column);
   Result<std::vector<Record>> select_in(const std::string& table, const std::string& id_field,
                                         const std::string& column, std::span<const Value> values);
 
   SqliteConfig config_;
   std::unique_ptr<SqliteClient> client_;
+  std::set<std::string> indexed_;  // "table\ncolumn" already checked
 };
 
 }  // namespace crmsync

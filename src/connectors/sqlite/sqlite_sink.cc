@@ -26,25 +26,6 @@ const char* column_type(const Value& v) {
   }
 }
 
-// Runs one statement for one record inside its own savepoint: a constraint
-// violation rejects that record and leaves the rest of the batch standing.
-class ItemScope {
- public:
-  explicit ItemScope(SqliteClient& c) : c_(c) { ok_ = c_.exec("SAVEPOINT item", "savepoint").ok(); }
-  void commit() {
-    (void)c_.exec("RELEASE item", "release");
-    done_ = true;
-  }
-  ~ItemScope() {
-    if (!done_) (void)c_.exec("ROLLBACK TO item; RELEASE item", "rollback");
-  }
-
- private:
-  SqliteClient& c_;
-  bool ok_ = false;
-  bool done_ = false;
-};
-
 }  // namespace
 
 Status SqliteConnection::ensure_columns(const std::string& table, const std::string& id_field,
@@ -101,6 +82,148 @@ Status SqliteConnection::ensure_columns(const std::string& table, const std::str
   return {};
 }
 
+namespace {
+
+// Writes the items of one call. Every item is one statement, and a statement
+// that fails (constraint, type) is undone by SQLite alone, so the others in
+// the same transaction stand: no savepoint per record is needed.
+class BatchWriter {
+ public:
+  BatchWriter(SqliteClient& c, const WriteRequest& req, std::string id_field)
+      : c_(c),
+        req_(req),
+        table_(req.object),
+        id_field_(std::move(id_field)),
+        qt_(SqliteClient::quote(table_)),
+        qid_(SqliteClient::quote(id_field_)) {}
+
+  // Writes item i into `res`; false when it failed (res.error set).
+  bool write_one(size_t i, WriteResult& res) {
+    const WriteItem& it = req_.items[i];
+    const Record& r = it.record;
+    WriteOp op = it.op;
+    std::string target_id = it.target_id;
+    if (op == WriteOp::upsert) {
+      const Value* key = r.get(req_.external_id);
+      if (key == nullptr || key->is_null()) {
+        res.error = Error(ErrorKind::rejected, "upsert needs a value in " + req_.external_id);
+        return false;
+      }
+      auto found = find_by(req_.external_id, *key);
+      if (!found) {
+        res.error = found.error();
+        return false;
+      }
+      op = *found ? WriteOp::update : WriteOp::create;
+      if (*found) target_id = **found;
+    }
+    bool ok = op == WriteOp::remove   ? remove(target_id, res)
+              : op == WriteOp::update ? update(r, target_id, res)
+                                      : insert(r, target_id, res);
+    if (!ok) return false;
+    res.ok = true;
+    res.target_id = target_id;
+    return true;
+  }
+
+ private:
+  template <typename Bind>
+  bool run(const std::string& sql, Bind&& bind, WriteResult& res, const std::string& what) {
+    auto st = c_.cached(sql, what);
+    if (!st) {
+      res.error = st.error().kind == ErrorKind::fatal
+                      ? Error(ErrorKind::rejected, st.error().message)
+                      : st.error();
+      return false;
+    }
+    StmtUse use(*st);
+    bind(*st);
+    int rc = sqlite3_step(*st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+      Error e = c_.error(what);
+      if (e.kind == ErrorKind::fatal) e.kind = ErrorKind::rejected;
+      res.error = e;
+      return false;
+    }
+    return true;
+  }
+
+  bool changed_one(const std::string& target_id, WriteResult& res) {
+    if (sqlite3_changes(c_.db()) != 0) return true;
+    res.error = Error(ErrorKind::rejected,
+                      "no row with " + id_field_ + " = " + target_id + " in " + table_);
+    return false;
+  }
+
+  bool remove(const std::string& target_id, WriteResult& res) {
+    return run(
+               "DELETE FROM " + qt_ + " WHERE " + qid_ + " = ?",
+               [&](sqlite3_stmt* st) { SqliteClient::bind(st, 1, Value(target_id)); }, res,
+               "deleting record " + target_id + " from " + table_) &&
+           changed_one(target_id, res);
+  }
+
+  bool update(const Record& r, const std::string& target_id, WriteResult& res) {
+    std::string sets;
+    for (size_t k = 0; k < r.size(); ++k) {
+      sets += (k ? ", " : "") + SqliteClient::quote(r.name(k)) + " = ?";
+    }
+    if (sets.empty()) return true;
+    return run(
+               "UPDATE " + qt_ + " SET " + sets + " WHERE " + qid_ + " = ?",
+               [&](sqlite3_stmt* st) {
+                 for (size_t k = 0; k < r.size(); ++k)
+                   SqliteClient::bind(st, static_cast<int>(k + 1), r.value(k));
+                 SqliteClient::bind(st, static_cast<int>(r.size() + 1), Value(target_id));
+               },
+               res, "updating record " + target_id + " in " + table_) &&
+           changed_one(target_id, res);
+  }
+
+  bool insert(const Record& r, std::string& target_id, WriteResult& res) {
+    std::string cols, ph;
+    for (size_t k = 0; k < r.size(); ++k) {
+      cols += (k ? ", " : "") + SqliteClient::quote(r.name(k));
+      ph += k ? ", ?" : "?";
+    }
+    std::string sql = r.size() ? "INSERT INTO " + qt_ + " (" + cols + ") VALUES (" + ph + ")"
+                               : "INSERT INTO " + qt_ + " DEFAULT VALUES";
+    bool ok = run(
+        sql,
+        [&](sqlite3_stmt* st) {
+          for (size_t k = 0; k < r.size(); ++k)
+            SqliteClient::bind(st, static_cast<int>(k + 1), r.value(k));
+        },
+        res, "inserting into " + table_);
+    if (!ok) return false;
+    const Value* idv = r.get(id_field_);
+    target_id = idv && !idv->is_null() ? idv->to_text()
+                                       : std::to_string(sqlite3_last_insert_rowid(c_.db()));
+    res.created = true;
+    return true;
+  }
+
+  Result<std::optional<std::string>> find_by(const std::string& col, const Value& v) {
+    auto st = c_.cached(
+        "SELECT " + qid_ + " FROM " + qt_ + " WHERE " + SqliteClient::quote(col) + " = ? LIMIT 1",
+        "looking up " + table_);
+    if (!st) return st.error();
+    StmtUse use(*st);
+    SqliteClient::bind(*st, 1, v);
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    if (rc != SQLITE_ROW) return c_.error("looking up " + table_ + " by " + col);
+    const unsigned char* t = sqlite3_column_text(*st, 0);
+    return std::optional<std::string>(t ? reinterpret_cast<const char*>(t) : "");
+  }
+
+  SqliteClient& c_;
+  const WriteRequest& req_;
+  std::string table_, id_field_, qt_, qid_;
+};
+
+}  // namespace
+
 Result<std::vector<WriteResult>> SqliteConnection::write(const WriteRequest& req) {
   auto cl = client();
   if (!cl) return cl.error();
@@ -113,130 +236,31 @@ Result<std::vector<WriteResult>> SqliteConnection::write(const WriteRequest& req
     if (Status s = ensure_columns(table, id_field, req.external_id, req); !s) return s.error();
   }
   count_api_call();
-  if (Status s = c.exec("BEGIN IMMEDIATE", "starting a write to " + table); !s) return s.error();
+  BatchWriter writer(c, req, id_field);
   std::vector<WriteResult> results(req.items.size());
-  std::string qt = SqliteClient::quote(table), qid = SqliteClient::quote(id_field);
-
-  auto run = [&](const std::string& sql, auto&& bind, WriteResult& res,
-                 const std::string& what) -> bool {
-    auto st = c.prepare(sql, what);
-    if (!st) {
-      res.error = st.error().kind == ErrorKind::fatal
-                      ? Error(ErrorKind::rejected, st.error().message)
-                      : st.error();
-      return false;
-    }
-    bind(*st);
-    int rc = sqlite3_step(*st);
-    sqlite3_finalize(*st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-      Error e = c.error(what);
-      if (e.kind == ErrorKind::fatal) e.kind = ErrorKind::rejected;
-      res.error = e;
-      return false;
-    }
-    return true;
-  };
-  auto find_by = [&](const std::string& col, const Value& v) -> std::optional<std::string> {
-    auto st = c.prepare(
-        "SELECT " + qid + " FROM " + qt + " WHERE " + SqliteClient::quote(col) + " = ? LIMIT 1",
-        "looking up " + table);
-    if (!st) return std::nullopt;
-    SqliteClient::bind(*st, 1, v);
-    std::optional<std::string> out;
-    if (sqlite3_step(*st) == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(*st, 0);
-      out = t ? reinterpret_cast<const char*>(t) : "";
-    }
-    sqlite3_finalize(*st);
-    return out;
-  };
-
-  for (size_t i = 0; i < req.items.size(); ++i) {
-    const WriteItem& it = req.items[i];
-    WriteResult& res = results[i];
-    const Record& r = it.record;
-    ItemScope scope(c);
-    std::string what = "record " + (it.target_id.empty() ? std::string() : it.target_id + " ");
-    WriteOp op = it.op;
-    std::string target_id = it.target_id;
-    if (op == WriteOp::upsert) {
-      const Value* key = r.get(req.external_id);
-      if (key == nullptr || key->is_null()) {
-        res.error = Error(ErrorKind::rejected, "upsert needs a value in " + req.external_id);
-        continue;
-      }
-      auto found = find_by(req.external_id, *key);
-      if (found) {
-        op = WriteOp::update;
-        target_id = *found;
-      } else {
-        op = WriteOp::create;
-      }
-    }
-    bool ok = false;
-    if (op == WriteOp::remove) {
-      ok = run(
-          "DELETE FROM " + qt + " WHERE " + qid + " = ?",
-          [&](sqlite3_stmt* st) { SqliteClient::bind(st, 1, Value(target_id)); }, res,
-          "deleting " + what + "from " + table);
-      if (ok && sqlite3_changes(c.db()) == 0) {
-        res.error = Error(ErrorKind::rejected,
-                          "no row with " + id_field + " = " + target_id + " in " + table);
-        ok = false;
-      }
-    } else if (op == WriteOp::update) {
-      std::string sets;
-      for (size_t k = 0; k < r.size(); ++k) {
-        sets += (k ? ", " : "") + SqliteClient::quote(r.name(k)) + " = ?";
-      }
-      if (sets.empty()) {
-        ok = true;
-      } else {
-        ok = run(
-            "UPDATE " + qt + " SET " + sets + " WHERE " + qid + " = ?",
-            [&](sqlite3_stmt* st) {
-              for (size_t k = 0; k < r.size(); ++k)
-                SqliteClient::bind(st, static_cast<int>(k + 1), r.value(k));
-              SqliteClient::bind(st, static_cast<int>(r.size() + 1), Value(target_id));
-            },
-            res, "updating " + what + "in " + table);
-        if (ok && sqlite3_changes(c.db()) == 0) {
-          res.error = Error(ErrorKind::rejected,
-                            "no row with " + id_field + " = " + target_id + " in " + table);
-          ok = false;
-        }
-      }
-    } else {
-      std::string cols, ph;
-      for (size_t k = 0; k < r.size(); ++k) {
-        cols += (k ? ", " : "") + SqliteClient::quote(r.name(k));
-        ph += k ? ", ?" : "?";
-      }
-      std::string sql = r.size() ? "INSERT INTO " + qt + " (" + cols + ") VALUES (" + ph + ")"
-                                 : "INSERT INTO " + qt + " DEFAULT VALUES";
-      ok = run(
-          sql,
-          [&](sqlite3_stmt* st) {
-            for (size_t k = 0; k < r.size(); ++k)
-              SqliteClient::bind(st, static_cast<int>(k + 1), r.value(k));
-          },
-          res, "inserting into " + table);
-      if (ok) {
-        const Value* idv = r.get(id_field);
-        target_id = idv && !idv->is_null() ? idv->to_text()
-                                           : std::to_string(sqlite3_last_insert_rowid(c.db()));
-        res.created = true;
-      }
-    }
-    if (!ok) continue;
-    scope.commit();
-    res.ok = true;
-    res.target_id = target_id;
+  if (Status s = c.exec("BEGIN IMMEDIATE", "starting a write to " + table); !s) return s.error();
+  bool rolled_back = false;
+  for (size_t i = 0; i < req.items.size() && !rolled_back; ++i) {
+    // A table declared with ON CONFLICT ROLLBACK ends the whole transaction
+    // on one bad row; then the call is written again one row per transaction.
+    rolled_back = !writer.write_one(i, results[i]) && sqlite3_get_autocommit(c.db());
   }
-  if (Status s = c.exec("COMMIT", "committing a write to " + table); !s) {
-    (void)c.exec("ROLLBACK", "rolling back");
-    return s.error();
+  if (!rolled_back) {
+    if (Status s = c.exec("COMMIT", "committing a write to " + table); !s) {
+      (void)c.exec("ROLLBACK", "rolling back");
+      return s.error();
+    }
+    return results;
+  }
+  results.assign(req.items.size(), WriteResult{});
+  for (size_t i = 0; i < req.items.size(); ++i) {
+    if (Status s = c.exec("BEGIN IMMEDIATE", "starting a write to " + table); !s) return s.error();
+    bool ok = writer.write_one(i, results[i]);
+    if (!ok && sqlite3_get_autocommit(c.db())) continue;
+    if (Status s = c.exec("COMMIT", "committing a write to " + table); !s) {
+      (void)c.exec("ROLLBACK", "rolling back");
+      return s.error();
+    }
   }
   return results;
 }

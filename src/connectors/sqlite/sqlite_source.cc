@@ -124,6 +124,31 @@ Result<std::unique_ptr<RecordReader>> SqliteConnection::read(const ReadRequest& 
                        std::max<size_t>(1, req.batch_size), *c, req.object));
 }
 
+// The engine searches the target by the match column once per batch; without
+// an index every search scans the table and a first run of N records costs
+// O(N^2). When crmsync manages the schema (create_tables) it adds the index.
+Status SqliteConnection::ensure_search_index(SqliteClient& c, const std::string& table,
+                                             const std::string& column) {
+  if (!config_.create_tables || !indexed_.insert(table + "\n" + column).second) return {};
+  auto st = c.cached(
+      "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i "
+      "WHERE i.seqno = 0 AND i.name = ?2",
+      "listing the indexes of " + table);
+  if (!st) return st.error();
+  {
+    StmtUse use(*st);
+    SqliteClient::bind(*st, 1, Value(table));
+    SqliteClient::bind(*st, 2, Value(column));
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_ROW) return {};
+    if (rc != SQLITE_DONE) return c.error("listing the indexes of " + table);
+  }
+  return c.exec("CREATE INDEX IF NOT EXISTS " +
+                    SqliteClient::quote(table + "_" + column + "_match") + " ON " +
+                    SqliteClient::quote(table) + " (" + SqliteClient::quote(column) + ")",
+                "indexing " + table + "." + column + " for matching");
+}
+
 Result<std::vector<Record>> SqliteConnection::select_in(const std::string& table,
                                                         const std::string& id_field,
                                                         const std::string& column,
@@ -134,6 +159,9 @@ Result<std::vector<Record>> SqliteConnection::select_in(const std::string& table
   if (!cols) return cols.error();
   std::vector<Record> out;
   if (cols->empty()) return out;  // the table is created on first write
+  if (column != id_field) {
+    if (Status s = ensure_search_index(**c, table, column); !s) return s.error();
+  }
   std::vector<std::string> names, types;
   std::string select;
   int id_col = -1;
@@ -148,10 +176,11 @@ Result<std::vector<Record>> SqliteConnection::select_in(const std::string& table
     size_t n = std::min<size_t>(500, values.size() - start);
     std::string ph;
     for (size_t i = 0; i < n; ++i) ph += i ? ",?" : "?";
-    auto st = (*c)->prepare("SELECT " + select + " FROM " + SqliteClient::quote(table) + " WHERE " +
-                                SqliteClient::quote(column) + " IN (" + ph + ")",
-                            "searching " + table);
+    auto st = (*c)->cached("SELECT " + select + " FROM " + SqliteClient::quote(table) + " WHERE " +
+                               SqliteClient::quote(column) + " IN (" + ph + ")",
+                           "searching " + table);
     if (!st) return st.error();
+    StmtUse use(*st);
     for (size_t i = 0; i < n; ++i)
       SqliteClient::bind(*st, static_cast<int>(i + 1), values[start + i]);
     count_api_call();
@@ -164,7 +193,6 @@ Result<std::vector<Record>> SqliteConnection::select_in(const std::string& table
       if (id_col >= 0) r.set_id(r.value(static_cast<size_t>(id_col)).to_text());
       out.push_back(std::move(r));
     }
-    sqlite3_finalize(*st);
     if (rc != SQLITE_DONE) return (*c)->error("searching " + table);
   }
   return out;

@@ -65,6 +65,34 @@ TEST(FileConnector, CsvQuotesNewlinesCrlfBomAndBrokenRows) {
   EXPECT_EQ(bad[0].raw, "3,short");
 }
 
+// The reader scans a 1 MiB buffer in spans; cells, doubled quotes and line
+// ends that straddle a refill must come out the same as anywhere else.
+TEST(FileConnector, CsvRowsStraddlingTheReadBufferParseWhole) {
+  TempDir d;
+  std::string text = "id,note\n";
+  std::vector<std::string> notes;
+  for (int i = 0; text.size() < 3u * (1u << 20); ++i) {
+    // Lengths vary so that every kind of token lands on a buffer boundary.
+    std::string note = std::string(static_cast<size_t>(i % 97), 'x') + "\"\"q" +
+                       std::string(static_cast<size_t>(i % 13), 'y') + ",\r\n" + "z";
+    std::string quoted;
+    for (char ch : note) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    text += std::to_string(i) + ",\"" + quoted + "\"" + (i % 2 ? "\r\n" : "\n");
+    notes.push_back(note);
+  }
+  d.write("big.csv", text);
+  auto c = file_conn(d);
+  std::vector<RecordReader::BadRecord> bad;
+  auto rows = read_all(*c, "big.csv", "id", &bad);
+  EXPECT_TRUE(bad.empty()) << bad[0].message;
+  ASSERT_EQ(rows.size(), notes.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].id(), std::to_string(i));
+    // A note is one quoted cell: its quotes, comma and CRLF are text.
+    ASSERT_EQ(rows[i].get("note")->as_string(), notes[i]) << "row " << i;
+  }
+}
+
 TEST(FileConnector, UnterminatedQuoteAndMissingIdAreReported) {
   TempDir d;
   d.write("c.csv", "id,name\n,no id\n7,\"open\n");

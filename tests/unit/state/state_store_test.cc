@@ -55,6 +55,72 @@ TEST(StateStore, IdMapUpsertLookupInChunks) {
   EXPECT_EQ(*s->count_id_map("f"), 1200);
 }
 
+// Batches are written in multi-row statements of 100, 10 and 1 rows; sizes
+// that are not multiples of those, re-upserts and deletes must all land.
+TEST(StateStore, OddBatchSizesUpsertForgetSettleAndMarkSeen) {
+  TempDir d;
+  auto s = open(d);
+  for (int n : {1, 9, 10, 11, 99, 100, 101, 237, 1234}) {
+    std::string flow = "f" + std::to_string(n);
+    BatchCommit c;
+    c.flow = flow;
+    c.run_id = 3;
+    std::vector<std::string> ids;
+    std::vector<CreateIntent> intents;
+    for (int i = 0; i < n; ++i) {
+      ids.push_back("S" + std::to_string(i));
+      c.upserts.push_back({ids.back(), "T" + std::to_string(i), 1, 2, 3, 3, false});
+      intents.push_back({ids.back(), "email", Value("e" + std::to_string(i)), 3, 1});
+    }
+    ASSERT_TRUE(s->add_intents(flow, intents).ok());
+    ASSERT_EQ(s->open_intents(flow)->size(), static_cast<size_t>(n));
+    c.settled_intents = ids;
+    c.seen.assign(ids.begin(), ids.begin() + n / 2);
+    ASSERT_TRUE(s->commit(c).ok());
+    EXPECT_TRUE(s->open_intents(flow)->empty());
+    EXPECT_EQ(*s->count_id_map(flow), n);
+    EXPECT_EQ(s->unseen(flow, 3, "", 100000)->size(), static_cast<size_t>(n - n / 2));
+
+    BatchCommit again;  // the same ids again: updated in place, not added
+    again.flow = flow;
+    for (const auto& e : c.upserts) again.upserts.push_back({e.source_id, "U", 4, 5, 6, 4, true});
+    again.forget.assign(ids.begin(), ids.begin() + (n + 1) / 3);
+    ASSERT_TRUE(s->commit(again).ok());
+    auto found = s->lookup(flow, ids);
+    ASSERT_EQ(found->size(), static_cast<size_t>(n - (n + 1) / 3));
+    for (const IdMapEntry& e : *found) {
+      EXPECT_EQ(e.target_id, "U");
+      EXPECT_EQ(e.target_checksum, 5u);
+      EXPECT_TRUE(e.deleted);
+    }
+  }
+}
+
+TEST(StateStore, ResolvingAManyRecordBatchResolvesOnlyItsOwnErrors) {
+  TempDir d;
+  auto s = open(d);
+  BatchCommit failing;
+  failing.flow = "f";
+  for (const char* id : {"S5", "S700", "other"}) {
+    RecordError e;
+    e.flow = "f";
+    e.source_id = id;
+    e.kind = ErrorKind::retryable;
+    e.message = "503";
+    e.attempts = 1;
+    e.status = RecordErrorStatus::pending;
+    failing.errors.push_back(e);
+  }
+  ASSERT_TRUE(s->commit(failing).ok());
+  BatchCommit ok;
+  ok.flow = "f";
+  for (int i = 0; i < 1000; ++i) ok.resolved.push_back("S" + std::to_string(i));
+  ASSERT_TRUE(s->commit(ok).ok());
+  auto open_errs = s->open_errors("f", std::vector<std::string>{"S5", "S700", "other"});
+  ASSERT_EQ(open_errs->size(), 1u);
+  EXPECT_EQ((*open_errs)[0].source_id, "other");
+}
+
 TEST(StateStore, CommitIsAllOrNothing) {
   TempDir d;
   auto s = open(d);
