@@ -18,6 +18,10 @@ Result<std::unique_ptr<FileRowReader>> FileRowReader::open(const std::string& pa
   }
   r->format_ = format;
   r->delim_ = delimiter;
+  for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('"'),
+                          static_cast<unsigned char>('\n'), static_cast<unsigned char>('\r')}) {
+    r->special_[c] = true;
+  }
   r->empty_as_null_ = empty_as_null;
   r->buf_.resize(1 << 20);
   r->line_ = 1;
@@ -32,9 +36,8 @@ Result<std::unique_ptr<FileRowReader>> FileRowReader::open(const std::string& pa
     }
     std::vector<std::string> cells;
     std::vector<bool> quoted;
-    std::string raw;
     bool unterminated = false;
-    if (!r->read_csv_row(cells, quoted, raw, unterminated)) cells.clear();
+    if (!r->read_csv_row(cells, quoted, unterminated)) cells.clear();
     r->names_ = make_field_names(cells);
   } else {
     r->names_ = make_field_names({});
@@ -56,6 +59,9 @@ int FileRowReader::getc() {
 
 int FileRowReader::peek() {
   if (pos_ == len_) {
+    // The CSV row being read continues past this buffer: keep its start.
+    if (format_ == FileFormat::csv) spill_.append(buf_.data() + row_start_, len_ - row_start_);
+    row_start_ = 0;
     len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
     pos_ = 0;
     if (len_ == 0) return EOF;
@@ -67,16 +73,20 @@ int FileRowReader::peek() {
 // end) instead of character by character: this is the hot loop of a CSV
 // source, and appending runs of bytes is several times faster.
 bool FileRowReader::read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted,
-                                 std::string& raw, bool& unterminated) {
+                                 bool& unterminated) {
   cells.clear();
   quoted.clear();
-  raw.clear();
   if (peek() == EOF) return false;
+  // The raw text is only needed for a bad row: remember where the row is,
+  // copy it on demand (last_raw).
+  spill_.clear();
+  row_start_ = pos_;
   std::string cell;
   bool in_quotes = false, was_quoted = false;
   while (true) {
     if (peek() == EOF) {
       unterminated = in_quotes;
+      raw_len_ = spill_.size() + (pos_ - row_start_);
       break;
     }
     const char* p = buf_.data() + pos_;
@@ -86,24 +96,20 @@ bool FileRowReader::read_csv_row(std::vector<std::string>& cells, std::vector<bo
       const char* stop = q ? q : end;
       line_ += static_cast<size_t>(std::count(p, stop, '\n'));
       cell.append(p, stop);
-      raw.append(p, stop);
       pos_ += static_cast<size_t>(stop - p);
       if (q == nullptr) continue;
       ++pos_;
-      raw += '"';
       if (peek() == '"') {  // a doubled quote stands for one
         ++pos_;
         cell += '"';
-        raw += '"';
       } else {
         in_quotes = false;
       }
       continue;
     }
     const char* s = p;
-    while (s < end && *s != delim_ && *s != '\n' && *s != '\r' && *s != '"') ++s;
+    while (s < end && !special_[static_cast<unsigned char>(*s)]) ++s;
     cell.append(p, s);
-    raw.append(p, s);
     pos_ += static_cast<size_t>(s - p);
     if (s == end) continue;
     char ch = *s;
@@ -114,14 +120,13 @@ bool FileRowReader::read_csv_row(std::vector<std::string>& cells, std::vector<bo
       } else {
         cell += ch;
       }
-      raw += ch;
     } else if (ch == delim_) {
       cells.push_back(std::move(cell));
       quoted.push_back(was_quoted);
       cell.clear();
       was_quoted = false;
-      raw += ch;
     } else {  // line end: \n, \r or \r\n
+      raw_len_ = spill_.size() + (pos_ - 1 - row_start_);
       if (ch == '\r' && peek() == '\n') ++pos_;
       ++line_;
       break;
@@ -161,6 +166,7 @@ std::optional<FileRowReader::Row> FileRowReader::next() {
     } while (text.find_first_not_of(" \t") == std::string::npos);
     auto v = parse_json(text);
     row.raw = text;
+    json_raw_ = text;
     if (!v || !v->is_object()) {
       row.bad = "line " + std::to_string(row.line) + ": " +
                 (v ? std::string("expected a JSON object") : v.error().message);
@@ -174,15 +180,17 @@ std::optional<FileRowReader::Row> FileRowReader::next() {
   bool unterminated = false;
   do {
     row.line = line_;
-    if (!read_csv_row(cells, quoted, row.raw, unterminated)) return std::nullopt;
+    if (!read_csv_row(cells, quoted, unterminated)) return std::nullopt;
   } while (cells.size() == 1 && cells[0].empty() && !quoted[0] && !unterminated);  // blank line
   if (unterminated) {
     row.bad = "line " + std::to_string(row.line) + ": a quote is never closed";
+    row.raw = last_raw();
     return row;
   }
   if (cells.size() != names_->size()) {
     row.bad = "line " + std::to_string(row.line) + ": expected " + std::to_string(names_->size()) +
               " columns, found " + std::to_string(cells.size());
+    row.raw = last_raw();
     return row;
   }
   Record r(names_);
@@ -192,6 +200,13 @@ std::optional<FileRowReader::Row> FileRowReader::next() {
   }
   row.record = std::move(r);
   return row;
+}
+
+std::string FileRowReader::last_raw() const {
+  if (format_ == FileFormat::jsonl) return json_raw_;
+  std::string out = spill_.substr(0, std::min(raw_len_, spill_.size()));
+  if (raw_len_ > spill_.size()) out.append(buf_.data() + row_start_, raw_len_ - spill_.size());
+  return out;
 }
 
 std::string csv_cell(const std::string& text, char delimiter) {

@@ -37,12 +37,14 @@ class FileRowReader {
     size_t line = 0;
   };
   std::optional<Row> next();
+  // The raw text of the row `next` returned last (for reporting a row that
+  // parsed but is unusable, e.g. without an id).
+  std::string last_raw() const;
 
  private:
   int getc();
   int peek();  // the next byte without taking it; EOF at the end
-  bool read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted, std::string& raw,
-                    bool& unterminated);
+  bool read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted, bool& unterminated);
   bool read_line(std::string& line);
 
   std::FILE* f_ = nullptr;
@@ -51,7 +53,13 @@ class FileRowReader {
   bool empty_as_null_ = true;
   std::vector<char> buf_;
   size_t pos_ = 0, len_ = 0;
-  size_t line_ = 0;  // line number where the next row starts (1-based)
+  size_t line_ = 0;         // line number where the next row starts (1-based)
+  bool special_[256] = {};  // bytes that end an unquoted run: delimiter, quote, CR, LF
+  // The current CSV row's text: what earlier buffers held of it, where it
+  // starts in this buffer, and its length without the line end.
+  std::string spill_;
+  size_t row_start_ = 0, raw_len_ = 0;
+  std::string json_raw_;
   FieldNamesPtr names_;
   std::optional<Row> first_json_;  // JSONL: the row read to learn the names
 };

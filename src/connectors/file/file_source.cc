@@ -46,7 +46,7 @@ class FileReader final : public RecordReader {
         bad_records.push_back({"line " + std::to_string(row->line),
                                "line " + std::to_string(row->line) + ": no value in id column '" +
                                    (req_.id_field.empty() ? "id" : req_.id_field) + "'",
-                               row->raw});
+                               rows_->last_raw()});
         continue;
       }
       if (req_.cursor_from && !req_.cursor_field.empty()) {
