@@ -23,7 +23,11 @@ TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
   { auto s = open(d); }  // idempotent reopen
   {
     SqliteProbe db(d.file("state.db"));
-    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 1);
+    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 2);
+    // Migration 2 dropped the unused target-id index (a random write per record).
+    EXPECT_EQ(db.count("select count(*) from pragma_index_list('id_map') "
+                       "where name = 'id_map_target'"),
+              0);
     db.exec("insert into schema_migrations values (99, 0)");
   }
   auto s = open_sqlite_state_store(d.file("state.db"));
