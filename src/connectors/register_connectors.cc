@@ -1,5 +1,6 @@
 #include "connectors/file/file_config.h"
 #include "connectors/registry.h"
+#include "connectors/salesforce/salesforce_config.h"
 #include "connectors/sqlite/sqlite_config.h"
 
 namespace crmsync {
@@ -7,6 +8,7 @@ namespace crmsync {
 // Every connector, listed explicitly (STYLE.md: ClickHouse's registerStorages).
 void register_connectors(ConnectorRegistry& registry) {
   register_file_connector(registry);
+  register_salesforce_connector(registry);
   register_sqlite_connector(registry);
 }
 

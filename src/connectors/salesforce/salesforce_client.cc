@@ -1,0 +1,213 @@
+#include "connectors/salesforce/salesforce_client.h"
+
+#include <charconv>
+
+#include "core/json.h"
+#include "net/http_status.h"
+#include "net/url.h"
+
+namespace crmsync {
+
+SalesforceClient::SalesforceClient(const SalesforceConfig& config) : config_(config) {
+  if (config_.auth == SalesforceAuth::access_token) {
+    access_token_ = config_.access_token;
+    instance_url_ = config_.instance_url;
+  }
+}
+
+std::string SalesforceClient::url_for(const std::string& path) const {
+  if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) return path;
+  if (path.rfind("/services/", 0) == 0) return instance_url_ + path;
+  return instance_url_ + "/services/data/v" + config_.api_version + path;
+}
+
+// "api-usage=18/15000" (possibly among other entries).
+void SalesforceClient::read_limit_info(std::string_view header) {
+  size_t at = header.find("api-usage=");
+  if (at == std::string_view::npos) return;
+  const char* p = header.data() + at + 10;
+  const char* end = header.data() + header.size();
+  int64_t used = 0, max = 0;
+  auto r1 = std::from_chars(p, end, used);
+  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '/') return;
+  auto r2 = std::from_chars(r1.ptr + 1, end, max);
+  if (r2.ec != std::errc()) return;
+  api_used_ = used;
+  api_max_ = max;
+}
+
+Status SalesforceClient::ensure_session() {
+  if (!access_token_.empty()) return {};
+  return login();
+}
+
+Status SalesforceClient::login() {
+  net::QueryBuilder form;
+  switch (config_.auth) {
+    case SalesforceAuth::password:
+      form.add("grant_type", "password")
+          .add("client_id", config_.client_id)
+          .add("client_secret", config_.client_secret)
+          .add("username", config_.username)
+          .add("password", config_.password);
+      break;
+    case SalesforceAuth::refresh_token:
+      form.add("grant_type", "refresh_token")
+          .add("client_id", config_.client_id)
+          .add("refresh_token", config_.refresh_token);
+      if (!config_.client_secret.empty()) form.add("client_secret", config_.client_secret);
+      break;
+    case SalesforceAuth::client_credentials:
+      form.add("grant_type", "client_credentials")
+          .add("client_id", config_.client_id)
+          .add("client_secret", config_.client_secret);
+      break;
+    case SalesforceAuth::access_token:
+      return Error(ErrorKind::fatal,
+                   "salesforce: the access token was refused and cannot be renewed "
+                   "(auth: access_token); give a new one or use another auth mode");
+  }
+  net::HttpClientRequest req;
+  req.method = "POST";
+  req.url = config_.login_url + "/services/oauth2/token";
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"}};
+  req.body = form.query();
+  req.timeout_secs = config_.timeout_secs;
+  req.verify_tls = config_.verify_tls;
+  ++calls_;
+  auto res = http_.send(req);
+  if (!res) return res.error().with_context("salesforce login at " + config_.login_url);
+  auto body = parse_json(res->body);
+  if (res->status != 200) {
+    // {"error":"invalid_grant","error_description":"authentication failure"}
+    std::string what = res->body.substr(0, 300);
+    if (body && body->is_object()) {
+      const Value* e = body->find("error");
+      const Value* d = body->find("error_description");
+      what = (e ? e->to_text() : std::string("error")) + ": " + (d ? d->to_text() : "");
+    }
+    ErrorKind kind =
+        res->status >= 500 || res->status == 429 ? ErrorKind::retryable : ErrorKind::fatal;
+    return Error(kind, "salesforce login at " + config_.login_url + " refused (HTTP " +
+                           std::to_string(res->status) + "): " + what);
+  }
+  const Value* token = body && body->is_object() ? body->find("access_token") : nullptr;
+  const Value* instance = body && body->is_object() ? body->find("instance_url") : nullptr;
+  if (token == nullptr || !token->is_string() || instance == nullptr || !instance->is_string()) {
+    return Error(ErrorKind::fatal, "salesforce login at " + config_.login_url +
+                                       ": the answer has no access_token or instance_url");
+  }
+  access_token_ = token->as_string();
+  instance_url_ = instance->as_string();
+  while (!instance_url_.empty() && instance_url_.back() == '/') instance_url_.pop_back();
+  return {};
+}
+
+Result<net::HttpResponse> SalesforceClient::call(const std::string& method, const std::string& path,
+                                                 const std::string& body,
+                                                 const net::HttpHeaders& extra_headers) {
+  if (Status s = ensure_session(); !s) return s.error();
+  for (int attempt = 0;; ++attempt) {
+    net::HttpClientRequest req;
+    req.method = method;
+    req.url = url_for(path);
+    req.headers = {{"Authorization", "Bearer " + access_token_}, {"Accept", "application/json"}};
+    if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
+    for (const auto& h : extra_headers) req.headers.insert(h);
+    req.body = body;
+    req.timeout_secs = config_.timeout_secs;
+    req.verify_tls = config_.verify_tls;
+    ++calls_;
+    auto res = http_.send(req);
+    std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
+    if (!res) return res.error().with_context(what);
+    if (auto limit = res->header("Sforce-Limit-Info")) read_limit_info(*limit);
+    if (res->status == 401 && attempt == 0) {
+      // The session expired: renew it once and send the call again.
+      access_token_.clear();
+      if (Status s = login(); !s) return s.error();
+      continue;
+    }
+    if (res->status >= 200 && res->status < 300) return res;
+    if (res->status == 300) return res;  // upsert matched several records: the caller says so
+    std::string code = salesforce_error_code(res->body);
+    Error e = net::http_status_error(*res, what);
+    e.kind = salesforce_error_kind(code, res->status);
+    e.message =
+        what + ": HTTP " + std::to_string(res->status) + ": " + salesforce_error_text(res->body);
+    return e;
+  }
+}
+
+namespace {
+
+const Value* first_error(const Value& body) {
+  if (body.is_array() && !body.as_array().empty()) return &body.as_array()[0];
+  if (body.is_object()) return &body;
+  return nullptr;
+}
+
+std::string code_of(const Value& e) {
+  for (const char* key : {"errorCode", "statusCode"}) {
+    if (const Value* c = e.find(key); c && c->is_string()) return c->as_string();
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string salesforce_error_code(std::string_view body) {
+  auto v = parse_json(body);
+  if (!v) return "";
+  const Value* e = first_error(*v);
+  return e ? code_of(*e) : "";
+}
+
+std::string salesforce_error_text(std::string_view body) {
+  auto v = parse_json(body);
+  if (!v || !(v->is_array() || v->is_object())) {
+    return std::string(body.substr(0, 300)) + (body.size() > 300 ? "..." : "");
+  }
+  std::string out;
+  const Array one = v->is_array() ? Array{} : Array{*v};
+  for (const Value& e : v->is_array() ? v->as_array() : one) {
+    if (!e.is_object()) continue;
+    if (!out.empty()) out += "; ";
+    const Value* msg = e.find("message");
+    out += code_of(e) + ": " + (msg ? msg->to_text() : "");
+    const Value* fields = e.find("fields");
+    if (fields && fields->is_array() && !fields->as_array().empty()) {
+      out += " (fields: ";
+      for (size_t i = 0; i < fields->as_array().size(); ++i) {
+        out += (i ? ", " : "") + fields->as_array()[i].to_text();
+      }
+      out += ")";
+    }
+  }
+  return out.empty() ? std::string(body.substr(0, 300)) : out;
+}
+
+ErrorKind salesforce_error_kind(std::string_view code, int http_status) {
+  if (code == "INVALID_SESSION_ID") return ErrorKind::auth;
+  // A daily limit does not lift within a run: stop the flow, the next run
+  // resumes from its cursor.
+  if (code == "REQUEST_LIMIT_EXCEEDED") return ErrorKind::fatal;
+  if (code == "UNABLE_TO_LOCK_ROW" || code == "ALL_OR_NONE_OPERATION_ROLLED_BACK" ||
+      code == "SERVER_UNAVAILABLE" || code == "QUERY_TIMEOUT") {
+    return ErrorKind::retryable;
+  }
+  if (code == "INVALID_TYPE" || code == "INVALID_FIELD" || code == "MALFORMED_QUERY" ||
+      code == "INVALID_QUERY_FILTER_OPERATOR" || code == "API_DISABLED_FOR_ORG" ||
+      code == "INSUFFICIENT_ACCESS" || code == "NOT_FOUND") {
+    // Setup problems when they answer a whole call (an unknown object or
+    // field in the config); per-record results classify separately.
+    return http_status == 404 && code == "NOT_FOUND" ? ErrorKind::rejected : ErrorKind::fatal;
+  }
+  if (http_status == 429 || http_status >= 500) return ErrorKind::retryable;
+  if (http_status == 401) return ErrorKind::auth;
+  if (http_status == 403) return ErrorKind::fatal;
+  return ErrorKind::rejected;
+}
+
+}  // namespace crmsync

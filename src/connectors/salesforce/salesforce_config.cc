@@ -1,0 +1,181 @@
+#include "connectors/salesforce/salesforce_config.h"
+
+#include "connectors/option_values.h"
+#include "connectors/salesforce/salesforce_connection.h"
+
+namespace crmsync {
+
+ComponentSpec salesforce_spec() {
+  ComponentSpec s;
+  s.type = "salesforce";
+  s.summary =
+      "Salesforce through its REST API: SOQL reads with the flow's filter pushed down and a "
+      "SystemModstamp cursor, writes through sObject Collections (200 records a call), upsert "
+      "by an external id field.";
+  using T = OptionSpec::Type;
+  s.options = {
+      {"auth",
+       T::enumeration,
+       false,
+       Value("password"),
+       "how to get an access token: OAuth password grant, a refresh token, the client "
+       "credentials grant, or a ready access token",
+       "password",
+       false,
+       {"password", "refresh_token", "client_credentials", "access_token"}},
+      {"login_url",
+       T::string,
+       false,
+       Value("https://login.salesforce.com"),
+       "where tokens are issued (https://test.salesforce.com for sandboxes, the My Domain URL "
+       "for client credentials)",
+       "https://login.salesforce.com",
+       false,
+       {}},
+      {"instance_url",
+       T::string,
+       false,
+       Value(),
+       "the org's URL; required with auth: access_token, else taken from the token answer",
+       "https://acme.my.salesforce.com",
+       false,
+       {}},
+      {"api_version", T::string, false, Value("60.0"), "REST API version", "60.0", false, {}},
+      {"username", T::string, false, Value(), "user for auth: password", "${SF_USER}", false, {}},
+      {"password",
+       T::string,
+       false,
+       Value(),
+       "password with the security token appended, for auth: password",
+       "${SF_PASSWORD}",
+       true,
+       {}},
+      {"client_id",
+       T::string,
+       false,
+       Value(),
+       "connected app consumer key",
+       "${SF_CLIENT_ID}",
+       false,
+       {}},
+      {"client_secret",
+       T::string,
+       false,
+       Value(),
+       "connected app consumer secret",
+       "${SF_CLIENT_SECRET}",
+       true,
+       {}},
+      {"refresh_token",
+       T::string,
+       false,
+       Value(),
+       "for auth: refresh_token",
+       "${SF_REFRESH_TOKEN}",
+       true,
+       {}},
+      {"access_token",
+       T::string,
+       false,
+       Value(),
+       "for auth: access_token (it cannot be renewed: a 401 stops the flow)",
+       "${SF_ACCESS_TOKEN}",
+       true,
+       {}},
+      {"timeout_secs", T::number, false, Value(int64_t{60}), "per HTTP request", "120", false, {}},
+      {"verify_tls",
+       T::boolean,
+       false,
+       Value(true),
+       "check the server's TLS certificate (turn off only for a local test server)",
+       "true",
+       false,
+       {}},
+      {"query_batch_size",
+       T::integer,
+       false,
+       Value(int64_t{2000}),
+       "records per query page (200 to 2000)",
+       "2000",
+       false,
+       {}},
+  };
+  return s;
+}
+
+namespace {
+
+// Which options each auth mode needs, said all at once.
+Result<SalesforceConfig> read_config(const OptionSet& o) {
+  SalesforceConfig c;
+  std::string auth = option_text(o, "auth", "password");
+  c.auth = auth == "refresh_token"        ? SalesforceAuth::refresh_token
+           : auth == "client_credentials" ? SalesforceAuth::client_credentials
+           : auth == "access_token"       ? SalesforceAuth::access_token
+                                          : SalesforceAuth::password;
+  c.login_url = option_text(o, "login_url", c.login_url);
+  c.instance_url = option_text(o, "instance_url");
+  c.api_version = option_text(o, "api_version", c.api_version);
+  c.username = option_text(o, "username");
+  c.password = option_text(o, "password");
+  c.client_id = option_text(o, "client_id");
+  c.client_secret = option_text(o, "client_secret");
+  c.refresh_token = option_text(o, "refresh_token");
+  c.access_token = option_text(o, "access_token");
+  const Value* t = o.get("timeout_secs");
+  if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
+  c.verify_tls = option_bool(o, "verify_tls", true);
+  c.query_batch_size = option_int(o, "query_batch_size", 2000);
+  while (!c.login_url.empty() && c.login_url.back() == '/') c.login_url.pop_back();
+  while (!c.instance_url.empty() && c.instance_url.back() == '/') c.instance_url.pop_back();
+
+  std::vector<std::string> missing;
+  auto need = [&](const std::string& v, const char* name) {
+    if (v.empty()) missing.push_back(name);
+  };
+  switch (c.auth) {
+    case SalesforceAuth::password:
+      need(c.username, "username");
+      need(c.password, "password");
+      need(c.client_id, "client_id");
+      need(c.client_secret, "client_secret");
+      break;
+    case SalesforceAuth::refresh_token:
+      need(c.refresh_token, "refresh_token");
+      need(c.client_id, "client_id");
+      break;
+    case SalesforceAuth::client_credentials:
+      need(c.client_id, "client_id");
+      need(c.client_secret, "client_secret");
+      break;
+    case SalesforceAuth::access_token:
+      need(c.access_token, "access_token");
+      need(c.instance_url, "instance_url");
+      break;
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    return Error(ErrorKind::fatal, "auth: " + auth + " needs " + list);
+  }
+  if (c.query_batch_size < 200 || c.query_batch_size > 2000) {
+    return Error(ErrorKind::fatal, "query_batch_size must be between 200 and 2000, not " +
+                                       std::to_string(c.query_batch_size));
+  }
+  return c;
+}
+
+}  // namespace
+
+void register_salesforce_connector(ConnectorRegistry& registry) {
+  registry.add(ConnectorFactory{salesforce_spec(),
+                                [](const ConnectionConfig&, const OptionSet& o,
+                                   const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
+                                  auto c = read_config(o);
+                                  if (!c) return c.error();
+                                  return std::unique_ptr<Connection>(
+                                      new SalesforceConnection(std::move(*c)));
+                                }});
+}
+
+}  // namespace crmsync

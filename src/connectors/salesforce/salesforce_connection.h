@@ -1,0 +1,59 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "connectors/connector.h"
+#include "connectors/salesforce/salesforce_client.h"
+#include "connectors/salesforce/salesforce_config.h"
+#include "connectors/salesforce/salesforce_json.h"
+
+namespace crmsync {
+
+// Salesforce sObjects as objects. Reads run SOQL (the flow's filter pushed
+// down verbatim, a `cursor_field >= value` bound, ORDER BY cursor, Id) and
+// follow nextRecordsUrl; queryAll when deletes are wanted. Writes go through
+// sObject Collections, 200 records a call, never allOrNone, so every record
+// gets its own result. Describe answers are cached per object for the run.
+class SalesforceConnection final : public Connection {
+ public:
+  explicit SalesforceConnection(SalesforceConfig config)
+      : config_(std::move(config)), client_(config_) {}
+
+  Capabilities capabilities(std::string_view object) const override;
+  Status check() override;
+  Result<ObjectSchema> describe(std::string_view object) override;
+  Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) override;
+  Result<std::vector<Record>> read_by_ids(std::string_view object, std::string_view id_field,
+                                          std::span<const std::string> ids) override;
+  Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,
+                                     std::string_view field,
+                                     std::span<const Value> values) override;
+  Result<std::vector<WriteResult>> write(const WriteRequest& request) override;
+
+  // One REST call through the session, counted as an API call.
+  Result<net::HttpResponse> call(const std::string& method, const std::string& path,
+                                 const std::string& body = "",
+                                 const net::HttpHeaders& headers = {});
+  // Field types of an object (from a cached describe).
+  Result<const SalesforceFieldTypes*> field_types(const std::string& object);
+  int64_t query_batch_size() const { return config_.query_batch_size; }
+
+ private:
+  // All records of a SOQL query, every page.
+  Result<std::vector<Record>> query_all_pages(const std::string& soql, const FieldNamesPtr& names,
+                                              const SalesforceFieldTypes& types);
+  Result<std::vector<WriteResult>> write_chunk(const WriteRequest& request, WriteOp op,
+                                               std::span<const size_t> indices);
+
+  SalesforceConfig config_;
+  SalesforceClient client_;
+  struct Described {
+    ObjectSchema schema;
+    SalesforceFieldTypes types;
+  };
+  std::map<std::string, Described, std::less<>> described_;
+};
+
+}  // namespace crmsync

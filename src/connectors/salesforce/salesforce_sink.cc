@@ -1,0 +1,67 @@
+#include "connectors/salesforce/salesforce_connection.h"
+#include "net/url.h"
+
+namespace crmsync {
+
+// sObject Collections take at most 200 records a call.
+constexpr size_t kCollectionSize = 200;
+
+Result<std::vector<WriteResult>> SalesforceConnection::write(const WriteRequest& req) {
+  std::vector<WriteResult> results(req.items.size());
+  for (WriteOp op : {WriteOp::remove, WriteOp::update, WriteOp::upsert, WriteOp::create}) {
+    std::vector<size_t> indices;
+    for (size_t i = 0; i < req.items.size(); ++i) {
+      if (req.items[i].op == op) indices.push_back(i);
+    }
+    for (size_t start = 0; start < indices.size(); start += kCollectionSize) {
+      size_t n = std::min(kCollectionSize, indices.size() - start);
+      std::span<const size_t> chunk(indices.data() + start, n);
+      auto res = write_chunk(req, op, chunk);
+      if (!res) return res.error();
+      for (size_t k = 0; k < n; ++k) results[chunk[k]] = std::move((*res)[k]);
+    }
+  }
+  return results;
+}
+
+Result<std::vector<WriteResult>> SalesforceConnection::write_chunk(const WriteRequest& req,
+                                                                   WriteOp op,
+                                                                   std::span<const size_t> idx) {
+  std::string method, path, body;
+  if (op == WriteOp::remove) {
+    std::string ids;
+    for (size_t i : idx) ids += (ids.empty() ? "" : ",") + req.items[i].target_id;
+    method = "DELETE";
+    path = "/composite/sobjects?allOrNone=false&ids=" + net::url_encode(ids);
+  } else {
+    if (op == WriteOp::upsert && req.external_id.empty()) {
+      return Error(ErrorKind::fatal, "salesforce upsert into " + req.object +
+                                         " needs the target's external_id field");
+    }
+    method = op == WriteOp::create ? "POST" : "PATCH";
+    path = op == WriteOp::upsert ? "/composite/sobjects/" + net::url_encode(req.object) + "/" +
+                                       net::url_encode(req.external_id)
+                                 : "/composite/sobjects";
+    body = "{\"allOrNone\":false,\"records\":[";
+    for (size_t k = 0; k < idx.size(); ++k) {
+      const WriteItem& it = req.items[idx[k]];
+      if (k) body += ',';
+      append_record_json(it.record, req.object, op == WriteOp::update ? it.target_id : "", body);
+    }
+    body += "]}";
+  }
+  auto res = call(method, path, body);
+  if (!res) return res.error().with_context("writing " + req.object);
+  auto results = parse_collection_results(res->body, idx.size());
+  if (!results) return results.error().with_context("writing " + req.object);
+  for (size_t k = 0; k < idx.size(); ++k) {
+    WriteResult& r = (*results)[k];
+    if (op == WriteOp::create && r.ok) r.created = true;
+    if ((op == WriteOp::update || op == WriteOp::remove) && r.target_id.empty()) {
+      r.target_id = req.items[idx[k]].target_id;
+    }
+  }
+  return results;
+}
+
+}  // namespace crmsync
