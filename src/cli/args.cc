@@ -21,7 +21,15 @@ std::optional<long> Args::int_option(const std::string& name, long def, long min
 }
 
 std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
-  static const std::set<std::string> kValued = {"limit", "diffs"};
+  static const std::set<std::string> kValued = {"limit",
+                                                "diffs",
+                                                "port",
+                                                "seed-records",
+                                                "api-token",
+                                                "burst-limit",
+                                                "search-burst-limit",
+                                                "daily-budget",
+                                                "faults"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
