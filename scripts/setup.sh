@@ -8,6 +8,11 @@ PACKAGES=(
   libyaml-cpp-dev liblua5.4-dev libsimdjson-dev libxxhash-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  libpq-dev libmariadb-dev
+  # Real servers for the SQL connector tests (started on free loopback
+  # ports by tests/support/sql_test_server.h; the packages' own services
+  # are not used).
+  postgresql mariadb-server
 )
 
 missing=()

@@ -1,4 +1,6 @@
 #include "connectors/file/file_config.h"
+#include "connectors/mysql/mysql_config.h"
+#include "connectors/postgres/postgres_config.h"
 #include "connectors/registry.h"
 #include "connectors/sqlite/sqlite_config.h"
 
@@ -8,6 +10,8 @@ namespace crmsync {
 void register_connectors(ConnectorRegistry& registry) {
   register_file_connector(registry);
   register_sqlite_connector(registry);
+  register_postgres_connector(registry);
+  register_mysql_connector(registry);
 }
 
 }  // namespace crmsync
