@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCRMSYNC_SANITIZE=OFF -DCRMSYNC_TESTS=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target bench_pipeline
+cmake --build build-bench -j"$(nproc)" --target bench_pipeline bench_sql
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10000 100000 1000000)
 for n in "${sizes[@]}"; do
@@ -13,3 +13,9 @@ for n in "${sizes[@]}"; do
   build-bench/bench/bench_pipeline "$n" ${header:+--no-header}
   header=no
 done
+
+# SQL connectors against throwaway PostgreSQL and MariaDB servers, 100k rows.
+echo
+sql_rows="${SQL_BENCH_ROWS:-100000}"
+build-bench/bench/bench_sql postgres "$sql_rows"
+build-bench/bench/bench_sql mariadb "$sql_rows" --no-header

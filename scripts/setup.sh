@@ -9,6 +9,11 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   libcpp-httplib-dev libcurl4-openssl-dev
+  libpq-dev libmariadb-dev
+  # Real servers for the SQL connector tests (started on free loopback
+  # ports by tests/support/sql_test_server.h; the packages' own services
+  # are not used).
+  postgresql mariadb-server
 )
 # The conformance tests run official npm SDKs. Node may come from elsewhere
 # (nodesource bundles npm), so Debian's packages only when none is present.

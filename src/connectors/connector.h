@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.h"
 #include "core/record.h"
 #include "core/result.h"
 #include "filter/filter.h"
@@ -54,6 +55,9 @@ struct ReadRequest {
   std::optional<Value> cursor_from;        // read cursor_field >= this value
   size_t batch_size = 500;
   bool include_deleted = false;
+  // The flow's connector-specific source options (validated against the
+  // spec's source_options), e.g. a SQL `query:`; nullptr = none.
+  const OptionSet* options = nullptr;
 };
 
 // Streams the records of one read. Called from one thread.

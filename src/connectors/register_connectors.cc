@@ -1,4 +1,6 @@
 #include "connectors/file/file_config.h"
+#include "connectors/mysql/mysql_config.h"
+#include "connectors/postgres/postgres_config.h"
 #include "connectors/registry.h"
 #include "connectors/salesforce/salesforce_config.h"
 #include "connectors/sqlite/sqlite_config.h"
@@ -10,6 +12,8 @@ void register_connectors(ConnectorRegistry& registry) {
   register_file_connector(registry);
   register_salesforce_connector(registry);
   register_sqlite_connector(registry);
+  register_postgres_connector(registry);
+  register_mysql_connector(registry);
 }
 
 }  // namespace crmsync

@@ -133,6 +133,7 @@ Status FlowRunner::read_source() {
   req.object = src.object;
   req.id_field = src.id_field;
   req.batch_size = static_cast<size_t>(src.batch_size);
+  req.options = &src.options;
   req.include_deleted = flow_.config->on_delete.kind != DeletePolicy::Kind::ignore;
   if (flow_.filter) req.filter = &*flow_.filter;
   std::set<std::string> fields(flow_.mapping->source_fields().begin(),

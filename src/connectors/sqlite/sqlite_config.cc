@@ -1,6 +1,7 @@
 #include "connectors/sqlite/sqlite_config.h"
 
 #include "connectors/option_values.h"
+#include "connectors/sql/sql_common.h"
 #include "connectors/sqlite/sqlite_connection.h"
 
 namespace crmsync {
@@ -65,11 +66,7 @@ void register_sqlite_connector(ConnectorRegistry& registry) {
 }
 
 Capabilities SqliteConnection::capabilities(std::string_view) const {
-  Capabilities c;
-  c.read_full = c.read_since_cursor = c.ordered_by_cursor = c.read_by_ids = true;
-  c.pushdown_filter = c.search_by_field = c.describe = true;
-  c.write_create = c.write_update = c.write_delete = c.write_upsert_external_id = true;
-  return c;
+  return sql_table_capabilities();
 }
 
 Result<SqliteClient*> SqliteConnection::client() {

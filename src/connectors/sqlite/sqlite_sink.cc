@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <set>
 
+#include "connectors/sql/sql_common.h"
 #include "connectors/sqlite/sqlite_connection.h"
 
 namespace crmsync {
@@ -35,18 +36,7 @@ Status SqliteConnection::ensure_columns(const std::string& table, const std::str
   auto cols = (*c)->columns(table);
   if (!cols) return cols.error();
   // The first value of each field seen in this batch decides its column type.
-  std::vector<std::pair<std::string, const Value*>> fields;
-  for (const WriteItem& it : req.items) {
-    for (size_t i = 0; i < it.record.size(); ++i) {
-      auto f = std::find_if(fields.begin(), fields.end(),
-                            [&](const auto& p) { return p.first == it.record.name(i); });
-      if (f == fields.end()) {
-        fields.emplace_back(it.record.name(i), &it.record.value(i));
-      } else if (f->second->is_null()) {
-        f->second = &it.record.value(i);
-      }
-    }
-  }
+  auto fields = column_samples(req.items);
   if (cols->empty()) {
     if (!config_.create_tables) {
       return Error(ErrorKind::fatal,
