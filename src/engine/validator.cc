@@ -73,7 +73,10 @@ ValidationResult validate_config(const Config& config, bool connect) {
     hints.flows = flow_names;
     if (connect) {
       auto src = opened.find(flow.source.connection);
-      if (src != opened.end() && src->second->capabilities(flow.source.object).describe) {
+      // A source that reads a query (SQL `query:`) has no object to describe.
+      bool query_source = flow.source.options.get("query") != nullptr;
+      if (src != opened.end() && !query_source &&
+          src->second->capabilities(flow.source.object).describe) {
         auto schema = src->second->describe(flow.source.object);
         if (schema) {
           hints.source_fields = field_names(*schema);

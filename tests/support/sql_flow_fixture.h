@@ -144,15 +144,16 @@ class SqlFlowFixture : public EngineFixture {
   }
 
   // A flow crm_customers -> customers upserting on customer_no.
-  std::string flow_yaml(const std::string& source_extra, const std::string& flow_extra = "") const {
+  std::string flow_yaml(const std::string& source_extra, const std::string& flow_extra = "",
+                        const std::string& target_extra = "") const {
     return "connections:\n  src: " + connection_yaml() + "\n  dst: " + connection_yaml() +
            "\nflows:\n  customers:\n    source: {connection: src, object: crm_customers, "
            "id_field: id" +
            source_extra +
            "}\n"
            "    target: {connection: dst, object: customers, id_field: id, external_id: "
-           "customer_no}\n" +
-           flow_extra +
+           "customer_no" +
+           target_extra + "}\n" + flow_extra +
            "    mapping:\n      customer_no: customer_no\n      name: name\n      balance: "
            "balance\n      active: active\n      born: born\n      qty: qty_text\n"
            "      updated_at: updated_at\n";

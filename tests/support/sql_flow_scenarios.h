@@ -110,7 +110,7 @@ class SqlFlowScenarios : public SqlFlowFixture {
   void hundred_thousand_rows() {
     seed_source(100000);
     create_target();
-    load(flow_yaml(", cursor_field: updated_at, batch_size: 2000"));
+    load(flow_yaml(", cursor_field: updated_at, batch_size: 2000", "", ", batch_size: 1000"));
     auto t0 = std::chrono::steady_clock::now();
     FlowCounts c = counts(run(), "customers");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -121,6 +121,26 @@ class SqlFlowScenarios : public SqlFlowFixture {
     std::printf("%s: 100000 rows in %.2f s\n", dialect->connector.c_str(), secs);
     c = counts(run(), "customers");
     EXPECT_LE(c.read, 1);
+  }
+
+  // `crmsync check`: connects, describes the source table, and names a
+  // mapped column the table does not have; a query source is not described.
+  void check_describes_sources() {
+    seed_source(1);
+    create_target();
+    load(
+        flow_yaml(", query: \"SELECT * FROM crm_customers WHERE company = :company\", "
+                  "params: {company: ACME}"));
+    ValidationResult v = validate_config(config, true);
+    EXPECT_TRUE(v.errors.empty()) << (v.errors.empty() ? "" : v.errors[0].to_string());
+
+    std::string yaml = flow_yaml("");
+    yaml.replace(yaml.find("qty: qty_text"), 13, "qty: qty_txt");
+    load(yaml);
+    v = validate_config(config, true);
+    ASSERT_FALSE(v.errors.empty());
+    EXPECT_NE(v.errors[0].to_string().find("qty_txt"), std::string::npos)
+        << v.errors[0].to_string();
   }
 
   // A wrong password: an auth error that does not quote the password.

@@ -120,6 +120,17 @@ inline std::string make_server_dir(const std::string& kind) {
   return d ? std::string(d) : std::string();
 }
 
+// The newest installed server's tools (/usr/lib/postgresql/<major>/bin/).
+inline std::string postgres_bin() {
+  std::string best;
+  std::error_code ec;
+  for (const auto& d : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+    std::string bin = d.path().string() + "/bin/";
+    if (std::filesystem::exists(bin + "pg_ctl") && bin > best) best = bin;
+  }
+  return best.empty() ? "/usr/lib/postgresql/15/bin/" : best;
+}
+
 inline std::optional<SqlServerInfo> start_postgres(std::string* log) {
   SqlServerInfo s;
   s.kind = "postgres";
@@ -128,7 +139,7 @@ inline std::optional<SqlServerInfo> start_postgres(std::string* log) {
   s.socket = s.dir;
   std::ofstream(s.dir + "/pw") << s.password << "\n";
   std::string su = as_server_user(s.dir);
-  const std::string bin = "/usr/lib/postgresql/15/bin/";
+  const std::string bin = postgres_bin();
   CommandResult init =
       run_command(su + bin + "initdb -D " + s.dir + "/data -U " + s.user + " --pwfile=" + s.dir +
                   "/pw --auth-local=trust" + " --auth-host=scram-sha-256 -N -E UTF8 --locale=C");
@@ -185,7 +196,7 @@ inline std::optional<SqlServerInfo> start_mariadb(std::string* log) {
 
 inline void stop_server(const SqlServerInfo& s) {
   if (s.kind == "postgres") {
-    run_command(as_server_user(s.dir) + "/usr/lib/postgresql/15/bin/pg_ctl -D " + s.dir +
+    run_command(as_server_user(s.dir) + postgres_bin() + "pg_ctl -D " + s.dir +
                 "/data -m immediate -w stop");
   } else {
     run_command("mariadb-admin --no-defaults -S " + s.socket + " -u root shutdown");

@@ -49,6 +49,7 @@ class MysqlClient final : public SqlDriver {
   std::string upsert_clause(const std::string& key,
                             const std::vector<std::string>& columns) const override;
   bool insert_returning() const override { return false; }
+  std::string upsert_returning(const std::string&, const std::string&) const override { return ""; }
 
   Result<MysqlPtr> open_session() const;
   // The statement with its parameters bound as escaped literals.

@@ -49,6 +49,7 @@ class PostgresClient final : public SqlDriver {
   std::string upsert_clause(const std::string& key,
                             const std::vector<std::string>& columns) const override;
   bool insert_returning() const override { return true; }
+  std::string upsert_returning(const std::string& id, const std::string& key) const override;
 
   // A new session with this config (the main one, or one per streamed read).
   Result<PgConnPtr> open_session() const;

@@ -51,4 +51,11 @@ std::string PostgresClient::upsert_clause(const std::string& key,
   return "ON CONFLICT (" + quote(key) + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
 }
 
+// xmax is 0 on a row version this statement inserted, the updating
+// transaction's id on one it updated (a documented consequence of MVCC that
+// upsert tools rely on). DO NOTHING returns no row for an existing key.
+std::string PostgresClient::upsert_returning(const std::string& id, const std::string& key) const {
+  return "RETURNING " + quote(id) + ", " + quote(key) + "::text, (xmax = 0)";
+}
+
 }  // namespace crmsync

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,7 @@ class SqlConnection final : public Connection {
   std::unique_ptr<SqlDriver> driver_;
   bool create_tables_ = false;
   std::map<std::string, Query> queries_;  // object -> query source seen in read()
+  std::map<std::string, std::set<std::string>> known_columns_;  // table -> columns written to
 };
 
 // The record model's type for a catalog type name (numeric -> decimal, ...).

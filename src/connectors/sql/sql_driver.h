@@ -76,6 +76,9 @@ class SqlDriver {
   // The tail of an INSERT that turns it into an upsert on `key`.
   virtual std::string upsert_clause(const std::string& key,
                                     const std::vector<std::string>& columns) const = 0;
+  // For an upsert: a RETURNING clause giving (id, key, created) of every
+  // row written, or "" when the dialect has none (ids are then looked up).
+  virtual std::string upsert_returning(const std::string& id, const std::string& key) const = 0;
   // True when INSERT ... RETURNING gives the ids of created rows; else
   // SqlResult::last_insert_id does (consecutive for one multi-row insert).
   virtual bool insert_returning() const = 0;

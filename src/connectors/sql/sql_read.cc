@@ -218,7 +218,18 @@ Result<std::vector<Record>> SqlConnection::read_by_ids(std::string_view object,
                                                        std::span<const std::string> ids) {
   std::vector<Value> values(ids.begin(), ids.end());
   std::string idf = id_or_default(id_field);
-  return select_in(std::string(object), idf, idf, values);
+  std::string name(object);
+  if (!queries_.count(name)) {
+    // Not a table: a query source not read yet in this run. Saying "none
+    // found" would resolve their errors; the read that follows sees them.
+    auto cols = driver_->columns(name);
+    if (!cols) return cols.error();
+    if (cols->empty()) {
+      return Error(ErrorKind::retryable, driver_->target_name() + ": " + name +
+                                             " is not a table; its query is read later");
+    }
+  }
+  return select_in(name, idf, idf, values);
 }
 
 Result<std::vector<Record>> SqlConnection::search(std::string_view object,

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 
 #include "connectors/sql/sql_common.h"
 #include "connectors/sql/sql_connection.h"
@@ -12,10 +13,20 @@ namespace crmsync {
 Status SqlConnection::ensure_table(const std::string& table, const std::string& id_field,
                                    const std::string& external_id,
                                    std::span<const WriteItem> items) {
+  auto fields = column_samples(items);
+  // Known from an earlier batch of this run: no catalog query per batch.
+  auto cached = known_columns_.find(table);
+  if (cached != known_columns_.end() &&
+      (!create_tables_ || std::all_of(fields.begin(), fields.end(), [&](const auto& f) {
+        return cached->second.count(f.first) > 0;
+      }))) {
+    return {};
+  }
   auto cols = driver_->columns(table);
   if (!cols) return cols.error();
+  std::set<std::string>& known = known_columns_[table];
+  for (const SqlColumn& c : *cols) known.insert(c.name);
   if (!cols->empty() && !create_tables_) return {};
-  auto fields = column_samples(items);
   auto what = [&](const std::string& doing) { return doing + " " + table; };
   if (cols->empty()) {
     if (!create_tables_) {
@@ -34,17 +45,20 @@ Status SqlConnection::ensure_table(const std::string& table, const std::string& 
       if (name == external_id) sql += " UNIQUE";
     }
     auto r = driver_->run(sql + ")", {}, what("creating table"));
-    if (!r) return r.error();
+    if (!r) {
+      known_columns_.erase(table);
+      return r.error();
+    }
+    for (const auto& f : fields) known.insert(f.first);
     return {};
   }
   for (const auto& [name, v] : fields) {
-    bool known =
-        std::any_of(cols->begin(), cols->end(), [&](const SqlColumn& c) { return c.name == name; });
-    if (known) continue;
+    if (known.count(name)) continue;
     auto r = driver_->run("ALTER TABLE " + driver_->table_name(table) + " ADD COLUMN " +
                               driver_->quote(name) + " " + driver_->column_type(*v, false),
                           {}, what("adding column " + name + " to"));
     if (!r) return r.error();
+    known.insert(name);
   }
   return {};
 }

@@ -155,11 +155,17 @@ class SqlConnection::BatchWriter {
     const Record& first = req_.items[rows[0]].record;
     bool upsert = req_.items[rows[0]].op == WriteOp::upsert;
     bool has_id = first.names()->index_of(id_field_) >= 0;
-    std::map<std::string, std::string> existing;
-    if (upsert) {
+    // Upserts: which keys existed (and their ids), from RETURNING where the
+    // dialect says so in the same statement, else from a look-up before it.
+    std::string returning =
+        upsert ? d_.upsert_returning(id_field_, req_.external_id)
+               : (!has_id && d_.insert_returning() ? "RETURNING " + d_.quote(id_field_) : "");
+    bool upsert_returns = upsert && !returning.empty();
+    std::map<std::string, std::pair<std::string, bool>> by_key;  // key -> (id, created)
+    if (upsert && !upsert_returns) {
       auto found = ids_by_key(rows);
       if (!found) return found.error();
-      existing = std::move(*found);
+      for (auto& [k, id] : *found) by_key[k] = {id, false};
     }
     std::string cols;
     for (size_t k = 0; k < first.size(); ++k) cols += (k ? ", " : "") + d_.quote(first.name(k));
@@ -175,34 +181,40 @@ class SqlConnection::BatchWriter {
       sql += ")";
     }
     if (upsert) sql += " " + d_.upsert_clause(req_.external_id, first.names()->names());
-    bool returning = !upsert && !has_id && d_.insert_returning();
-    if (returning) sql += " RETURNING " + d_.quote(id_field_);
+    if (!returning.empty()) sql += " " + returning;
     std::string doing = (upsert ? "upserting into " : "inserting into ") + req_.object;
-    if (rows.size() == 1 && upsert)
+    if (rows.size() == 1 && upsert) {
       doing += " " + req_.external_id + " " + key_of(req_.items[rows[0]])->to_text();
+    }
     auto res = d_.run(sql, params, doing);
     if (!res) return res.error();
     c_.count_api_call();
+    if (upsert_returns) {
+      for (const auto& row : res->rows) {
+        by_key[row[1].to_text()] = {row[0].to_text(), row[2].is_bool() && row[2].as_bool()};
+      }
+    }
 
-    std::vector<size_t> unknown;  // created by an upsert, id not in the record
+    std::vector<size_t> unknown;  // upserted rows whose id is still unknown
     for (size_t n = 0; n < rows.size(); ++n) {
       const WriteItem& it = req_.items[rows[n]];
       WriteResult& out = results_[rows[n]];
       out = WriteResult{};
       out.ok = true;
-      out.created = !upsert || !existing.count(key_of(it)->to_text());
-      if (has_id) {
-        out.target_id = it.record.get(id_field_)->to_text();
-      } else if (upsert) {
-        auto e = existing.find(key_of(it)->to_text());
-        if (e != existing.end()) {
-          out.target_id = e->second;
+      out.created = !upsert;
+      if (has_id) out.target_id = it.record.get(id_field_)->to_text();
+      if (upsert) {
+        auto e = by_key.find(key_of(it)->to_text());
+        if (e != by_key.end()) {
+          out.created = e->second.second;
+          if (!has_id) out.target_id = e->second.first;
         } else {
-          unknown.push_back(rows[n]);
+          out.created = !upsert_returns;  // not returned: an unchanged existing row
+          if (!has_id) unknown.push_back(rows[n]);
         }
-      } else if (returning && n < res->rows.size()) {
+      } else if (!has_id && !returning.empty() && n < res->rows.size()) {
         out.target_id = res->rows[n][0].to_text();
-      } else if (res->last_insert_id) {
+      } else if (!has_id && res->last_insert_id) {
         out.target_id = std::to_string(res->last_insert_id + n);
       }
     }

@@ -23,6 +23,9 @@ TEST_F(MysqlFlows, BadRecordsAreParkedAndTheBatchLands) {
 TEST_F(MysqlFlows, HundredThousandRows) {
   hundred_thousand_rows();
 }
+TEST_F(MysqlFlows, CheckDescribesSourcesAndNamesMissingColumns) {
+  check_describes_sources();
+}
 TEST_F(MysqlFlows, WrongPasswordIsNotEchoed) {
   wrong_password_is_not_echoed();
 }

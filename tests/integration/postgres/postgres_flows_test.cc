@@ -23,6 +23,9 @@ TEST_F(PostgresFlows, BadRecordsAreParkedAndTheBatchLands) {
 TEST_F(PostgresFlows, HundredThousandRows) {
   hundred_thousand_rows();
 }
+TEST_F(PostgresFlows, CheckDescribesSourcesAndNamesMissingColumns) {
+  check_describes_sources();
+}
 TEST_F(PostgresFlows, WrongPasswordIsNotEchoed) {
   wrong_password_is_not_echoed();
 }
