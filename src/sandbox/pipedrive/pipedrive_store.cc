@@ -146,12 +146,24 @@ std::optional<StoredRecord> PipedriveStore::get(Entity entity, int64_t id) const
   return it->second;
 }
 
-std::vector<StoredRecord> PipedriveStore::list(
-    Entity entity, const std::function<bool(const StoredRecord&)>& keep) const {
+std::vector<StoredRecord> PipedriveStore::list(Entity entity,
+                                               const std::function<bool(const StoredRecord&)>& keep,
+                                               Window window) const {
   std::lock_guard lock(mu_);
   std::vector<StoredRecord> out;
-  for (const auto& [id, record] : tables_[static_cast<int>(entity)])
-    if (keep(record)) out.push_back(record);
+  const auto& t = tables_[static_cast<int>(entity)];
+  auto take = [&](const StoredRecord& r) {
+    if (keep(r)) out.push_back(r);
+    return out.size() < window.max;
+  };
+  if (!window.descending) {
+    for (auto it = t.upper_bound(window.after_id); it != t.end(); ++it)
+      if (!take(it->second)) break;
+  } else {
+    auto end = window.after_id > 0 ? t.lower_bound(window.after_id) : t.end();
+    for (auto it = std::make_reverse_iterator(end); it != t.rend(); ++it)
+      if (!take(it->second)) break;
+  }
   return out;
 }
 

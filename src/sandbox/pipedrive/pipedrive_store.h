@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -84,10 +85,23 @@ class PipedriveStore {
                                      const Object& custom);
   std::optional<StoredRecord> mark_deleted(Entity entity, int64_t id);
   std::optional<StoredRecord> get(Entity entity, int64_t id) const;
+  // Which part of a table list() walks: ids after `after_id` (before it when
+  // descending; 0 = from the start), at most `max` records.
+  struct Window {
+    int64_t after_id = 0;
+    size_t max = SIZE_MAX;
+    bool descending = false;
+  };
   // Records in id order that satisfy `keep`, deleted ones included (callers
-  // filter: v2 deals can list them).
+  // filter: v2 deals can list them). Stops after `window.max` matches, so a
+  // page costs its size, not the table's.
   std::vector<StoredRecord> list(Entity entity,
-                                 const std::function<bool(const StoredRecord&)>& keep) const;
+                                 const std::function<bool(const StoredRecord&)>& keep,
+                                 Window window) const;
+  std::vector<StoredRecord> list(Entity entity,
+                                 const std::function<bool(const StoredRecord&)>& keep) const {
+    return list(entity, keep, Window{});
+  }
 
   std::vector<FieldDef> fields(Entity entity) const;
   std::optional<FieldDef> field_by_key(Entity entity, const std::string& key) const;
