@@ -108,34 +108,49 @@ std::string PipedriveStore::new_field_key() {
 }
 
 StoredRecord PipedriveStore::create(Entity entity, Object data, Object custom) {
-  std::lock_guard lock(mu_);
   StoredRecord record;
-  record.id = next_id_[static_cast<int>(entity)]++;
-  record.data = std::move(data);
-  record.custom = std::move(custom);
-  record.add_time = record.update_time = clock_();
-  table(entity)[record.id] = record;
+  {
+    std::lock_guard lock(mu_);
+    record.id = next_id_[static_cast<int>(entity)]++;
+    record.data = std::move(data);
+    record.custom = std::move(custom);
+    record.add_time = record.update_time = clock_();
+    table(entity)[record.id] = record;
+  }
+  notify(entity, ChangeAction::create, nullptr, record);
   return record;
 }
 
 std::optional<StoredRecord> PipedriveStore::update(Entity entity, int64_t id, const Object& data,
                                                    const Object& custom) {
-  std::lock_guard lock(mu_);
-  auto it = table(entity).find(id);
-  if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
-  for (const auto& m : data) put(it->second.data, m.key, m.value);
-  for (const auto& m : custom) put(it->second.custom, m.key, m.value);
-  it->second.update_time = clock_();
-  return it->second;
+  StoredRecord before, after;
+  {
+    std::lock_guard lock(mu_);
+    auto it = table(entity).find(id);
+    if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
+    before = it->second;
+    for (const auto& m : data) put(it->second.data, m.key, m.value);
+    for (const auto& m : custom) put(it->second.custom, m.key, m.value);
+    it->second.update_time = clock_();
+    after = it->second;
+  }
+  notify(entity, ChangeAction::change, &before, after);
+  return after;
 }
 
 std::optional<StoredRecord> PipedriveStore::mark_deleted(Entity entity, int64_t id) {
-  std::lock_guard lock(mu_);
-  auto it = table(entity).find(id);
-  if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
-  it->second.is_deleted = true;
-  it->second.update_time = clock_();
-  return it->second;
+  StoredRecord before, after;
+  {
+    std::lock_guard lock(mu_);
+    auto it = table(entity).find(id);
+    if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
+    before = it->second;
+    it->second.is_deleted = true;
+    it->second.update_time = clock_();
+    after = it->second;
+  }
+  notify(entity, ChangeAction::remove, &before, after);
+  return after;
 }
 
 std::optional<StoredRecord> PipedriveStore::get(Entity entity, int64_t id) const {

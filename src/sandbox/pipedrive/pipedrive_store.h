@@ -50,6 +50,8 @@ struct StoredRecord {
   int64_t update_time = 0;
 };
 
+enum class ChangeAction { create, change, remove };
+
 struct Stage {
   int64_t id = 0;
   int64_t pipeline_id = 0;
@@ -121,6 +123,13 @@ class PipedriveStore {
 
   int64_t now() const { return clock_(); }
 
+  // Called after every create, update and delete of a record (outside the
+  // lock, on the thread that made the change), with the record before
+  // (none on create) and after. Set before the server starts.
+  using ChangeObserver = std::function<void(Entity, ChangeAction, const StoredRecord* before,
+                                            const StoredRecord& after)>;
+  void set_change_observer(ChangeObserver observer) { observer_ = std::move(observer); }
+
  private:
   void reset_locked();
   std::string new_field_key();
@@ -128,7 +137,13 @@ class PipedriveStore {
     return tables_[static_cast<int>(entity)];
   }
 
+  void notify(Entity entity, ChangeAction action, const StoredRecord* before,
+              const StoredRecord& after) const {
+    if (observer_) observer_(entity, action, before, after);
+  }
+
   Clock clock_;
+  ChangeObserver observer_;
   mutable std::mutex mu_;
   std::map<int64_t, StoredRecord> tables_[4];
   int64_t next_id_[4] = {1, 1, 1, 1};

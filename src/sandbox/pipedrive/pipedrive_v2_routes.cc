@@ -127,9 +127,15 @@ void register_v2_routes(Context& ctx) {
   s.on("DELETE", kItem, ctx.guarded(3, false, bind(remove)));
   // Changes "as a user in the Pipedrive UI": same bodies and answers, no
   // token, no limits, not counted against crmsync.
-  s.on("POST", "/__admin/(persons|organizations|deals)", bind(create));
-  s.on("PATCH", "/__admin/(persons|organizations|deals)/(\\d+)", bind(update));
-  s.on("DELETE", "/__admin/(persons|organizations|deals)/(\\d+)", bind(remove));
+  auto as_user = [&ctx](RouteFn fn) {
+    return [&ctx, fn](const net::HttpRequest& req, net::HttpResponse& res) {
+      AsUserScope scope;  // webhooks then say change_source "app"
+      fn(ctx, req, res);
+    };
+  };
+  s.on("POST", "/__admin/(persons|organizations|deals)", as_user(create));
+  s.on("PATCH", "/__admin/(persons|organizations|deals)/(\\d+)", as_user(update));
+  s.on("DELETE", "/__admin/(persons|organizations|deals)/(\\d+)", as_user(remove));
   s.on("GET", "/api/v2/pipelines", ctx.guarded(10, false, bind(pipelines)));
   s.on("GET", "/api/v2/stages", ctx.guarded(10, false, bind(stages)));
   s.on("GET", "/api/v2/(pipelines|stages)/(\\d+)",
