@@ -9,6 +9,7 @@ namespace crmsync::sandbox::pipedrive {
 
 namespace {
 void reset(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
+  ctx.webhooks.clear();  // first: re-seeding must not notify old subscriptions
   ctx.store.reset();
   if (ctx.options.seed_records > 0) seed_records(ctx.store, ctx.options.seed_records);
   ctx.burst.clear();

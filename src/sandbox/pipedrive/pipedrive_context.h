@@ -8,6 +8,7 @@
 #include "sandbox/common/request_log.h"
 #include "sandbox/pipedrive/pipedrive_sandbox.h"
 #include "sandbox/pipedrive/pipedrive_store.h"
+#include "sandbox/pipedrive/pipedrive_webhooks.h"
 
 namespace crmsync::sandbox::pipedrive {
 
@@ -18,6 +19,7 @@ struct PipedriveSandbox::Context {
 
   PipedriveSandboxOptions options;
   PipedriveStore store;
+  PipedriveWebhooks webhooks;
   RollingWindow burst;
   RollingWindow search_burst;
   DailyBudget budget;
@@ -43,6 +45,7 @@ void register_v1_routes(Context& ctx);
 void register_field_routes(Context& ctx);
 void register_search_routes(Context& ctx);
 void register_admin_routes(Context& ctx);
+void register_webhook_routes(Context& ctx);
 
 // `count` persons, organizations and deals from a fixed seed.
 void seed_records(PipedriveStore& store, int count);

@@ -55,7 +55,8 @@ std::set<std::string> split_list(const std::string& text) {
 }
 
 std::vector<StoredRecord> filter_v2_list(const PipedriveStore& store, Entity entity,
-                                         const net::HttpRequest& request, std::string& error) {
+                                         const net::HttpRequest& request, std::string& error,
+                                         PipedriveStore::Window window) {
   struct IdFilter {
     const char* key;
     std::optional<int64_t> value;
@@ -80,22 +81,25 @@ std::vector<StoredRecord> filter_v2_list(const PipedriveStore& store, Entity ent
   if (auto s = request.query_param("status")) statuses = split_list(*s);
   if (!error.empty()) return {};
   bool with_deleted = entity == Entity::deal && statuses.count("deleted") > 0;
-  return store.list(entity, [&](const StoredRecord& r) {
-    if (r.is_deleted && !with_deleted) return false;
-    if (since >= 0 && r.update_time < since) return false;
-    if (until >= 0 && r.update_time >= until) return false;
-    if (!ids.empty() && !ids.count(std::to_string(r.id))) return false;
-    for (const auto& f : id_filters) {
-      const Value* v = member(r.data, f.key);
-      if (v == nullptr || !v->is_int() || v->as_int() != *f.value) return false;
-    }
-    if (!statuses.empty()) {
-      if (r.is_deleted) return true;  // asked for with "deleted"
-      const Value* status = member(r.data, "status");
-      if (status == nullptr || !statuses.count(status->to_text())) return false;
-    }
-    return true;
-  });
+  return store.list(
+      entity,
+      [&](const StoredRecord& r) {
+        if (r.is_deleted && !with_deleted) return false;
+        if (since >= 0 && r.update_time < since) return false;
+        if (until >= 0 && r.update_time >= until) return false;
+        if (!ids.empty() && !ids.count(std::to_string(r.id))) return false;
+        for (const auto& f : id_filters) {
+          const Value* v = member(r.data, f.key);
+          if (v == nullptr || !v->is_int() || v->as_int() != *f.value) return false;
+        }
+        if (!statuses.empty()) {
+          if (r.is_deleted) return true;  // asked for with "deleted"
+          const Value* status = member(r.data, "status");
+          if (status == nullptr || !statuses.count(status->to_text())) return false;
+        }
+        return true;
+      },
+      window);
 }
 
 }  // namespace crmsync::sandbox::pipedrive

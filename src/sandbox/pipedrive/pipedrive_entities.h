@@ -26,6 +26,7 @@ std::set<std::string> split_list(const std::string& text);
 // deleted ones only for deals asked with status=deleted, ordered by id.
 // Error text (for a 400) in `error` when a filter is malformed.
 std::vector<StoredRecord> filter_v2_list(const PipedriveStore& store, Entity entity,
-                                         const net::HttpRequest& request, std::string& error);
+                                         const net::HttpRequest& request, std::string& error,
+                                         PipedriveStore::Window window = {});
 
 }  // namespace crmsync::sandbox::pipedrive

@@ -20,6 +20,21 @@ void answer_ok(net::HttpResponse& response, const Value& data, const Value& addi
   response.body += '}';
 }
 
+void answer_ok_v1(net::HttpResponse& response, const Value& data, const Value& additional_data,
+                  int status) {
+  answer_ok(response, data, additional_data, status);
+  response.body.pop_back();
+  response.body += R"(,"related_objects":{"user":{"1":)";
+  append_json(Value(Object{{"id", 1},
+                           {"name", "Sandbox User"},
+                           {"email", "sandbox.user@example.com"},
+                           {"has_pic", 0},
+                           {"pic_hash", nullptr},
+                           {"active_flag", true}}),
+              response.body);
+  response.body += "}}}";
+}
+
 void answer_error(net::HttpResponse& response, int status, const std::string& error,
                   const std::string& error_info) {
   response.status = status;

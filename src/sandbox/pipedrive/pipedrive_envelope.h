@@ -12,6 +12,9 @@ namespace crmsync::sandbox::pipedrive {
 // {"success":true,"data":...,"additional_data":...} with `status`.
 void answer_ok(net::HttpResponse& response, const Value& data,
                const Value& additional_data = Value(), int status = 200);
+// v1 record answers also carry "related_objects" (the owner user).
+void answer_ok_v1(net::HttpResponse& response, const Value& data,
+                  const Value& additional_data = Value(), int status = 200);
 // The error envelope {success:false, error, error_info, data:null,
 // additional_data:null}.
 void answer_error(net::HttpResponse& response, int status, const std::string& error,

@@ -40,6 +40,7 @@ std::string request_token(const net::HttpRequest& request) {
 Context::Context(PipedriveSandboxOptions o)
     : options(std::move(o)),
       store(options.clock ? options.clock : system_now),
+      webhooks(store, options.webhook_time_scale),
       burst(options.burst_limit, kBurstWindowMs),
       search_burst(options.search_burst_limit, kBurstWindowMs),
       budget(options.daily_budget),
@@ -91,7 +92,11 @@ PipedriveSandbox::PipedriveSandbox(PipedriveSandboxOptions options)
     : ctx_(std::make_unique<Context>(std::move(options))) {
   Context& ctx = *ctx_;
   if (ctx.options.seed_records > 0) seed_records(ctx.store, ctx.options.seed_records);
+  ctx.store.set_change_observer(
+      [&ctx](Entity entity, ChangeAction action, const StoredRecord* before,
+             const StoredRecord& after) { ctx.webhooks.on_change(entity, action, before, after); });
   register_admin_routes(ctx);
+  register_webhook_routes(ctx);
   register_search_routes(ctx);
   register_field_routes(ctx);
   register_v2_routes(ctx);

@@ -22,6 +22,8 @@ struct PipedriveSandboxOptions {
   // Daily token budget (30,000 x Growth multiplier 2, one seat); 0 = off.
   int64_t daily_budget = 60000;
   FaultConfig faults;
+  // Multiplies webhook retry delays (3, 30, 150 s); tests use e.g. 0.01.
+  double webhook_time_scale = 1.0;
   size_t threads = 16;
   // Sandbox time in epoch seconds; the system clock when empty.
   std::function<int64_t()> clock;

@@ -108,34 +108,49 @@ std::string PipedriveStore::new_field_key() {
 }
 
 StoredRecord PipedriveStore::create(Entity entity, Object data, Object custom) {
-  std::lock_guard lock(mu_);
   StoredRecord record;
-  record.id = next_id_[static_cast<int>(entity)]++;
-  record.data = std::move(data);
-  record.custom = std::move(custom);
-  record.add_time = record.update_time = clock_();
-  table(entity)[record.id] = record;
+  {
+    std::lock_guard lock(mu_);
+    record.id = next_id_[static_cast<int>(entity)]++;
+    record.data = std::move(data);
+    record.custom = std::move(custom);
+    record.add_time = record.update_time = clock_();
+    table(entity)[record.id] = record;
+  }
+  notify(entity, ChangeAction::create, nullptr, record);
   return record;
 }
 
 std::optional<StoredRecord> PipedriveStore::update(Entity entity, int64_t id, const Object& data,
                                                    const Object& custom) {
-  std::lock_guard lock(mu_);
-  auto it = table(entity).find(id);
-  if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
-  for (const auto& m : data) put(it->second.data, m.key, m.value);
-  for (const auto& m : custom) put(it->second.custom, m.key, m.value);
-  it->second.update_time = clock_();
-  return it->second;
+  StoredRecord before, after;
+  {
+    std::lock_guard lock(mu_);
+    auto it = table(entity).find(id);
+    if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
+    before = it->second;
+    for (const auto& m : data) put(it->second.data, m.key, m.value);
+    for (const auto& m : custom) put(it->second.custom, m.key, m.value);
+    it->second.update_time = clock_();
+    after = it->second;
+  }
+  notify(entity, ChangeAction::change, &before, after);
+  return after;
 }
 
 std::optional<StoredRecord> PipedriveStore::mark_deleted(Entity entity, int64_t id) {
-  std::lock_guard lock(mu_);
-  auto it = table(entity).find(id);
-  if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
-  it->second.is_deleted = true;
-  it->second.update_time = clock_();
-  return it->second;
+  StoredRecord before, after;
+  {
+    std::lock_guard lock(mu_);
+    auto it = table(entity).find(id);
+    if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
+    before = it->second;
+    it->second.is_deleted = true;
+    it->second.update_time = clock_();
+    after = it->second;
+  }
+  notify(entity, ChangeAction::remove, &before, after);
+  return after;
 }
 
 std::optional<StoredRecord> PipedriveStore::get(Entity entity, int64_t id) const {
@@ -146,12 +161,24 @@ std::optional<StoredRecord> PipedriveStore::get(Entity entity, int64_t id) const
   return it->second;
 }
 
-std::vector<StoredRecord> PipedriveStore::list(
-    Entity entity, const std::function<bool(const StoredRecord&)>& keep) const {
+std::vector<StoredRecord> PipedriveStore::list(Entity entity,
+                                               const std::function<bool(const StoredRecord&)>& keep,
+                                               Window window) const {
   std::lock_guard lock(mu_);
   std::vector<StoredRecord> out;
-  for (const auto& [id, record] : tables_[static_cast<int>(entity)])
-    if (keep(record)) out.push_back(record);
+  const auto& t = tables_[static_cast<int>(entity)];
+  auto take = [&](const StoredRecord& r) {
+    if (keep(r)) out.push_back(r);
+    return out.size() < window.max;
+  };
+  if (!window.descending) {
+    for (auto it = t.upper_bound(window.after_id); it != t.end(); ++it)
+      if (!take(it->second)) break;
+  } else {
+    auto end = window.after_id > 0 ? t.lower_bound(window.after_id) : t.end();
+    for (auto it = std::make_reverse_iterator(end); it != t.rend(); ++it)
+      if (!take(it->second)) break;
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -49,6 +50,8 @@ struct StoredRecord {
   int64_t update_time = 0;
 };
 
+enum class ChangeAction { create, change, remove };
+
 struct Stage {
   int64_t id = 0;
   int64_t pipeline_id = 0;
@@ -84,10 +87,23 @@ class PipedriveStore {
                                      const Object& custom);
   std::optional<StoredRecord> mark_deleted(Entity entity, int64_t id);
   std::optional<StoredRecord> get(Entity entity, int64_t id) const;
+  // Which part of a table list() walks: ids after `after_id` (before it when
+  // descending; 0 = from the start), at most `max` records.
+  struct Window {
+    int64_t after_id = 0;
+    size_t max = SIZE_MAX;
+    bool descending = false;
+  };
   // Records in id order that satisfy `keep`, deleted ones included (callers
-  // filter: v2 deals can list them).
+  // filter: v2 deals can list them). Stops after `window.max` matches, so a
+  // page costs its size, not the table's.
   std::vector<StoredRecord> list(Entity entity,
-                                 const std::function<bool(const StoredRecord&)>& keep) const;
+                                 const std::function<bool(const StoredRecord&)>& keep,
+                                 Window window) const;
+  std::vector<StoredRecord> list(Entity entity,
+                                 const std::function<bool(const StoredRecord&)>& keep) const {
+    return list(entity, keep, Window{});
+  }
 
   std::vector<FieldDef> fields(Entity entity) const;
   std::optional<FieldDef> field_by_key(Entity entity, const std::string& key) const;
@@ -107,6 +123,13 @@ class PipedriveStore {
 
   int64_t now() const { return clock_(); }
 
+  // Called after every create, update and delete of a record (outside the
+  // lock, on the thread that made the change), with the record before
+  // (none on create) and after. Set before the server starts.
+  using ChangeObserver = std::function<void(Entity, ChangeAction, const StoredRecord* before,
+                                            const StoredRecord& after)>;
+  void set_change_observer(ChangeObserver observer) { observer_ = std::move(observer); }
+
  private:
   void reset_locked();
   std::string new_field_key();
@@ -114,7 +137,13 @@ class PipedriveStore {
     return tables_[static_cast<int>(entity)];
   }
 
+  void notify(Entity entity, ChangeAction action, const StoredRecord* before,
+              const StoredRecord& after) const {
+    if (observer_) observer_(entity, action, before, after);
+  }
+
   Clock clock_;
+  ChangeObserver observer_;
   mutable std::mutex mu_;
   std::map<int64_t, StoredRecord> tables_[4];
   int64_t next_id_[4] = {1, 1, 1, 1};

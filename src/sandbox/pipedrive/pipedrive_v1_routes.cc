@@ -39,14 +39,17 @@ void list(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
   std::vector<std::pair<const char*, std::string>> links;
   for (const char* key : {"deal_id", "person_id", "org_id", "user_id"})
     if (auto v = req.query_param(key)) links.emplace_back(key, *v);
-  auto records = ctx.store.list(entity, [&](const StoredRecord& r) {
-    if (r.is_deleted) return false;
-    for (const auto& [key, value] : links) {
-      const Value* v = member(r.data, key == std::string("user_id") ? "owner_id" : key);
-      if (v == nullptr || v->to_text() != value) return false;
-    }
-    return true;
-  });
+  auto records = ctx.store.list(
+      entity,
+      [&](const StoredRecord& r) {
+        if (r.is_deleted) return false;
+        for (const auto& [key, value] : links) {
+          const Value* v = member(r.data, key == std::string("user_id") ? "owner_id" : key);
+          if (v == nullptr || v->to_text() != value) return false;
+        }
+        return true;
+      },
+      PipedriveStore::Window{0, static_cast<size_t>(*start + *limit + 1), false});
   Array page;
   size_t i = static_cast<size_t>(*start);
   for (; i < records.size() && static_cast<int>(page.size()) < *limit; ++i)
@@ -56,14 +59,14 @@ void list(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
   if (i < records.size()) put(pagination, "next_start", static_cast<int64_t>(i));
   // An empty v1 list answers data: null, as the real API does.
   Value data = page.empty() ? Value() : Value(std::move(page));
-  answer_ok(res, data, Value(Object{{"pagination", Value(std::move(pagination))}}));
+  answer_ok_v1(res, data, Value(Object{{"pagination", Value(std::move(pagination))}}));
 }
 
 void get_one(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
   Entity entity = entity_from_plural(req.matches[1]);
   auto record = ctx.store.get(entity, std::stoll(req.matches[2]));
   if (!record) return not_found(entity, res);
-  answer_ok(res, render_v1(entity, *record, ctx.store));
+  answer_ok_v1(res, render_v1(entity, *record, ctx.store));
 }
 
 void create(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
@@ -73,7 +76,8 @@ void create(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
   auto input = parse_v1_body(entity, *body, ctx.store, true);
   if (!input.ok()) return answer_error(res, 400, input.error().message);
   StoredRecord record = ctx.store.create(entity, std::move(input->data), std::move(input->custom));
-  answer_ok(res, render_v1(entity, record, ctx.store), Value(), entity == Entity::note ? 200 : 201);
+  answer_ok_v1(res, render_v1(entity, record, ctx.store), Value(),
+               entity == Entity::note ? 200 : 201);
 }
 
 void update(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
@@ -87,7 +91,7 @@ void update(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
   if (!input.ok()) return answer_error(res, 400, input.error().message);
   auto record = ctx.store.update(entity, id, input->data, input->custom);
   if (!record) return not_found(entity, res);
-  answer_ok(res, render_v1(entity, *record, ctx.store));
+  answer_ok_v1(res, render_v1(entity, *record, ctx.store));
 }
 
 void remove(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {

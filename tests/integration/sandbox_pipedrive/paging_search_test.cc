@@ -32,6 +32,17 @@ TEST_F(PipedrivePaging, V2CursorWalksEveryRecordOnce) {
   EXPECT_EQ(call("GET", "/api/v2/persons?cursor=@@@").status, 400);
 }
 
+TEST_F(PipedrivePaging, DescendingCursorContinuesDownwards) {
+  auto first = call("GET", "/api/v2/persons?limit=10&sort_direction=desc");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(*first["data"].as_array().front().find("id"), Value(25));
+  EXPECT_EQ(*first["data"].as_array().back().find("id"), Value(16));
+  std::string cursor = first["additional_data"].find("next_cursor")->as_string();
+  auto second = call("GET", "/api/v2/persons?limit=10&sort_direction=desc&cursor=" + cursor);
+  EXPECT_EQ(*second["data"].as_array().front().find("id"), Value(15));
+  EXPECT_EQ(call("GET", "/api/v2/persons?sort_by=name").status, 400);
+}
+
 TEST_F(PipedrivePaging, SeedIsDeterministic) {
   auto first = call("GET", "/api/v2/deals/7");
   call("POST", "/__admin/reset");
