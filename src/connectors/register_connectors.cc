@@ -1,5 +1,6 @@
 #include "connectors/file/file_config.h"
 #include "connectors/mysql/mysql_config.h"
+#include "connectors/pipedrive/pipedrive_config.h"
 #include "connectors/postgres/postgres_config.h"
 #include "connectors/registry.h"
 #include "connectors/salesforce/salesforce_config.h"
@@ -11,6 +12,7 @@ namespace crmsync {
 void register_connectors(ConnectorRegistry& registry) {
   register_file_connector(registry);
   register_salesforce_connector(registry);
+  register_pipedrive_connector(registry);
   register_sqlite_connector(registry);
   register_postgres_connector(registry);
   register_mysql_connector(registry);

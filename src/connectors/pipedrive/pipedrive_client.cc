@@ -1,0 +1,104 @@
+#include "connectors/pipedrive/pipedrive_client.h"
+
+#include <thread>
+
+#include "core/json.h"
+#include "net/http_status.h"
+
+namespace crmsync {
+
+PipedriveClient::PipedriveClient(const PipedriveConfig& config)
+    : config_(config),
+      pacer_(config.burst_limit, std::chrono::seconds(2)),
+      search_pacer_(config.search_burst_limit, std::chrono::seconds(2)) {}
+
+namespace {
+
+std::string error_text(const net::HttpResponse& res) {
+  auto v = parse_json(res.body);
+  if (v && v->is_object()) {
+    const Value* e = v->find("error");
+    const Value* info = v->find("error_info");
+    std::string out = e ? e->to_text() : "";
+    if (info && info->is_string() && !info->as_string().empty())
+      out += " (" + info->to_text() + ")";
+    if (!out.empty()) return out;
+  }
+  return res.body.substr(0, 300);
+}
+
+}  // namespace
+
+Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
+                                                      const std::string& path,
+                                                      const std::string& body, bool search) {
+  bool idempotent = method == "GET" || method == "PUT" || method == "DELETE" || method == "PATCH";
+  std::string what = "pipedrive " + method + " " + path.substr(0, path.find('?'));
+  for (int attempt = 1;; ++attempt) {
+    int64_t waits_before = pacer_.waits() + search_pacer_.waits();
+    pacer_.wait_turn();
+    if (search) search_pacer_.wait_turn();
+    if (pacer_.waits() + search_pacer_.waits() > waits_before) {
+      last_limit_ = search ? "search burst" : "burst";
+    }
+    net::HttpClientRequest req;
+    req.method = method;
+    req.url = config_.base_url + path;
+    req.headers.emplace("x-api-token", config_.api_token);
+    req.headers.emplace("Accept", "application/json");
+    if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
+    req.body = body;
+    req.timeout_secs = config_.timeout_secs;
+    req.verify_tls = config_.verify_tls;
+    ++calls_;
+    auto res = http_.send(req);
+    if (!res) {
+      if (res.error().kind == ErrorKind::retryable && idempotent &&
+          attempt < config_.max_attempts) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+        continue;
+      }
+      return res.error().with_context(what);
+    }
+    // The server's own count: when it says nothing is left, wait for reset.
+    auto remaining = res->header("x-ratelimit-remaining");
+    auto reset = res->header("x-ratelimit-reset");
+    if (remaining && *remaining == "0" && reset) pacer_.hold_for(std::atof(reset->c_str()));
+    if (res->status == 429) {
+      last_limit_ = "429";
+      double wait = 2;
+      if (auto ra = res->header("Retry-After")) {
+        if (auto s = net::parse_retry_after(*ra, std::chrono::system_clock::now())) wait = *s;
+      } else if (reset) {
+        wait = std::max(0.1, std::atof(reset->c_str()));
+      }
+      if (attempt < config_.max_attempts) {
+        pacer_.hold_for(wait);
+        continue;
+      }
+      Error e(ErrorKind::retryable, what + ": HTTP 429: " + error_text(*res));
+      e.retry_after_secs = wait;
+      return e;
+    }
+    if (res->status >= 500 && idempotent && attempt < config_.max_attempts) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250 * attempt));
+      continue;
+    }
+    if (res->status < 200 || res->status >= 300) {
+      Error e = net::http_status_error(*res, what);
+      e.message = what + ": HTTP " + std::to_string(res->status) + ": " + error_text(*res);
+      return e;
+    }
+    auto v = parse_json(res->body);
+    if (!v || !v->is_object()) {
+      return Error(ErrorKind::retryable, what + ": the answer is not a JSON object");
+    }
+    Answer a;
+    a.status = res->status;
+    if (const Value* d = v->find("data")) a.data = *d;
+    if (const Value* d = v->find("additional_data")) a.additional_data = *d;
+    return a;
+  }
+}
+
+}  // namespace crmsync

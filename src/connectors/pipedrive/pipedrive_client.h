@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+
+#include "connectors/pipedrive/pipedrive_config.h"
+#include "core/result.h"
+#include "core/value.h"
+#include "net/http_client.h"
+#include "net/request_pacer.h"
+
+namespace crmsync {
+
+// Calls to one Pipedrive company: the token in the x-api-token header, paced
+// under the burst limit (searches under their own), waiting out 429s (the
+// server's x-ratelimit-reset / Retry-After) and, for reads, 5xx answers.
+// Answers are the `data` of the {success, data, additional_data} envelope.
+// Errors quote Pipedrive's `error` text, never the token. One thread.
+class PipedriveClient {
+ public:
+  explicit PipedriveClient(const PipedriveConfig& config);
+
+  struct Answer {
+    int status = 0;
+    Value data;
+    Value additional_data;
+  };
+  // `path` starts with /v1/ or /api/v2/ (query string included).
+  Result<Answer> call(const std::string& method, const std::string& path,
+                      const std::string& body = "", bool search = false);
+
+  int64_t calls() const { return calls_; }
+  const net::RequestPacer& pacer() const { return pacer_; }
+  // Which limit made the client wait last ("burst", "search burst", "429").
+  const std::string& last_limit() const { return last_limit_; }
+
+ private:
+  const PipedriveConfig& config_;
+  net::HttpClient http_;
+  net::RequestPacer pacer_;
+  net::RequestPacer search_pacer_;
+  int64_t calls_ = 0;
+  std::string last_limit_;
+};
+
+}  // namespace crmsync

@@ -1,0 +1,84 @@
+#include "connectors/pipedrive/pipedrive_config.h"
+
+#include "connectors/option_values.h"
+#include "connectors/pipedrive/pipedrive_connection.h"
+
+namespace crmsync {
+
+ComponentSpec pipedrive_spec() {
+  ComponentSpec s;
+  s.type = "pipedrive";
+  s.summary =
+      "Pipedrive through its API (v2, v1 for notes and field definitions): persons, "
+      "organizations, deals, activities, products and notes; custom fields and their options "
+      "by name; paced under the plan's burst limit.";
+  using T = OptionSpec::Type;
+  s.options = {
+      {"api_token",
+       T::string,
+       true,
+       Value(),
+       "the company's API token",
+       "${PIPEDRIVE_TOKEN}",
+       true,
+       {}},
+      {"base_url",
+       T::string,
+       false,
+       Value("https://api.pipedrive.com"),
+       "API host (the company domain, or a local sandbox)",
+       "https://acme.pipedrive.com",
+       false,
+       {}},
+      {"burst_limit",
+       T::integer,
+       false,
+       Value(int64_t{40}),
+       "requests per rolling 2 seconds the plan allows (API token: Lite 20, Growth 40, "
+       "Premium 100, Ultimate 120); requests are paced to stay under it",
+       "100",
+       false,
+       {}},
+      {"search_burst_limit",
+       T::integer,
+       false,
+       Value(int64_t{10}),
+       "search requests per rolling 2 seconds",
+       "10",
+       false,
+       {}},
+      {"timeout_secs", T::number, false, Value(int64_t{30}), "per HTTP request", "60", false, {}},
+      {"verify_tls",
+       T::boolean,
+       false,
+       Value(true),
+       "check the server's TLS certificate (turn off only for a local test server)",
+       "true",
+       false,
+       {}},
+  };
+  return s;
+}
+
+void register_pipedrive_connector(ConnectorRegistry& registry) {
+  registry.add(ConnectorFactory{pipedrive_spec(),
+                                [](const ConnectionConfig&, const OptionSet& o,
+                                   const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
+                                  PipedriveConfig c;
+                                  c.api_token = option_text(o, "api_token");
+                                  c.base_url = option_text(o, "base_url", c.base_url);
+                                  while (!c.base_url.empty() && c.base_url.back() == '/')
+                                    c.base_url.pop_back();
+                                  c.burst_limit = option_int(o, "burst_limit", 40);
+                                  c.search_burst_limit = option_int(o, "search_burst_limit", 10);
+                                  const Value* t = o.get("timeout_secs");
+                                  if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
+                                  c.verify_tls = option_bool(o, "verify_tls", true);
+                                  if (c.api_token.empty())
+                                    return Error(ErrorKind::fatal, "api_token is empty");
+                                  return std::unique_ptr<Connection>(
+                                      new PipedriveConnection(std::move(c)));
+                                }});
+}
+
+}  // namespace crmsync

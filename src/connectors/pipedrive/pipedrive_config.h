@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "connectors/registry.h"
+
+namespace crmsync {
+
+struct PipedriveConfig {
+  std::string base_url = "https://api.pipedrive.com";  // v1 at /v1, v2 at /api/v2
+  std::string api_token;
+  double timeout_secs = 30;
+  bool verify_tls = true;
+  int64_t burst_limit = 40;         // requests per rolling 2 s (Growth plan, API token)
+  int64_t search_burst_limit = 10;  // search requests per rolling 2 s
+  int64_t page_size = 500;
+  int max_attempts = 6;  // per call, on 429 and (for reads) 5xx
+};
+
+ComponentSpec pipedrive_spec();
+void register_pipedrive_connector(ConnectorRegistry& registry);
+
+}  // namespace crmsync

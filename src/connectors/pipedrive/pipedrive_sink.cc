@@ -1,0 +1,93 @@
+#include "connectors/pipedrive/pipedrive_connection.h"
+#include "core/json.h"
+
+namespace crmsync {
+
+// The v2 body of a record (v1 for notes): standard fields at the root under
+// their keys, custom fields under custom_fields by key with option ids.
+Result<std::string> PipedriveConnection::body_for(const Record& record, const PipedriveObject& obj,
+                                                  const PipedriveFieldCatalog& fields) {
+  std::string root, custom;
+  for (size_t i = 0; i < record.size(); ++i) {
+    const std::string& name = record.name(i);
+    if (name == "id") continue;
+    const Value& v = record.value(i);
+    const PipedriveField* f = fields.by_name(name);
+    if (f == nullptr) f = fields.by_key(name);
+    std::string& out = f && f->custom && obj.v2 ? custom : root;
+    std::string key = f && f->custom ? f->key : name;
+    Value value = v;
+    if (f && f->custom) {
+      auto converted = to_pipedrive_value(*f, v);
+      if (!converted) return converted.error();
+      value = std::move(*converted);
+    }
+    out += out.empty() ? "" : ",";
+    append_json_string(key, out);
+    out += ':';
+    if (value.is_datetime()) {
+      append_json_string(value.as_datetime().in_utc().to_iso8601(), out);
+    } else {
+      append_json(value, out);
+    }
+  }
+  std::string body = "{" + root;
+  if (!custom.empty())
+    body += std::string(root.empty() ? "" : ",") + "\"custom_fields\":{" + custom + "}";
+  return body + "}";
+}
+
+WriteResult PipedriveConnection::write_one(const WriteItem& it, const PipedriveObject& obj,
+                                           const PipedriveFieldCatalog& fields) {
+  WriteResult res;
+  std::string base = obj.v2 ? "/api/v2/" + obj.plural : "/v1/" + obj.plural;
+  Result<PipedriveClient::Answer> a = Error(ErrorKind::fatal, "no call");
+  if (it.op == WriteOp::remove) {
+    a = call("DELETE", base + "/" + it.target_id);
+  } else if (it.op == WriteOp::update || it.op == WriteOp::create) {
+    auto body = body_for(it.record, obj, fields);
+    if (!body) {
+      res.error = body.error();
+      return res;
+    }
+    if (it.op == WriteOp::create) {
+      a = call("POST", base, *body);
+    } else {
+      a = call(obj.v2 ? "PATCH" : "PUT", base + "/" + it.target_id, *body);
+    }
+  } else {
+    res.error =
+        Error(ErrorKind::fatal, "pipedrive has no upsert by external id: match on a field instead");
+    return res;
+  }
+  if (!a) {
+    res.error = a.error();
+    return res;
+  }
+  const Value* id = a->data.find("id");
+  res.ok = true;
+  res.target_id = id && !id->is_null() ? id->to_text() : it.target_id;
+  res.created = it.op == WriteOp::create;
+  return res;
+}
+
+Result<std::vector<WriteResult>> PipedriveConnection::write(const WriteRequest& req) {
+  auto obj = object(req.object);
+  if (!obj) return obj.error();
+  auto cat = catalog(**obj);
+  if (!cat) return cat.error();
+  std::vector<WriteResult> results;
+  results.reserve(req.items.size());
+  for (const WriteItem& it : req.items) {
+    results.push_back(write_one(it, **obj, **cat));
+    const WriteResult& r = results.back();
+    // A setup problem (bad token, unknown object) fails the same way for
+    // every record: stop here instead of sending the rest.
+    if (!r.ok && (r.error.kind == ErrorKind::fatal || r.error.kind == ErrorKind::auth)) {
+      return r.error.with_context("writing " + (*obj)->name);
+    }
+  }
+  return results;
+}
+
+}  // namespace crmsync
