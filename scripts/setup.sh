@@ -8,7 +8,12 @@ PACKAGES=(
   libyaml-cpp-dev liblua5.4-dev libsimdjson-dev libxxhash-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  libcpp-httplib-dev libcurl4-openssl-dev
 )
+# The conformance tests run official npm SDKs. Node may come from elsewhere
+# (nodesource bundles npm), so Debian's packages only when none is present.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

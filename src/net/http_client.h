@@ -1,0 +1,55 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "net/http_message.h"
+
+namespace crmsync::net {
+
+struct HttpClientRequest {
+  std::string method = "GET";
+  std::string url;
+  HttpHeaders headers;
+  std::string body;
+  double timeout_secs = 30;
+  double connect_timeout_secs = 10;
+  // Off only for tests against self-signed local servers; never from config
+  // without the user saying so.
+  bool verify_tls = true;
+};
+
+struct HttpClientStats {
+  long long requests = 0;
+  long long connections_opened = 0;  // fewer than requests when keep-alive works
+};
+
+// A blocking HTTP client over one libcurl easy handle: connections are kept
+// alive and reused between send() calls to the same host.
+//
+// Not thread-safe: one HttpClient per thread (or per connection slot).
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends the request and returns any answer the server gave, whatever its
+  // status: callers decide with classify_http_status / http_status_error.
+  // Errors are transport failures only: retryable (timeout, connection
+  // refused or reset, DNS failure, truncated answer) or fatal (malformed
+  // URL, unsupported scheme, TLS/certificate problems). Messages name the
+  // method and the URL with credentials redacted.
+  Result<HttpResponse> send(const HttpClientRequest& request);
+
+  const HttpClientStats& stats() const { return stats_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  HttpClientStats stats_;
+};
+
+}  // namespace crmsync::net
