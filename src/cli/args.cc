@@ -21,7 +21,23 @@ std::optional<long> Args::int_option(const std::string& name, long def, long min
 }
 
 std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
-  static const std::set<std::string> kValued = {"limit", "diffs"};
+  static const std::set<std::string> kValued = {"limit",
+                                                "diffs",
+                                                "port",
+                                                "seed-records",
+                                                "data",
+                                                "schema",
+                                                "username",
+                                                "password",
+                                                "client-id",
+                                                "client-secret",
+                                                "session-timeout-secs",
+                                                "daily-api-limit",
+                                                "rate-429",
+                                                "rate-500",
+                                                "rate-503",
+                                                "latency-ms",
+                                                "session-expiry-every-secs"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];

@@ -18,6 +18,7 @@ int cmd_history(const Args& args);
 int cmd_errors(const Args& args);
 int cmd_retry(const Args& args);
 int cmd_spec(const Args& args);
+int cmd_sandbox(const Args& args);
 
 // Shared by the commands: the loaded, valid config (diagnostics printed and
 // nullopt otherwise) and its state store.

@@ -20,6 +20,7 @@ commands:
   errors [RUN]          failed records: all open ones, or those of one run
   retry [RUN]           queue failed records (of one run, or all) again and retry them now
   spec [TYPE]           JSON Schema of the config file, or the reference of one connector
+  sandbox NAME          run a local emulator of a CRM (salesforce); --help lists its options
 
 options:
   -c, --config FILE     config file (default ./crmsync.yaml); the state store defaults to
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "crmsync: %s\n%s", error.c_str(), kUsage);
     return kExitUsage;
   }
+  if (args->command == "sandbox") return cmd_sandbox(*args);
   if (args->help || args->command.empty() || args->command == "help") {
     std::printf("%s", kUsage);
     return args->command.empty() && !args->help ? kExitUsage : kExitOk;
