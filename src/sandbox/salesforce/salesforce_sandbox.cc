@@ -96,6 +96,7 @@ Status SalesforceSandbox::start() {
   add_rest_routes(s);
   add_query_routes(s);
   add_collection_routes(s);
+  add_composite_routes(s);
   add_sobject_routes(s);
   add_admin_routes(s, *this);
 

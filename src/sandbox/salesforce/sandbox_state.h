@@ -107,6 +107,7 @@ void add_rest_routes(SandboxState& s);
 void add_sobject_routes(SandboxState& s);
 void add_query_routes(SandboxState& s);
 void add_collection_routes(SandboxState& s);
+void add_composite_routes(SandboxState& s);
 
 // describe JSON of one object / the global describe.
 std::string describe_object_json(const ObjectDef& def, const Schema& schema,

@@ -79,8 +79,32 @@ void Store::index_keys(Table& t, size_t row, bool add) {
   }
 }
 
+namespace {
+// The outer transaction this thread holds, per store.
+thread_local const Store* t_outer_store = nullptr;
+thread_local Store::Txn* t_outer_txn = nullptr;
+}  // namespace
+
+std::shared_lock<std::shared_mutex> Store::read_lock() const {
+  if (t_outer_store == this) return std::shared_lock<std::shared_mutex>();
+  return std::shared_lock(mutex_);
+}
+
 std::unique_ptr<Store::Txn> Store::begin(WriteContext ctx) {
-  return std::make_unique<Txn>(*this, std::move(ctx));
+  Txn* outer = t_outer_store == this ? t_outer_txn : nullptr;
+  return std::make_unique<Txn>(*this, std::move(ctx), outer, false);
+}
+
+std::unique_ptr<Store::Txn> Store::begin_outer(WriteContext ctx) {
+  auto txn = std::make_unique<Txn>(*this, std::move(ctx), nullptr, true);
+  t_outer_store = this;
+  t_outer_txn = txn.get();
+  return txn;
+}
+
+void Store::end_outer() {
+  t_outer_store = nullptr;
+  t_outer_txn = nullptr;
 }
 
 void Store::add_listener(std::function<void(const ChangeEvent&)> listener) {

@@ -62,7 +62,9 @@ class Store {
   const Schema& schema() const { return *schema_; }
   int64_t now_micros() const { return clock_(); }
 
-  std::shared_lock<std::shared_mutex> read_lock() const { return std::shared_lock(mutex_); }
+  // Not locked when this thread holds an outer transaction (it already
+  // excludes every writer, and re-locking would deadlock).
+  std::shared_lock<std::shared_mutex> read_lock() const;
   // The following readers need read_lock() (or a Txn) held.
   const Table& table(const ObjectDef& def) const;
   // The row of an 18-character id of `def`, deleted rows included; nullptr when absent.
@@ -74,7 +76,12 @@ class Store {
   uint64_t generation() const { return generation_; }
 
   class Txn;
+  // A write transaction. While this thread holds an outer transaction, the
+  // new one is nested in it: it takes no lock, and its commit hands its
+  // writes to the outer one, which can still undo them all.
   std::unique_ptr<Txn> begin(WriteContext ctx);
+  // An outer transaction for all-or-none requests (/composite allOrNone).
+  std::unique_ptr<Txn> begin_outer(WriteContext ctx);
 
   // Called for every committed change, with the write lock held: listeners
   // must be quick and must not call back into the store.
@@ -87,6 +94,7 @@ class Store {
   friend class Txn;
   Table& mutable_table(const ObjectDef& def);
   void index_keys(Table& t, size_t row, bool add);
+  static void end_outer();
 
   std::shared_ptr<const Schema> schema_;
   Clock clock_;
@@ -103,7 +111,7 @@ class Store {
 // Destroyed without commit(), it undoes its writes and emits no events.
 class Store::Txn {
  public:
-  Txn(Store& store, WriteContext ctx);
+  Txn(Store& store, WriteContext ctx, Txn* outer, bool is_outer);
   ~Txn();
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
@@ -150,6 +158,8 @@ class Store::Txn {
   Store& store_;
   WriteContext ctx_;
   std::unique_lock<std::shared_mutex> lock_;
+  Txn* outer_ = nullptr;   // nested: commit hands writes to it
+  bool is_outer_ = false;  // registered as this thread's outer transaction
   int64_t stamp_ = 0;
   std::string txn_key_;
   std::vector<Undo> undo_;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 
 #include "sandbox/salesforce/field_values.h"
 #include "sandbox/salesforce/ids.h"
@@ -37,8 +38,9 @@ void compute_formulas(const ObjectDef& def, Record& rec) {
 
 }  // namespace
 
-Store::Txn::Txn(Store& store, WriteContext ctx)
-    : store_(store), ctx_(std::move(ctx)), lock_(store.mutex_) {
+Store::Txn::Txn(Store& store, WriteContext ctx, Txn* outer, bool is_outer)
+    : store_(store), ctx_(std::move(ctx)), outer_(outer), is_outer_(is_outer) {
+  if (!outer_) lock_ = std::unique_lock(store.mutex_);
   // Millisecond stamps that never go back, as Salesforce writes them.
   int64_t now = store_.clock_() / kMilli * kMilli;
   stamp_ = std::max(now, store_.last_stamp_);
@@ -287,6 +289,15 @@ std::variant<Store::Txn::Upserted, SfError> Store::Txn::upsert(const ObjectDef& 
 }
 
 void Store::Txn::commit() {
+  if (outer_) {
+    std::move(undo_.begin(), undo_.end(), std::back_inserter(outer_->undo_));
+    std::move(events_.begin(), events_.end(), std::back_inserter(outer_->events_));
+    undo_.clear();
+    events_.clear();
+    done_ = true;
+    return;
+  }
+  if (is_outer_) end_outer();
   for (const ChangeEvent& e : events_) {
     for (auto& listener : store_.listeners_) listener(e);
   }
@@ -313,7 +324,8 @@ void Store::Txn::rollback() {
   undo_.clear();
   events_.clear();
   done_ = true;
-  lock_.unlock();
+  if (is_outer_) end_outer();
+  if (lock_.owns_lock()) lock_.unlock();
 }
 
 }  // namespace crmsync::sandbox::salesforce
