@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCRMSYNC_SANITIZE=OFF -DCRMSYNC_TESTS=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target bench_pipeline
+cmake --build build-bench -j"$(nproc)" --target bench_pipeline bench_sandbox_pipedrive
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10000 100000 1000000)
 for n in "${sizes[@]}"; do
@@ -13,3 +13,4 @@ for n in "${sizes[@]}"; do
   build-bench/bench/bench_pipeline "$n" ${header:+--no-header}
   header=no
 done
+build-bench/bench/bench_sandbox_pipedrive

@@ -37,7 +37,13 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
                                                 "rate-500",
                                                 "rate-503",
                                                 "latency-ms",
-                                                "session-expiry-every-secs"};
+                                                "session-expiry-every-secs",
+
+                                                "api-token",
+                                                "burst-limit",
+                                                "search-burst-limit",
+                                                "daily-budget",
+                                                "faults"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];

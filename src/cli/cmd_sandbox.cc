@@ -1,112 +1,73 @@
-// `crmsync sandbox NAME`: runs a local emulator until SIGINT/SIGTERM.
-#include <csignal>
+#include <signal.h>
+
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "sandbox/salesforce/salesforce_sandbox.h"
+#include "sandbox/pipedrive/pipedrive_sandbox.h"
 
 namespace crmsync::cli {
+
 namespace {
-
-const char* kSalesforceUsage = R"(usage: crmsync sandbox salesforce [OPTIONS]
-
-A local, stateful Salesforce (REST, OAuth, SOAP login) for tests and rehearsals.
-On start it prints `salesforce sandbox listening on http://127.0.0.1:PORT`, then
-the credentials it accepts; it runs until SIGINT or SIGTERM.
-
-options:
-  --port N                       port on 127.0.0.1 (default 0: a free port)
-  --seed-records N               generate N records per object (deterministic)
-  --data DIR                     load DIR/<Object>.json (arrays of records)
-  --schema FILE                  object schema (default: the built-in schema.json)
-  --username U --password P      accepted login (default demo@example.com / demo)
-  --client-id ID --client-secret S   accepted connected app (default demo-client / demo-secret)
-  --session-timeout-secs N       access token lifetime (default 7200)
-  --daily-api-limit N            API requests before 403 REQUEST_LIMIT_EXCEEDED (default 100000)
-  --rate-429 P --rate-500 P --rate-503 P   injected error probability per request (0..1)
-  --latency-ms N                 added latency per API request
-  --session-expiry-every-secs N  every session expires at each multiple of N seconds
-
-)";
-
-std::optional<double> rate_option(const Args& args, const char* name, std::string& error) {
-  auto it = args.values.find(name);
-  if (it == args.values.end()) return 0.0;
-  char* end = nullptr;
-  double v = std::strtod(it->second.c_str(), &end);
-  if (end == it->second.c_str() || *end != '\0' || v < 0 || v > 1) {
-    error = std::string("--") + name + " takes a probability from 0 to 1";
-    return std::nullopt;
-  }
-  return v;
+// Blocks SIGINT/SIGTERM in every thread (the server's threads inherit the
+// mask) and waits for one on this thread.
+void wait_for_termination(sigset_t& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
 }
 
-int run_salesforce(const Args& args) {
-  using namespace crmsync::sandbox::salesforce;
-  if (args.help) {
-    std::printf("%s%s", kSalesforceUsage, salesforce_admin_help());
-    return kExitOk;
-  }
-  SalesforceSandboxOptions o;
+int run_pipedrive(const Args& args) {
   std::string error;
+  sandbox::pipedrive::PipedriveSandboxOptions options;
   auto port = args.int_option("port", 0, 0, 65535, error);
-  auto seed = args.int_option("seed-records", 0, 0, 10'000'000, error);
-  auto timeout = args.int_option("session-timeout-secs", 7200, 1, 100'000'000, error);
-  auto limit = args.int_option("daily-api-limit", 100000, 1, 1'000'000'000, error);
-  auto latency = args.int_option("latency-ms", 0, 0, 600'000, error);
-  auto expiry = args.int_option("session-expiry-every-secs", 0, 0, 100'000'000, error);
-  auto r429 = rate_option(args, "rate-429", error);
-  auto r500 = rate_option(args, "rate-500", error);
-  auto r503 = rate_option(args, "rate-503", error);
-  if (!port || !seed || !timeout || !limit || !latency || !expiry || !r429 || !r500 || !r503) {
-    return fail(kExitUsage, error);
+  auto seed = port ? args.int_option("seed-records", 0, 0, 1000000, error) : std::nullopt;
+  auto burst = seed ? args.int_option("burst-limit", 40, 0, 1000000000, error) : std::nullopt;
+  auto search =
+      burst ? args.int_option("search-burst-limit", 10, 0, 1000000000, error) : std::nullopt;
+  auto budget =
+      search ? args.int_option("daily-budget", 60000, 0, 2000000000, error) : std::nullopt;
+  if (!budget) return fail(kExitUsage, error);
+  options.port = static_cast<int>(*port);
+  options.seed_records = static_cast<int>(*seed);
+  options.burst_limit = *burst;
+  options.search_burst_limit = *search;
+  options.daily_budget = *budget;
+  if (auto it = args.values.find("api-token"); it != args.values.end()) {
+    if (it->second.empty()) return fail(kExitUsage, "--api-token must not be empty");
+    options.api_token = it->second;
   }
-  o.port = static_cast<int>(*port);
-  o.seed_records = static_cast<int>(*seed);
-  o.session_timeout_secs = *timeout;
-  o.daily_api_limit = *limit;
-  o.faults = FaultOptions{*r429, *r500, *r503, static_cast<int>(*latency), *expiry};
-  auto text = [&](const char* name, std::string& into) {
-    if (auto it = args.values.find(name); it != args.values.end()) into = it->second;
-  };
-  text("data", o.data_dir);
-  text("schema", o.schema_file);
-  text("username", o.username);
-  text("password", o.password);
-  text("client-id", o.client_id);
-  text("client-secret", o.client_secret);
+  if (auto it = args.values.find("faults"); it != args.values.end()) {
+    auto faults = sandbox::parse_fault_config(it->second);
+    if (!faults.ok()) return fail(kExitUsage, "--faults: " + faults.error().message);
+    options.faults = *faults;
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Block the stop signals before the server starts its threads, so that
-  // only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  SalesforceSandbox sandbox(o);
-  if (Status st = sandbox.start(); !st) return fail(kExitConnection, st.error().to_string());
-  std::printf("salesforce sandbox listening on %s\n", sandbox.base_url().c_str());
-  std::printf("username: %s\npassword: %s\nclient id: %s\nclient secret: %s\n", o.username.c_str(),
-              o.password.c_str(), o.client_id.c_str(), o.client_secret.c_str());
-  std::printf("admin: %s/__admin/ (see --help)\n", sandbox.base_url().c_str());
+  sandbox::pipedrive::PipedriveSandbox sandbox(options);
+  if (auto started = sandbox.start(); !started)
+    return fail(kExitConnection, "pipedrive sandbox: " + started.error().message);
+  std::printf("pipedrive sandbox listening on %s\n", sandbox.base_url().c_str());
+  // A sandbox-only token, printed so that users and tests can connect.
+  std::printf("api token: %s (x-api-token header or api_token parameter)\n",
+              options.api_token.c_str());
   std::fflush(stdout);
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  wait_for_termination(signals);
   sandbox.stop();
   return kExitOk;
 }
-
 }  // namespace
 
 int cmd_sandbox(const Args& args) {
-  const std::string name = args.positional.empty() ? "" : args.positional[0];
-  if (name == "salesforce") return run_salesforce(args);
-  if (args.help && name.empty()) {
-    std::printf("usage: crmsync sandbox NAME [OPTIONS]\n  NAME: salesforce\n");
-    return kExitOk;
+  if (args.positional.empty()) {
+    return fail(kExitUsage, "sandbox needs a system: salesforce or pipedrive");
   }
-  return fail(kExitUsage, "sandbox: unknown sandbox '" + name + "' (known: salesforce)");
+  if (args.positional[0] == "pipedrive") return run_pipedrive(args);
+  if (args.positional[0] == "salesforce") return run_salesforce_sandbox(args);
+  return fail(kExitUsage,
+              "unknown sandbox '" + args.positional[0] + "' (known: salesforce, pipedrive)");
 }
 
 }  // namespace crmsync::cli

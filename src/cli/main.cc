@@ -20,7 +20,11 @@ commands:
   errors [RUN]          failed records: all open ones, or those of one run
   retry [RUN]           queue failed records (of one run, or all) again and retry them now
   spec [TYPE]           JSON Schema of the config file, or the reference of one connector
-  sandbox NAME          run a local emulator of a CRM (salesforce); --help lists its options
+  sandbox pipedrive     run a local Pipedrive emulator until Ctrl-C (v1 at /v1, v2 at
+                        /api/v2, admin at /__admin: reset, requests, counters, faults,
+                        limits; POST/PATCH/DELETE /__admin/{persons,...} edit as a user)
+  sandbox salesforce    run a local Salesforce emulator until Ctrl-C; `crmsync sandbox
+                        salesforce --help` lists its options and admin endpoints
 
 options:
   -c, --config FILE     config file (default ./crmsync.yaml); the state store defaults to
@@ -31,6 +35,14 @@ options:
   --limit N             history/errors: rows to show
   --no-progress         run: no live progress line
   --force               init: overwrite the example files
+  --port N              sandbox: port on 127.0.0.1 (0 picks a free one; default 0)
+  --seed-records N      sandbox: generate N persons, organizations and deals
+  --api-token T         sandbox: the token it accepts (default demo-token)
+  --burst-limit N       sandbox: requests per rolling 2 s per token (default 40; 0 off)
+  --search-burst-limit N  sandbox: searches per 2 s (default 10; 0 off)
+  --daily-budget N      sandbox: daily token budget (default 60000; 0 off)
+  --faults JSON         sandbox: {"rate_429":0.05,"rate_500":0,"rate_503":0.1,
+                        "reset_rate":0,"latency_ms":0}
   -h, --help            this help
 
 exit codes:
@@ -50,7 +62,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "crmsync: %s\n%s", error.c_str(), kUsage);
     return kExitUsage;
   }
-  if (args->command == "sandbox") return cmd_sandbox(*args);
+  // `crmsync sandbox salesforce --help` is the sandbox's own help.
+  if (args->command == "sandbox" && !args->positional.empty() &&
+      args->positional[0] == "salesforce") {
+    return cmd_sandbox(*args);
+  }
   if (args->help || args->command.empty() || args->command == "help") {
     std::printf("%s", kUsage);
     return args->command.empty() && !args->help ? kExitUsage : kExitOk;
@@ -66,6 +82,7 @@ int main(int argc, char** argv) {
   if (c == "errors") return cmd_errors(*args);
   if (c == "retry") return cmd_retry(*args);
   if (c == "spec") return cmd_spec(*args);
+  if (c == "sandbox") return cmd_sandbox(*args);
   if (c == "version" || c == "--version") {
     std::printf("crmsync 0.1.0\n");
     return kExitOk;

@@ -18,6 +18,8 @@ struct HttpClientRequest {
   // Off only for tests against self-signed local servers; never from config
   // without the user saying so.
   bool verify_tls = true;
+  // Offer gzip: worth it for large pages over a WAN, not for small answers.
+  bool accept_gzip = false;
 };
 
 struct HttpClientStats {

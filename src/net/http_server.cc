@@ -16,9 +16,22 @@ namespace crmsync::net {
 namespace {
 struct Route {
   std::string method;
+  std::string literal_prefix;  // checked first: std::regex is slow
   std::regex pattern;
   HttpServer::Handler handler;
 };
+
+// The part of a pattern before its first regex metacharacter; every path
+// the pattern matches starts with it.
+std::string literal_prefix(const std::string& pattern) {
+  size_t end = pattern.find_first_of("\\^$.|?*+()[]{}");
+  std::string prefix = pattern.substr(0, end);
+  // A quantifier applies to the character before it, which is then optional.
+  if (end != std::string::npos && !prefix.empty() &&
+      std::string("?*{").find(pattern[end]) != std::string::npos)
+    prefix.pop_back();
+  return prefix;
+}
 
 HttpRequest to_request(const httplib::Request& in) {
   HttpRequest out;
@@ -86,7 +99,8 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::on(std::string_view method, const std::string& pattern, Handler handler) {
-  impl_->routes.push_back({std::string(method), std::regex(pattern), std::move(handler)});
+  impl_->routes.push_back(
+      {std::string(method), literal_prefix(pattern), std::regex(pattern), std::move(handler)});
 }
 
 void HttpServer::set_not_found(Handler handler) {
@@ -109,6 +123,7 @@ void HttpServer::dispatch(HttpRequest& request, HttpResponse& response) const {
     std::smatch match;
     for (const auto& route : impl_->routes) {
       if (route.method != request.method) continue;
+      if (request.path.compare(0, route.literal_prefix.size(), route.literal_prefix) != 0) continue;
       if (!std::regex_match(request.path, match, route.pattern)) continue;
       for (const auto& group : match) request.matches.push_back(group.str());
       route.handler(request, response);

@@ -140,6 +140,21 @@ TEST_F(ClientServerTest, PreRequestHookAnswersAndObserverSeesEverything) {
   EXPECT_EQ(seen, (std::vector<int>{401, 200}));
 }
 
+TEST_F(ClientServerTest, GzipWhenAsked) {
+  std::string big(4000, 'x');
+  server_.on("GET", "/big", [&](const HttpRequest&, HttpResponse& res) { res.body = big; });
+  auto req = request("GET", "/big");
+  req.accept_gzip = true;
+  auto res = client_.send(req);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->header("content-encoding"), "gzip");
+  EXPECT_EQ(res->body, big);  // decoded by the client
+  auto plain = client_.send(request("GET", "/big"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->header("content-encoding").has_value());
+  EXPECT_EQ(plain->body, big);
+}
+
 TEST_F(ClientServerTest, KeepAliveReusesOneConnection) {
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(client_.send(request("GET", "/items/1")).ok());
   EXPECT_EQ(client_.stats().requests, 20);

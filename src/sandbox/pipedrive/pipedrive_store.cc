@@ -1,0 +1,262 @@
+#include "sandbox/pipedrive/pipedrive_store.h"
+
+#include <algorithm>
+
+#include "sandbox/common/json_object.h"
+
+namespace crmsync::sandbox::pipedrive {
+
+namespace {
+constexpr uint64_t kKeySeed = 0x5eed0001;
+
+struct StandardField {
+  const char* key;
+  const char* name;
+  const char* type;
+};
+
+std::vector<StandardField> standard_fields(Entity entity) {
+  switch (entity) {
+    case Entity::person:
+      return {{"name", "Name", "varchar"},           {"email", "Email", "varchar"},
+              {"phone", "Phone", "phone"},           {"org_id", "Organization", "org"},
+              {"owner_id", "Owner", "user"},         {"add_time", "Person created", "date"},
+              {"update_time", "Update time", "date"}};
+    case Entity::organization:
+      return {{"name", "Name", "varchar"},
+              {"owner_id", "Owner", "user"},
+              {"address", "Address", "address"},
+              {"add_time", "Organization created", "date"},
+              {"update_time", "Update time", "date"}};
+    case Entity::deal:
+      return {{"title", "Title", "varchar"},
+              {"value", "Value", "monetary"},
+              {"currency", "Currency", "varchar"},
+              {"status", "Status", "status"},
+              {"stage_id", "Stage", "stage"},
+              {"pipeline_id", "Pipeline", "double"},
+              {"person_id", "Contact person", "people"},
+              {"org_id", "Organization", "org"},
+              {"owner_id", "Owner", "user"},
+              {"expected_close_date", "Expected close date", "date"},
+              {"add_time", "Deal created", "date"},
+              {"update_time", "Update time", "date"}};
+    case Entity::note:
+      return {{"content", "Content", "text"}};
+  }
+  return {};
+}
+}  // namespace
+
+std::string_view entity_name(Entity entity) {
+  switch (entity) {
+    case Entity::person:
+      return "person";
+    case Entity::organization:
+      return "organization";
+    case Entity::deal:
+      return "deal";
+    case Entity::note:
+      return "note";
+  }
+  return "";
+}
+
+PipedriveStore::PipedriveStore(Clock clock) : clock_(std::move(clock)), key_rng_(kKeySeed) {
+  reset_locked();
+}
+
+void PipedriveStore::reset() {
+  std::lock_guard lock(mu_);
+  reset_locked();
+}
+
+void PipedriveStore::reset_locked() {
+  for (auto& t : tables_) t.clear();
+  std::fill(std::begin(next_id_), std::end(next_id_), 1);
+  key_rng_.seed(kKeySeed);
+  next_field_id_ = 9000;
+  next_option_id_ = 100;
+  fields_.clear();
+  int64_t now = clock_();
+  for (Entity e : {Entity::person, Entity::organization, Entity::deal, Entity::note}) {
+    int64_t id = 1;
+    for (const auto& f : standard_fields(e)) {
+      FieldDef def;
+      def.id = id++;
+      def.key = f.key;
+      def.name = f.name;
+      def.field_type = f.type;
+      def.custom = false;
+      def.add_time = def.update_time = now;
+      fields_[static_cast<int>(e)].push_back(def);
+    }
+  }
+  pipelines_ = {{1, "Sales pipeline", 1}};
+  stages_ = {{1, 1, "Qualified", 1, 10},
+             {2, 1, "Contact Made", 2, 20},
+             {3, 1, "Demo Scheduled", 3, 40},
+             {4, 1, "Proposal Made", 4, 60},
+             {5, 1, "Negotiations Started", 5, 80}};
+}
+
+std::string PipedriveStore::new_field_key() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string key;
+  for (int i = 0; i < 40; ++i) key.push_back(kHex[key_rng_() & 15]);
+  return key;
+}
+
+StoredRecord PipedriveStore::create(Entity entity, Object data, Object custom) {
+  StoredRecord record;
+  {
+    std::lock_guard lock(mu_);
+    record.id = next_id_[static_cast<int>(entity)]++;
+    record.data = std::move(data);
+    record.custom = std::move(custom);
+    record.add_time = record.update_time = clock_();
+    table(entity)[record.id] = record;
+  }
+  notify(entity, ChangeAction::create, nullptr, record);
+  return record;
+}
+
+std::optional<StoredRecord> PipedriveStore::update(Entity entity, int64_t id, const Object& data,
+                                                   const Object& custom) {
+  StoredRecord before, after;
+  {
+    std::lock_guard lock(mu_);
+    auto it = table(entity).find(id);
+    if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
+    before = it->second;
+    for (const auto& m : data) put(it->second.data, m.key, m.value);
+    for (const auto& m : custom) put(it->second.custom, m.key, m.value);
+    it->second.update_time = clock_();
+    after = it->second;
+  }
+  notify(entity, ChangeAction::change, &before, after);
+  return after;
+}
+
+std::optional<StoredRecord> PipedriveStore::mark_deleted(Entity entity, int64_t id) {
+  StoredRecord before, after;
+  {
+    std::lock_guard lock(mu_);
+    auto it = table(entity).find(id);
+    if (it == table(entity).end() || it->second.is_deleted) return std::nullopt;
+    before = it->second;
+    it->second.is_deleted = true;
+    it->second.update_time = clock_();
+    after = it->second;
+  }
+  notify(entity, ChangeAction::remove, &before, after);
+  return after;
+}
+
+std::optional<StoredRecord> PipedriveStore::get(Entity entity, int64_t id) const {
+  std::lock_guard lock(mu_);
+  const auto& t = tables_[static_cast<int>(entity)];
+  auto it = t.find(id);
+  if (it == t.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<StoredRecord> PipedriveStore::list(Entity entity,
+                                               const std::function<bool(const StoredRecord&)>& keep,
+                                               Window window) const {
+  std::lock_guard lock(mu_);
+  std::vector<StoredRecord> out;
+  const auto& t = tables_[static_cast<int>(entity)];
+  auto take = [&](const StoredRecord& r) {
+    if (keep(r)) out.push_back(r);
+    return out.size() < window.max;
+  };
+  if (!window.descending) {
+    for (auto it = t.upper_bound(window.after_id); it != t.end(); ++it)
+      if (!take(it->second)) break;
+  } else {
+    auto end = window.after_id > 0 ? t.lower_bound(window.after_id) : t.end();
+    for (auto it = std::make_reverse_iterator(end); it != t.rend(); ++it)
+      if (!take(it->second)) break;
+  }
+  return out;
+}
+
+std::vector<FieldDef> PipedriveStore::fields(Entity entity) const {
+  std::lock_guard lock(mu_);
+  auto it = fields_.find(static_cast<int>(entity));
+  return it == fields_.end() ? std::vector<FieldDef>{} : it->second;
+}
+
+std::optional<FieldDef> PipedriveStore::field_by_key(Entity entity, const std::string& key) const {
+  for (auto& f : fields(entity))
+    if (f.key == key) return f;
+  return std::nullopt;
+}
+
+std::optional<FieldDef> PipedriveStore::field_by_id(Entity entity, int64_t id) const {
+  for (auto& f : fields(entity))
+    if (f.id == id) return f;
+  return std::nullopt;
+}
+
+FieldDef PipedriveStore::add_field(Entity entity, std::string name, std::string field_type,
+                                   const std::vector<std::string>& option_labels) {
+  std::lock_guard lock(mu_);
+  FieldDef def;
+  def.id = next_field_id_++;
+  def.key = new_field_key();
+  def.name = std::move(name);
+  def.field_type = std::move(field_type);
+  for (const auto& label : option_labels) def.options.push_back({next_option_id_++, label});
+  def.add_time = def.update_time = clock_();
+  fields_[static_cast<int>(entity)].push_back(def);
+  return def;
+}
+
+std::optional<FieldDef> PipedriveStore::update_field(
+    Entity entity, const std::string& key, const std::optional<std::string>& name,
+    const std::vector<std::string>& new_option_labels) {
+  std::lock_guard lock(mu_);
+  for (auto& f : fields_[static_cast<int>(entity)]) {
+    if (f.key != key || !f.custom) continue;
+    if (name) f.name = *name;
+    for (const auto& label : new_option_labels) {
+      bool known = std::any_of(f.options.begin(), f.options.end(),
+                               [&](const FieldOption& o) { return o.label == label; });
+      if (!known) f.options.push_back({next_option_id_++, label});
+    }
+    f.update_time = clock_();
+    return f;
+  }
+  return std::nullopt;
+}
+
+bool PipedriveStore::delete_field(Entity entity, const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto& list = fields_[static_cast<int>(entity)];
+  auto it = std::find_if(list.begin(), list.end(),
+                         [&](const FieldDef& f) { return f.key == key && f.custom; });
+  if (it == list.end()) return false;
+  list.erase(it);
+  return true;
+}
+
+std::vector<Pipeline> PipedriveStore::pipelines() const {
+  std::lock_guard lock(mu_);
+  return pipelines_;
+}
+
+std::vector<Stage> PipedriveStore::stages() const {
+  std::lock_guard lock(mu_);
+  return stages_;
+}
+
+std::optional<Stage> PipedriveStore::stage(int64_t id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& s : stages_)
+    if (s.id == id) return s;
+  return std::nullopt;
+}
+
+}  // namespace crmsync::sandbox::pipedrive

@@ -1,0 +1,158 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/value.h"
+
+namespace crmsync::sandbox::pipedrive {
+
+enum class Entity { person, organization, deal, note };
+
+// "person", "organization", "deal", "note".
+std::string_view entity_name(Entity entity);
+
+struct FieldOption {
+  int64_t id = 0;
+  std::string label;
+};
+
+// A field definition as both API versions describe it (v1 `key` is v2
+// `field_code`). Custom fields have 40-hex keys.
+struct FieldDef {
+  int64_t id = 0;
+  std::string key;
+  std::string name;
+  std::string field_type;  // varchar, text, double, monetary, enum, set, date, ...
+  std::vector<FieldOption> options;
+  bool custom = true;
+  int64_t add_time = 0;
+  int64_t update_time = 0;
+};
+
+// One record: its standard fields in the v2 shape (ids plain, emails and
+// phones as arrays) and its custom field values keyed by field key, also in
+// the v2 shape. Serializers render either API version from this.
+struct StoredRecord {
+  int64_t id = 0;
+  Object data;
+  Object custom;
+  bool is_deleted = false;
+  int64_t add_time = 0;
+  int64_t update_time = 0;
+};
+
+enum class ChangeAction { create, change, remove };
+
+struct Stage {
+  int64_t id = 0;
+  int64_t pipeline_id = 0;
+  std::string name;
+  int order_nr = 0;
+  int deal_probability = 100;
+};
+
+struct Pipeline {
+  int64_t id = 0;
+  std::string name;
+  int order_nr = 0;
+};
+
+// The sandbox's whole state, in memory. Every method locks one mutex, so
+// calls from the server's worker threads are serialized; records are
+// returned by value (copies) for rendering outside the lock.
+class PipedriveStore {
+ public:
+  using Clock = std::function<int64_t()>;  // epoch seconds
+  explicit PipedriveStore(Clock clock);
+
+  // Back to the initial state: no records, the standard fields, the default
+  // pipeline, ids from 1.
+  void reset();
+  // `count` persons, organizations and deals from a fixed RNG seed.
+  void seed(int count);
+
+  StoredRecord create(Entity entity, Object data, Object custom);
+  // Merges `data` and `custom` into the record; nullopt when it does not
+  // exist or is deleted.
+  std::optional<StoredRecord> update(Entity entity, int64_t id, const Object& data,
+                                     const Object& custom);
+  std::optional<StoredRecord> mark_deleted(Entity entity, int64_t id);
+  std::optional<StoredRecord> get(Entity entity, int64_t id) const;
+  // Which part of a table list() walks: ids after `after_id` (before it when
+  // descending; 0 = from the start), at most `max` records.
+  struct Window {
+    int64_t after_id = 0;
+    size_t max = SIZE_MAX;
+    bool descending = false;
+  };
+  // Records in id order that satisfy `keep`, deleted ones included (callers
+  // filter: v2 deals can list them). Stops after `window.max` matches, so a
+  // page costs its size, not the table's.
+  std::vector<StoredRecord> list(Entity entity,
+                                 const std::function<bool(const StoredRecord&)>& keep,
+                                 Window window) const;
+  std::vector<StoredRecord> list(Entity entity,
+                                 const std::function<bool(const StoredRecord&)>& keep) const {
+    return list(entity, keep, Window{});
+  }
+
+  std::vector<FieldDef> fields(Entity entity) const;
+  std::optional<FieldDef> field_by_key(Entity entity, const std::string& key) const;
+  std::optional<FieldDef> field_by_id(Entity entity, int64_t id) const;
+  FieldDef add_field(Entity entity, std::string name, std::string field_type,
+                     const std::vector<std::string>& option_labels);
+  // Renames and/or appends options (labels not present yet); nullopt when
+  // the field is unknown or not custom.
+  std::optional<FieldDef> update_field(Entity entity, const std::string& key,
+                                       const std::optional<std::string>& name,
+                                       const std::vector<std::string>& new_option_labels);
+  bool delete_field(Entity entity, const std::string& key);
+
+  std::vector<Pipeline> pipelines() const;
+  std::vector<Stage> stages() const;
+  std::optional<Stage> stage(int64_t id) const;
+
+  int64_t now() const { return clock_(); }
+
+  // Called after every create, update and delete of a record (outside the
+  // lock, on the thread that made the change), with the record before
+  // (none on create) and after. Set before the server starts.
+  using ChangeObserver = std::function<void(Entity, ChangeAction, const StoredRecord* before,
+                                            const StoredRecord& after)>;
+  void set_change_observer(ChangeObserver observer) { observer_ = std::move(observer); }
+
+ private:
+  void reset_locked();
+  std::string new_field_key();
+  std::map<int64_t, StoredRecord>& table(Entity entity) {
+    return tables_[static_cast<int>(entity)];
+  }
+
+  void notify(Entity entity, ChangeAction action, const StoredRecord* before,
+              const StoredRecord& after) const {
+    if (observer_) observer_(entity, action, before, after);
+  }
+
+  Clock clock_;
+  ChangeObserver observer_;
+  mutable std::mutex mu_;
+  std::map<int64_t, StoredRecord> tables_[4];
+  int64_t next_id_[4] = {1, 1, 1, 1};
+  std::map<int, std::vector<FieldDef>> fields_;  // by entity
+  int64_t next_field_id_ = 9000;
+  int64_t next_option_id_ = 100;
+  std::vector<Pipeline> pipelines_;
+  std::vector<Stage> stages_;
+  std::mt19937_64 key_rng_;
+};
+
+}  // namespace crmsync::sandbox::pipedrive

@@ -1,0 +1,147 @@
+// The official pipedrive SDK (v2 with the x-api-token header, v1 for notes
+// and fields) against a running crmsync Pipedrive sandbox. run.sh starts the
+// sandbox and sets PIPEDRIVE_SANDBOX_URL.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { v1, v2 } = require('pipedrive');
+
+const root = process.env.PIPEDRIVE_SANDBOX_URL;
+const token = process.env.PIPEDRIVE_API_TOKEN || 'demo-token';
+assert.ok(root, 'PIPEDRIVE_SANDBOX_URL must be set');
+const cfg2 = new v2.Configuration({ apiKey: token, basePath: `${root}/api/v2` });
+const cfg1 = new v1.Configuration({ apiKey: token, basePath: `${root}/v1` });
+
+async function admin(path, body) {
+  const res = await fetch(`${root}/__admin/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body || {}),
+  });
+  assert.equal(res.status, 200, `admin ${path}`);
+  return res.json();
+}
+
+test('persons: create, list, get, update, delete', async () => {
+  await admin('reset');
+  const persons = new v2.PersonsApi(cfg2);
+  const created = await persons.addPerson({
+    AddPersonRequest: { name: 'Jane Doe', emails: [{ value: 'jane@x.io', primary: true, label: 'work' }] },
+  });
+  assert.equal(created.success, true);
+  const id = created.data.id;
+  assert.equal(created.data.emails[0].value, 'jane@x.io');
+  assert.equal(created.data.is_deleted, false);
+
+  const got = await persons.getPerson({ id });
+  assert.equal(got.data.name, 'Jane Doe');
+  const updated = await persons.updatePerson({ id, UpdatePersonRequest: { name: 'Jane D.' } });
+  assert.equal(updated.data.name, 'Jane D.');
+  const list = await persons.getPersons({ limit: 10 });
+  assert.deepEqual(list.data.map((p) => p.id), [id]);
+  assert.equal(list.additional_data.next_cursor, null);
+
+  const deleted = await persons.deletePerson({ id });
+  assert.equal(deleted.data.id, id);
+  // The SDK rejects with the parsed error body.
+  await assert.rejects(persons.updatePerson({ id, UpdatePersonRequest: { name: 'x' } }), (err) => {
+    assert.equal(err.success, false);
+    assert.equal(err.error, 'Entity was not found');
+    assert.equal(err.data, null);
+    return true;
+  });
+});
+
+test('organizations and deals: create, get, update, delete', async () => {
+  await admin('reset');
+  const orgs = new v2.OrganizationsApi(cfg2);
+  const deals = new v2.DealsApi(cfg2);
+  const org = await orgs.addOrganization({ AddOrganizationRequest: { name: 'Acme' } });
+  const deal = await deals.addDeal({ AddDealRequest: { title: 'Loan 7', value: 2500, org_id: org.data.id } });
+  assert.equal(deal.data.org_id, org.data.id);
+  assert.equal(deal.data.status, 'open');
+  const won = await deals.updateDeal({ id: deal.data.id, UpdateDealRequest: { status: 'won' } });
+  assert.equal(won.data.status, 'won');
+  assert.equal((await deals.getDeal({ id: deal.data.id })).data.title, 'Loan 7');
+  const renamed = await orgs.updateOrganization({ id: org.data.id, UpdateOrganizationRequest: { name: 'Acme Ltd' } });
+  assert.equal(renamed.data.name, 'Acme Ltd');
+  assert.equal((await deals.deleteDeal({ id: deal.data.id })).success, true);
+  assert.equal((await orgs.deleteOrganization({ id: org.data.id })).success, true);
+  assert.equal((await deals.getDeals({})).data.length, 0);
+});
+
+test('cursor paging over 3+ pages', async () => {
+  await admin('reset');
+  const persons = new v2.PersonsApi(cfg2);
+  for (let i = 0; i < 7; i++) await persons.addPerson({ AddPersonRequest: { name: `P${i}` } });
+  const seen = [];
+  let cursor;
+  let pages = 0;
+  do {
+    const page = await persons.getPersons({ limit: 2, cursor });
+    seen.push(...page.data.map((p) => p.name));
+    cursor = page.additional_data.next_cursor || undefined;
+    pages++;
+  } while (cursor && pages < 10);
+  assert.equal(pages, 4);
+  assert.deepEqual(seen, ['P0', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
+});
+
+test('custom field creation (v2 and v1) and search by custom field', async () => {
+  await admin('reset');
+  const fields = new v2.PersonFieldsApi(cfg2);
+  const field = await fields.addPersonField({
+    AddPersonFieldRequest: { field_name: 'Salesforce Contact ID', field_type: 'varchar' },
+  });
+  const key = field.data.field_code;
+  assert.match(key, /^[0-9a-f]{40}$/);
+  const v1fields = new v1.PersonFieldsApi(cfg1);
+  const tier = await v1fields.addPersonField({
+    CreateFieldRequest: { name: 'Tier', field_type: 'enum', options: [{ label: 'Gold' }] },
+  });
+  assert.match(tier.data.key, /^[0-9a-f]{40}$/);
+  assert.equal(tier.data.options[0].label, 'Gold');
+  const listed = await v1fields.getPersonFields({});
+  assert.ok(listed.data.some((f) => f.key === tier.data.key));
+
+  const persons = new v2.PersonsApi(cfg2);
+  await persons.addPerson({ AddPersonRequest: { name: 'Ann', custom_fields: { [key]: '003XYZ' } } });
+  await persons.addPerson({ AddPersonRequest: { name: 'Bob', custom_fields: { [key]: '003XY' } } });
+  const hits = await persons.searchPersons({ term: '003XYZ', fields: 'custom_fields', exact_match: true });
+  assert.equal(hits.data.items.length, 1);
+  assert.equal(hits.data.items[0].item.name, 'Ann');
+});
+
+test('notes through the v1 client', async () => {
+  await admin('reset');
+  const person = await new v2.PersonsApi(cfg2).addPerson({ AddPersonRequest: { name: 'Noted' } });
+  const notes = new v1.NotesApi(cfg1);
+  const note = await notes.addNote({ AddNoteRequest: { content: 'called', person_id: person.data.id } });
+  assert.equal(note.data.content, 'called');
+  const list = await notes.getNotes({ person_id: person.data.id });
+  assert.equal(list.data.length, 1);
+  assert.equal(list.additional_data.pagination.more_items_in_collection, false);
+});
+
+test('429 with rate limit headers when the burst is exceeded', async () => {
+  await admin('reset');
+  await admin('limits', { burst_limit: 3 });
+  try {
+    const persons = new v2.PersonsApi(cfg2);
+    for (let i = 0; i < 3; i++) await persons.getPersons({});
+    // The SDK rejects with the error body only ...
+    await assert.rejects(persons.getPersons({}), (err) => {
+      assert.equal(err.success, false);
+      assert.equal(err.error, 'Request over limit');
+      return true;
+    });
+    // ... so the status and headers are read by a plain request in the same window.
+    const res = await fetch(`${root}/api/v2/persons`, { headers: { 'x-api-token': token } });
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('x-ratelimit-limit'), '3');
+    assert.equal(res.headers.get('x-ratelimit-remaining'), '0');
+    const reset = Number(res.headers.get('x-ratelimit-reset'));
+    assert.ok(reset >= 1 && reset <= 2, `x-ratelimit-reset ${reset}`);
+  } finally {
+    await admin('limits', { burst_limit: 0 });
+  }
+});
