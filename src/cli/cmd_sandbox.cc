@@ -61,9 +61,13 @@ int run_pipedrive(const Args& args) {
 }  // namespace
 
 int cmd_sandbox(const Args& args) {
-  if (args.positional.empty()) return fail(kExitUsage, "sandbox needs a system: pipedrive");
+  if (args.positional.empty()) {
+    return fail(kExitUsage, "sandbox needs a system: salesforce or pipedrive");
+  }
   if (args.positional[0] == "pipedrive") return run_pipedrive(args);
-  return fail(kExitUsage, "unknown sandbox '" + args.positional[0] + "' (known: pipedrive)");
+  if (args.positional[0] == "salesforce") return run_salesforce_sandbox(args);
+  return fail(kExitUsage,
+              "unknown sandbox '" + args.positional[0] + "' (known: salesforce, pipedrive)");
 }
 
 }  // namespace crmsync::cli

@@ -19,6 +19,8 @@ int cmd_errors(const Args& args);
 int cmd_retry(const Args& args);
 int cmd_spec(const Args& args);
 int cmd_sandbox(const Args& args);
+// `crmsync sandbox salesforce` (cmd_sandbox_salesforce.cc).
+int run_salesforce_sandbox(const Args& args);
 
 // Shared by the commands: the loaded, valid config (diagnostics printed and
 // nullopt otherwise) and its state store.

@@ -23,6 +23,8 @@ commands:
   sandbox pipedrive     run a local Pipedrive emulator until Ctrl-C (v1 at /v1, v2 at
                         /api/v2, admin at /__admin: reset, requests, counters, faults,
                         limits; POST/PATCH/DELETE /__admin/{persons,...} edit as a user)
+  sandbox salesforce    run a local Salesforce emulator until Ctrl-C; `crmsync sandbox
+                        salesforce --help` lists its options and admin endpoints
 
 options:
   -c, --config FILE     config file (default ./crmsync.yaml); the state store defaults to
@@ -59,6 +61,11 @@ int main(int argc, char** argv) {
   if (!args) {
     std::fprintf(stderr, "crmsync: %s\n%s", error.c_str(), kUsage);
     return kExitUsage;
+  }
+  // `crmsync sandbox salesforce --help` is the sandbox's own help.
+  if (args->command == "sandbox" && !args->positional.empty() &&
+      args->positional[0] == "salesforce") {
+    return cmd_sandbox(*args);
   }
   if (args->help || args->command.empty() || args->command == "help") {
     std::printf("%s", kUsage);

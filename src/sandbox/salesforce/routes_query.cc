@@ -1,0 +1,109 @@
+// query / queryAll with nextRecordsUrl paging.
+#include "sandbox/salesforce/ids.h"
+#include "sandbox/salesforce/sandbox_state.h"
+#include "sandbox/salesforce/wire.h"
+
+namespace crmsync::sandbox::salesforce {
+namespace {
+
+constexpr const char* kV = "/services/data/v(\\d+\\.\\d+)";
+constexpr size_t kMaxCursors = 1000;
+
+// batchSize from `Sforce-Query-Options: batchSize=N`: 200..2000, default 2000.
+size_t batch_size(const Call& c) {
+  auto h = c.req.header("Sforce-Query-Options");
+  if (!h) return 2000;
+  size_t at = h->find("batchSize=");
+  if (at == std::string::npos) return 2000;
+  size_t n = 0;
+  for (size_t i = at + 10; i < h->size() && std::isdigit(static_cast<unsigned char>((*h)[i]));
+       ++i) {
+    n = std::min<size_t>(n * 10 + static_cast<size_t>((*h)[i] - '0'), 100000);
+  }
+  return std::clamp<size_t>(n, 200, 2000);
+}
+
+// One page of `cursor` from `start`: the body Salesforce sends.
+void answer_page(SandboxState& s, Call& c, const std::string& locator, const QueryCursor& cursor,
+                 size_t start) {
+  const QueryResult& r = cursor.result;
+  size_t end = std::min(start + cursor.batch_size, r.rows.size());
+  bool done = r.count_only || end >= r.rows.size();
+  std::string out =
+      "{\"totalSize\":" + std::to_string(r.rows.size()) + ",\"done\":" + (done ? "true" : "false");
+  if (!done) {
+    out += ",\"nextRecordsUrl\":\"/services/data/v" + c.m[1] + "/query/" + locator + "-" +
+           std::to_string(end) + "\"";
+  }
+  out += ",\"records\":[";
+  if (!r.count_only) {
+    auto lock = s.store->read_lock();
+    if (r.generation == s.store->generation()) {
+      out.reserve(out.size() + (end - start) * 256);
+      render_records(*s.store, r, start, end, c.m[1], out);
+    }
+  }
+  out += "]}";
+  answer_json(c.res, 200, std::move(out));
+}
+
+void run(SandboxState& s, Call& c, bool all) {
+  auto q = c.req.query_param("q");
+  if (!q) {
+    return answer_error(c.res,
+                        sf_error(400, "MALFORMED_QUERY", "A query string has to be specified"));
+  }
+  auto parsed = parse_soql(*q);
+  if (auto* e = std::get_if<SfError>(&parsed)) return answer_error(c.res, *e);
+  auto result = run_query(*s.store, std::get<SoqlQuery>(parsed), all);
+  if (auto* e = std::get_if<SfError>(&result)) return answer_error(c.res, *e);
+  auto cursor = std::make_shared<QueryCursor>();
+  cursor->result = std::move(std::get<QueryResult>(result));
+  cursor->batch_size = batch_size(c);
+  std::string locator;
+  if (!cursor->result.count_only && cursor->result.rows.size() > cursor->batch_size) {
+    std::lock_guard lock(s.cursors_mutex);
+    locator = make_id("01g", s.next_cursor++);
+    s.cursors[locator] = cursor;
+    if (s.cursors.size() > kMaxCursors) s.cursors.erase(s.cursors.begin());
+  }
+  answer_page(s, c, locator, *cursor, 0);
+}
+
+void more(SandboxState& s, Call& c) {
+  const std::string& loc = c.m[2];
+  size_t dash = loc.rfind('-');
+  std::shared_ptr<QueryCursor> cursor;
+  size_t start = 0;
+  if (dash != std::string::npos && dash + 1 < loc.size() &&
+      loc.find_first_not_of("0123456789", dash + 1) == std::string::npos &&
+      loc.size() - dash < 10) {
+    start = std::stoul(loc.substr(dash + 1));
+    std::lock_guard lock(s.cursors_mutex);
+    auto it = s.cursors.find(loc.substr(0, dash));
+    if (it != s.cursors.end()) cursor = it->second;
+  }
+  if (!cursor || start > cursor->result.rows.size() ||
+      cursor->result.generation != s.store->generation()) {
+    return answer_error(c.res, sf_error(400, "INVALID_QUERY_LOCATOR", "invalid query locator"));
+  }
+  answer_page(s, c, loc.substr(0, dash), *cursor, start);
+  if (start + cursor->batch_size >= cursor->result.rows.size()) {
+    std::lock_guard lock(s.cursors_mutex);
+    s.cursors.erase(loc.substr(0, dash));
+  }
+}
+
+}  // namespace
+
+void add_query_routes(SandboxState& s) {
+  using A = Router::Access;
+  std::string v = kV;
+  s.router.add("GET", v + "/query/?", "query", A::session, [&s](Call& c) { run(s, c, false); });
+  s.router.add("GET", v + "/queryAll/?", "queryAll", A::session,
+               [&s](Call& c) { run(s, c, true); });
+  s.router.add("GET", v + "/query(?:All)?/([^/]+)", "queryMore", A::session,
+               [&s](Call& c) { more(s, c); });
+}
+
+}  // namespace crmsync::sandbox::salesforce
