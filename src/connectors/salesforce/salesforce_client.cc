@@ -1,6 +1,9 @@
 #include "connectors/salesforce/salesforce_client.h"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <thread>
 
 #include "core/json.h"
 #include "net/http_status.h"
@@ -108,6 +111,8 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
                                                  const std::string& body,
                                                  const net::HttpHeaders& extra_headers) {
   if (Status s = ensure_session(); !s) return s.error();
+  constexpr int kAttempts = 5;
+  int renewals = 0;
   for (int attempt = 0;; ++attempt) {
     net::HttpClientRequest req;
     req.method = method;
@@ -121,10 +126,33 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
     ++calls_;
     auto res = http_.send(req);
     std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
+    // Reads, updates, upserts and deletes are safe to send again after a
+    // transient failure; a create (POST) is not: the engine settles those.
+    bool idempotent = method != "POST" || path.rfind("/composite/sobjects/", 0) == 0;
+    if (idempotent && attempt + 1 < kAttempts) {
+      double wait = -1;
+      if (!res && res.error().kind == ErrorKind::retryable) {
+        wait = 0.2 * (attempt + 1);
+      } else if (res && (res->status == 429 || res->status >= 500)) {
+        wait = 0.2 * (attempt + 1);
+        if (auto ra = res->header("Retry-After")) {
+          if (auto secs = net::parse_retry_after(*ra, std::chrono::system_clock::now())) {
+            wait = std::max(wait, *secs);
+          }
+        }
+      }
+      if (wait >= 0) {
+        std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 30.0)));
+        continue;
+      }
+    }
     if (!res) return res.error().with_context(what);
     if (auto limit = res->header("Sforce-Limit-Info")) read_limit_info(*limit);
-    if (res->status == 401 && attempt == 0) {
-      // The session expired: renew it once and send the call again.
+    if (res->status == 401 && renewals < 2) {
+      // The session expired: renew it and send the call again. Twice at
+      // most: a session can lapse again between renewal and resend, but a
+      // token refused right after login means the setup is wrong.
+      ++renewals;
       access_token_.clear();
       if (Status s = login(); !s) return s.error();
       continue;

@@ -11,7 +11,8 @@
 namespace crmsync {
 
 // One Salesforce session: gets the access token, sends REST calls with it,
-// renews it once on a 401 and repeats the call, and turns error answers into
+// renews it on a 401 and repeats the call, retries idempotent calls on
+// 429/5xx, and turns error answers into
 // Errors that quote Salesforce's errorCode and message (never the token).
 // Used from one thread at a time (the connection's).
 class SalesforceClient {
