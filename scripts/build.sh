@@ -7,5 +7,8 @@ JOBS="${JOBS:-$(nproc)}"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # Paths relative to the checkout, so that other checkouts (git worktrees) hit the same cache.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+# The build directory's path is in the debug info; without this every new
+# checkout (CI's fresh clone) would miss the cache.
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRMSYNC_SANITIZE=ON >/dev/null
 cmake --build build -j"$JOBS"
