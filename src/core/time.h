@@ -39,6 +39,12 @@ struct DateTime {
   std::string to_salesforce() const;
   // The same instant written in UTC.
   DateTime in_utc() const { return DateTime{micros, 0}; }
+  // In UTC, rounded down to the whole second: an inclusive `>=` bound for
+  // APIs that take seconds (SOQL literals, Pipedrive updated_since).
+  DateTime floor_to_second_utc() const {
+    int64_t secs = micros >= 0 ? micros / 1000000 : (micros - 999999) / 1000000;
+    return DateTime{secs * 1000000, 0};
+  }
   Date date() const;  // calendar date in the stored offset
 
   bool operator==(const DateTime& o) const { return micros == o.micros; }

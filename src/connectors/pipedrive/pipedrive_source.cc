@@ -196,8 +196,7 @@ Result<std::unique_ptr<RecordReader>> PipedriveConnection::read(const ReadReques
     // cursor after the whole read.
     if (req.cursor_from && req.cursor_field == "update_time" && req.cursor_from->is_datetime()) {
       // Whole seconds, rounded down: `updated_since` is inclusive.
-      int64_t micros = req.cursor_from->as_datetime().micros;
-      DateTime t{(micros >= 0 ? micros / 1000000 : (micros - 999999) / 1000000) * 1000000, 0};
+      DateTime t = req.cursor_from->as_datetime().floor_to_second_utc();
       query = "&updated_since=" + net::url_encode(t.to_iso8601());
     }
   }

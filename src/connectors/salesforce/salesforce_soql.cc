@@ -15,11 +15,8 @@ std::string soql_literal(const Value& v) {
       return v.to_text();
     case ValueType::date:
       return v.as_date().to_string();
-    case ValueType::datetime: {
-      int64_t micros = v.as_datetime().micros;
-      int64_t secs = micros >= 0 ? micros / 1000000 : (micros - 999999) / 1000000;
-      return DateTime{secs * 1000000, 0}.to_iso8601();
-    }
+    case ValueType::datetime:
+      return v.as_datetime().floor_to_second_utc().to_iso8601();
     default: {
       std::string out = "'";
       for (char c : v.to_text()) {
