@@ -102,6 +102,29 @@ struct WriteRequest {
   std::span<const WriteItem> items;
 };
 
+// What `crmsync setup` asks a target object to have before a first run: the
+// fields the flow's mapping writes and, where the mapping fixes them (value
+// maps, constants), the values it can produce (e.g. Pipedrive stage names).
+struct TargetFieldNeed {
+  std::string name;
+  std::vector<Value> values;  // empty = any value
+};
+
+struct SetupRequest {
+  std::string object;
+  std::vector<TargetFieldNeed> fields;
+  bool apply = false;  // false: report what is missing, change nothing
+};
+
+// One line per finding, for people ("person field 'Salesforce Contact ID'
+// (varchar)"). `to_create` is what apply=true creates (or created);
+// `missing` is what the connector cannot create and the user must (a stage
+// that no pipeline has), with what exists to choose from.
+struct SetupReport {
+  std::vector<std::string> to_create;
+  std::vector<std::string> missing;
+};
+
 // One configured system. Created once per run by the registry; used from one
 // thread at a time. Errors follow STYLE.md rule 6; a whole-call failure
 // (connection down) is an Error, a per-record failure is in WriteResult.
@@ -124,6 +147,14 @@ class Connection {
                                              std::span<const Value> values) = 0;
   // Results has exactly one entry per item, same order.
   virtual Result<std::vector<WriteResult>> write(const WriteRequest& request) = 0;
+
+  // Checks (and with request.apply, creates) what a flow writing to
+  // `request.object` needs. Connectors whose objects have fixed or
+  // user-managed schemas report nothing.
+  virtual Result<SetupReport> setup_target(const SetupRequest& request) {
+    (void)request;
+    return SetupReport{};
+  }
 
   // API calls made so far (for run accounting and budgets).
   uint64_t api_calls() const { return api_calls_.load(); }
