@@ -153,6 +153,11 @@ bool eval(const Expr& e, const Record& r, int64_t now) {
   const Value* fv = field_value(e, r);
   static const Value kNull;
   const Value& v = fv ? *fv : kNull;
+  if (e.kind == Expr::Kind::in_select || e.kind == Expr::Kind::not_in_select) {
+    const auto& set = e.sub->values;
+    bool found = set && !v.is_null() && set->count(v.to_text()) > 0;
+    return e.kind == Expr::Kind::in_select ? found : (!found && !v.is_null());
+  }
   if (e.kind == Expr::Kind::in || e.kind == Expr::Kind::not_in) {
     bool found = false;
     for (const Literal& lit : e.values) {

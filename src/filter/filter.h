@@ -21,6 +21,9 @@ namespace crmsync::filter {
 //                TOMORROW, LAST_N_DAYS:n, NEXT_N_DAYS:n, THIS_MONTH, LAST_MONTH
 //                (resolved against the evaluation clock, in UTC)
 //   fields       Name, Account.Name (parent paths)
+//   semi-joins   Id IN (SELECT Primary_Borrower__c FROM Loan__c WHERE ...),
+//                NOT IN (SELECT ...): pushed down to SOQL and SQL as written;
+//                evaluated in-process only once their values are set
 // Keywords are case-insensitive. One parser, three back ends: evaluate on a
 // record, render as SOQL (pushed down to Salesforce verbatim), render as
 // parameterised SQL.
@@ -59,6 +62,21 @@ class Filter {
   Result<Sql> to_sql(SqlDialect dialect, int64_t now_micros, int first_param_index = 1) const;
 
   const std::string& text() const { return text_; }
+
+  // The semi-joins, in order of appearance: what a source must run before
+  // `matches` can decide them (the Salesforce sandbox runs them itself).
+  struct SubqueryInfo {
+    std::string select_field;
+    std::string object;
+    std::string where_soql;  // empty: no WHERE
+  };
+  std::vector<SubqueryInfo> subqueries() const;
+  // Sets the values the i-th subquery returned; until set, `matches` treats
+  // the semi-join as matching nothing (IN) / everything non-null (NOT IN).
+  void set_subquery_values(size_t index, std::vector<std::string> values) const;
+
+  // NOT (this filter): what left a pushed-down filter's scope.
+  Filter negated() const;
 
  private:
   std::string text_;

@@ -229,6 +229,7 @@ class Parser {
     advance();  // past IN
     if (tok_.kind != Token::lparen) return fail("expected '(' after IN");
     advance();
+    if (keyword("SELECT")) return parse_subquery(std::move(e));
     while (true) {
       auto lit = parse_literal();
       if (!lit) return lit.error();
@@ -241,6 +242,34 @@ class Parser {
       return fail("expected ',' or ')' in the IN list");
     }
     advance();
+    return e;
+  }
+
+  // After "field [NOT] IN (": SELECT f FROM Object [WHERE expr] ")".
+  Result<std::unique_ptr<Expr>> parse_subquery(std::unique_ptr<Expr> e) {
+    if (nested_) return fail("expected a value: semi-joins cannot be nested");
+    advance();  // past SELECT
+    auto sub = std::make_unique<Subquery>();
+    if (tok_.kind != Token::ident || keyword("FROM")) return fail("expected a field after SELECT");
+    sub->select_field = tok_.text;
+    advance();
+    if (!keyword("FROM")) return fail("expected FROM after the subquery's field");
+    advance();
+    if (tok_.kind != Token::ident || keyword("WHERE")) return fail("expected an object after FROM");
+    sub->object = tok_.text;
+    advance();
+    if (keyword("WHERE")) {
+      advance();
+      nested_ = true;
+      auto w = parse_or();
+      nested_ = false;
+      if (!w) return w;
+      sub->where = std::move(*w);
+    }
+    if (tok_.kind != Token::rparen) return fail("expected ')' to close the subquery");
+    advance();
+    e->kind = e->kind == Expr::Kind::in ? Expr::Kind::in_select : Expr::Kind::not_in_select;
+    e->sub = std::move(sub);
     return e;
   }
 
@@ -308,6 +337,7 @@ class Parser {
   size_t pos_ = 0;
   Token tok_;
   bool unterminated_ = false;
+  bool nested_ = false;  // inside a subquery's WHERE
 };
 
 void collect_fields(const Expr& e, std::vector<std::string>& out) {
@@ -333,6 +363,41 @@ Result<Filter> Filter::parse(std::string_view text) {
   f.text_ = std::string(text);
   f.root_ = std::move(*root);
   return f;
+}
+
+namespace {
+
+void collect_subqueries(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.left) collect_subqueries(*e.left, out);
+  if (e.right) collect_subqueries(*e.right, out);
+  if (e.sub) out.push_back(&e);
+}
+
+}  // namespace
+
+std::vector<Filter::SubqueryInfo> Filter::subqueries() const {
+  std::vector<const Expr*> found;
+  if (root_) collect_subqueries(*root_, found);
+  std::vector<SubqueryInfo> out;
+  for (const Expr* e : found) {
+    out.push_back({e->sub->select_field, e->sub->object,
+                   e->sub->where ? expr_to_soql(*e->sub->where) : std::string()});
+  }
+  return out;
+}
+
+void Filter::set_subquery_values(size_t index, std::vector<std::string> values) const {
+  std::vector<const Expr*> found;
+  if (root_) collect_subqueries(*root_, found);
+  if (index >= found.size()) return;
+  found[index]->sub->values =
+      std::make_shared<const std::unordered_set<std::string>>(values.begin(), values.end());
+}
+
+Filter Filter::negated() const {
+  if (!root_) return Filter::parse("Id = NULL AND Id != NULL").value();
+  auto f = Filter::parse("NOT (" + text_ + ")");
+  return std::move(f).value();  // a parsed filter's text, wrapped, parses again
 }
 
 std::vector<std::string> Filter::fields() const {

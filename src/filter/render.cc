@@ -84,6 +84,16 @@ void soql(const Expr& e, std::string& out, bool top, Expr::Kind parent = Expr::K
       }
       out += ')';
       return;
+    case Expr::Kind::in_select:
+    case Expr::Kind::not_in_select:
+      out += e.field + (e.kind == Expr::Kind::in_select ? " IN (SELECT " : " NOT IN (SELECT ");
+      out += e.sub->select_field + " FROM " + e.sub->object;
+      if (e.sub->where) {
+        out += " WHERE ";
+        soql(*e.sub->where, out, true);
+      }
+      out += ')';
+      return;
   }
 }
 
@@ -165,6 +175,18 @@ struct SqlWriter {
         }
         return {};
       }
+      case Expr::Kind::in_select:
+      case Expr::Kind::not_in_select: {
+        bool in = e.kind == Expr::Kind::in_select;
+        s += ident(e.field) + (in ? " IN (SELECT " : " NOT IN (SELECT ") +
+             ident(e.sub->select_field) + " FROM " + ident(e.sub->object);
+        if (e.sub->where) {
+          s += " WHERE ";
+          if (Status st = write(*e.sub->where, s); !st) return st;
+        }
+        s += ')';
+        return {};
+      }
       case Expr::Kind::compare:
         break;
     }
@@ -208,6 +230,12 @@ struct SqlWriter {
 };
 
 }  // namespace
+
+std::string expr_to_soql(const Expr& e) {
+  std::string out;
+  soql(e, out, true);
+  return out;
+}
 
 std::string Filter::to_soql() const {
   std::string out;

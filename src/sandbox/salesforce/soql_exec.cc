@@ -123,6 +123,43 @@ SelectNode select_all(const ObjectDef& def) {
   return root;
 }
 
+namespace {
+
+// Runs each `IN (SELECT f FROM O WHERE ...)` of the WHERE clause and hands
+// its values to the filter, as Salesforce resolves a semi-join before the
+// outer query.
+std::optional<SfError> run_semi_joins(const Store& store, const SoqlQuery& q) {
+  auto subs = q.where->subqueries();
+  for (size_t i = 0; i < subs.size(); ++i) {
+    std::string text = "SELECT " + subs[i].select_field + " FROM " + subs[i].object;
+    if (!subs[i].where_soql.empty()) text += " WHERE " + subs[i].where_soql;
+    auto parsed = parse_soql(text);
+    if (auto* err = std::get_if<SfError>(&parsed)) return *err;
+    const SoqlQuery& sub = std::get<SoqlQuery>(parsed);
+    const ObjectDef* def = store.schema().find(sub.object);
+    if (!def) {
+      return sf_error(400, "INVALID_TYPE",
+                      soql_error_message(q.text, q.where_column,
+                                         "sObject type '" + sub.object + "' is not supported."));
+    }
+    auto path = resolve(store.schema(), sub, *def, sub.fields.at(0));
+    if (auto* err = std::get_if<SfError>(&path)) return *err;
+    auto result = run_query(store, sub, false);
+    if (auto* err = std::get_if<SfError>(&result)) return *err;
+    std::vector<std::string> values;
+    auto lock = store.read_lock();
+    const Table& t = store.table(*def);
+    for (size_t r : std::get<QueryResult>(result).rows) {
+      const Value& v = value_at(store, t.rows[r], std::get<ResolvedPath>(path));
+      if (!v.is_null()) values.push_back(v.to_text());
+    }
+    q.where->set_subquery_values(i, std::move(values));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::variant<QueryResult, SfError> run_query(const Store& store, const SoqlQuery& q,
                                              bool include_deleted) {
   const Schema& schema = store.schema();
@@ -163,6 +200,10 @@ std::variant<QueryResult, SfError> run_query(const Store& store, const SoqlQuery
     auto p = resolve(schema, q, *def, o.field);
     if (auto* err = std::get_if<SfError>(&p)) return *err;
     order_paths.push_back(std::get<ResolvedPath>(p));
+  }
+
+  if (q.where) {
+    if (auto err = run_semi_joins(store, q); err) return *err;
   }
 
   auto lock = store.read_lock();

@@ -181,3 +181,76 @@ TEST(FilterEval, FieldCacheFollowsChangingRecordShapes) {
 
 }  // namespace
 }  // namespace crmsync::filter
+
+namespace crmsync::filter {
+namespace {
+
+TEST(FilterSemiJoin, ParsesRendersAndEvaluatesOnceValuesAreSet) {
+  auto f = Filter::parse(
+      "Id IN (SELECT Primary_Borrower__c FROM Loan__c WHERE Loan_Officer__c = 'Jake' AND "
+      "Amount__c > 5) AND Email != NULL");
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_EQ(f->to_soql(),
+            "Id IN (SELECT Primary_Borrower__c FROM Loan__c WHERE Loan_Officer__c = 'Jake' AND "
+            "Amount__c > 5) AND Email != NULL");
+  // The subquery's fields belong to Loan__c, not to the filtered object.
+  EXPECT_EQ(f->fields(), (std::vector<std::string>{"Id", "Email"}));
+  auto subs = f->subqueries();
+  ASSERT_EQ(subs.size(), 1u);
+  EXPECT_EQ(subs[0].select_field, "Primary_Borrower__c");
+  EXPECT_EQ(subs[0].object, "Loan__c");
+  EXPECT_EQ(subs[0].where_soql, "Loan_Officer__c = 'Jake' AND Amount__c > 5");
+
+  Record r(make_field_names({"Id", "Email"}));
+  r.value(0) = "003A";
+  r.value(1) = "a@b.c";
+  EXPECT_FALSE(f->matches(r, kNow));  // values not known yet: selects nothing
+  f->set_subquery_values(0, {"003B", "003A"});
+  EXPECT_TRUE(f->matches(r, kNow));
+  r.value(0) = "003C";
+  EXPECT_FALSE(f->matches(r, kNow));
+
+  auto n = Filter::parse("Id NOT IN (SELECT ContactId FROM Case)");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->to_soql(), "Id NOT IN (SELECT ContactId FROM Case)");
+  n->set_subquery_values(0, {"003C"});
+  EXPECT_FALSE(n->matches(r, kNow));
+  r.value(0) = "003D";
+  EXPECT_TRUE(n->matches(r, kNow));
+}
+
+TEST(FilterSemiJoin, SqlIsParameterisedAndErrorsSayWhere) {
+  auto f = Filter::parse("id IN (SELECT customer_id FROM orders WHERE total > 100) AND x = 'a'");
+  ASSERT_TRUE(f.ok());
+  auto pg = f->to_sql(Filter::SqlDialect::postgres, kNow);
+  ASSERT_TRUE(pg.ok());
+  EXPECT_EQ(pg->where,
+            "(\"id\" IN (SELECT \"customer_id\" FROM \"orders\" WHERE \"total\" > $1) AND "
+            "\"x\" = $2)");
+  ASSERT_EQ(pg->params.size(), 2u);
+
+  auto nested = Filter::parse("Id IN (SELECT A FROM B WHERE C IN (SELECT D FROM E))");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.error().message.find("cannot be nested"), std::string::npos);
+  auto no_from = Filter::parse("Id IN (SELECT A B)");
+  ASSERT_FALSE(no_from.ok());
+  EXPECT_NE(no_from.error().message.find("expected FROM"), std::string::npos);
+}
+
+TEST(FilterNegated, SelectsExactlyWhatTheFilterDoesNot) {
+  auto f = Filter::parse("Loan_Officer__c = 'Jake' OR Amount__c > 10");
+  ASSERT_TRUE(f.ok());
+  Filter n = f->negated();
+  EXPECT_EQ(n.to_soql(), "NOT (Loan_Officer__c = 'Jake' OR Amount__c > 10)");
+  Record r(make_field_names({"Loan_Officer__c", "Amount__c"}));
+  r.value(0) = "Maria";
+  r.value(1) = int64_t{5};
+  EXPECT_FALSE(f->matches(r, kNow));
+  EXPECT_TRUE(n.matches(r, kNow));
+  r.value(0) = "Jake";
+  EXPECT_TRUE(f->matches(r, kNow));
+  EXPECT_FALSE(n.matches(r, kNow));
+}
+
+}  // namespace
+}  // namespace crmsync::filter

@@ -93,6 +93,23 @@ TEST(SalesforceSoql, ParentPathsNestAndFilter) {
   EXPECT_TRUE(bob.as_array()[0].find("Account")->is_null());
 }
 
+TEST(SalesforceSoql, SemiJoinSelectsTheContactsOfOneOfficersLoans) {
+  SoqlFixture f;
+  EXPECT_EQ(f.names("SELECT LastName FROM Contact WHERE Id IN (SELECT Primary_Borrower__c FROM "
+                    "Loan__c WHERE Loan_Officer__c = 'Jake Elmendorf') ORDER BY LastName",
+                    "LastName"),
+            "Lovelace");
+  EXPECT_EQ(f.names("SELECT LastName FROM Contact WHERE Id NOT IN (SELECT Primary_Borrower__c "
+                    "FROM Loan__c WHERE Loan_Officer__c = 'Jake Elmendorf') ORDER BY LastName",
+                    "LastName"),
+            "Bob");
+  EXPECT_EQ(f.names("SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) "
+                    "ORDER BY Name"),
+            "Acme");
+  SfError e = f.error("SELECT Id FROM Contact WHERE Id IN (SELECT Nope__c FROM Loan__c)");
+  EXPECT_EQ(e.code, "INVALID_FIELD");
+}
+
 TEST(SalesforceSoql, DateLiteralsDatetimesAndNumbers) {
   SoqlFixture f;
   EXPECT_EQ(f.names("SELECT Name FROM Loan__c WHERE CreatedDate = TODAY ORDER BY Name"), "L1,L2");
