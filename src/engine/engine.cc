@@ -69,6 +69,13 @@ Result<std::unique_ptr<FlowRuntime>> SyncEngine::prepare(const FlowConfig& flow,
   rt->target = *tgt;
   rt->source_caps = rt->source->capabilities(flow.source.object);
   rt->target_caps = rt->target->capabilities(flow.target.object);
+  if (rt->filter && !rt->filter->subqueries().empty() && !rt->source_caps.pushdown_filter) {
+    return Error(ErrorKind::fatal,
+                 "the filter's IN (SELECT ...) needs a source that runs the filter itself "
+                 "(salesforce, SQL); connection '" +
+                     flow.source.connection + "' filters in crmsync")
+        .with_context(flow.source.filter_location.to_string());
+  }
 
   if (flow.match) {
     rt->match_target_field = flow.match->target_field;
@@ -111,6 +118,8 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
     runtimes.emplace(name, std::move(*rt));
   }
 
+  std::map<std::string, uint64_t> calls_at_start;
+  for (const auto& [name, conn] : connections_) calls_at_start[name] = conn->api_calls();
   RunReport report;
   report.started_at = clock_.now_micros();
   report.order = *selected;
@@ -149,6 +158,9 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
     if (progress_) progress_->flow_finished(name, fr.counts, fr.error);
   }
   report.ended_at = clock_.now_micros();
+  for (const auto& [name, conn] : connections_) {
+    report.api_calls_by_connection[name] = conn->api_calls() - calls_at_start[name];
+  }
   if (report.any_flow_stopped()) {
     report.status = RunStatus::failed;
   } else if (report.any_failed_records()) {

@@ -28,6 +28,9 @@ struct RunReport {
   int64_t ended_at = 0;
   std::vector<std::string> order;  // flows in the order they ran
   std::map<std::string, FlowReport> flows;
+  // API calls made during the run, per connection name (a flow's count is
+  // both its sides together).
+  std::map<std::string, uint64_t> api_calls_by_connection;
 
   bool any_failed_records() const;
   bool any_flow_stopped() const;

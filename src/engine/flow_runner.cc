@@ -26,6 +26,7 @@ Status FlowRunner::run() {
   }
   if (Status s = retry_due_errors(); !s) return s;
   if (options_.retry_only) return {};
+  if (Status s = read_scope_exits(); !s) return s;
   if (Status s = read_source(); !s) return s;
   if (flow_.track_seen) return delete_unseen();
   return {};
@@ -191,6 +192,55 @@ Status FlowRunner::read_source() {
     return store_.commit(c);
   }
   return {};
+}
+
+// A record changed so that a pushed-down filter no longer selects it (a loan
+// reassigned to another officer) never comes back from the filtered read, so
+// neither the cursor read nor the delete feed shows it leaving. Reading the
+// changed records the filter now excludes (NOT filter, from the same cursor)
+// finds those the id map knows; they get the flow's delete policy. This runs
+// before the main read and from the cursor it starts at, so a crash between
+// the two cannot skip them. One extra query per run, for flows that act on
+// deletes only.
+Status FlowRunner::read_scope_exits() {
+  const SourceConfig& src = flow_.config->source;
+  bool incremental = !src.cursor_field.empty() && !options_.full;
+  if (!incremental || !flow_.filter || !flow_.source_caps.pushdown_filter ||
+      flow_.config->on_delete.kind == DeletePolicy::Kind::ignore) {
+    return {};
+  }
+  auto cursor = store_.cursor(flow_.name());
+  if (!cursor) return cursor.error();
+  if (!*cursor) return {};  // first run: nothing synced can have left
+  filter::Filter outside = flow_.filter->negated();
+  ReadRequest req;
+  req.object = src.object;
+  req.id_field = src.id_field;
+  req.batch_size = static_cast<size_t>(src.batch_size);
+  req.options = &src.options;
+  req.filter = &outside;
+  req.cursor_field = src.cursor_field;
+  req.cursor_from = cursor_start(*cursor, src.lookback_secs);
+  req.fields = {src.cursor_field};
+  if (!src.id_field.empty()) req.fields.push_back(src.id_field);
+  auto reader = flow_.source->read(req);
+  if (!reader) {
+    return reader.error().with_context("flow " + flow_.name() + ": reading " + src.object +
+                                       " that left the filter");
+  }
+  std::vector<Record> batch;
+  while (true) {
+    auto more = (*reader)->next(batch);
+    if (!more) {
+      return more.error().with_context("flow " + flow_.name() + ": reading " + src.object +
+                                       " that left the filter");
+    }
+    for (Record& r : batch) r.set_deleted(true);
+    if (!batch.empty()) {
+      if (Status s = process_batch(batch, {}, std::nullopt, false); !s) return s;
+    }
+    if (!*more) return {};
+  }
 }
 
 Status FlowRunner::process_batch(std::vector<Record>& records,

@@ -37,6 +37,7 @@ class FlowRunner {
   Status settle_intents();
   Status retry_due_errors();
   Status read_source();
+  Status read_scope_exits();
   Status delete_unseen();
   Status process_batch(std::vector<Record>& records,
                        const std::vector<RecordReader::BadRecord>& bad,

@@ -106,6 +106,41 @@ TEST_F(SqliteRefs, IncrementalReadsOnlyWhatChangedSinceTheCursor) {
   EXPECT_EQ((*cursor)->value.to_text(), "2024-02-01T00:00:00Z");
 }
 
+// The filter is pushed down to SQL, so a contact whose change takes it out
+// of the filter is not in the incremental read: the run must still find it
+// (a read of NOT filter since the cursor) and apply the delete policy.
+TEST_F(SqliteRefs, ARecordThatLeavesAPushedDownFilterGetsTheDeletePolicy) {
+  seed(5, 30);
+  load(kConfig);
+  run();
+  {
+    SqliteProbe src(dir.file("source.db"));
+    src.exec(
+        "update contacts set email = null, updated_at = '2024-02-01T00:00:00Z' "
+        "where id in ('K4', 'K5')");
+  }
+  RunReport r = run();
+  FlowCounts c = counts(r, "contacts");
+  EXPECT_EQ(c.deleted, 2);
+  EXPECT_EQ(c.created + c.updated, 0);
+  SqliteProbe dw(dir.file("target.db"));
+  EXPECT_EQ(dw.count("select count(*) from contacts where deleted = 1"), 2);
+  EXPECT_EQ(dw.scalar("select deleted from contacts where crm_id = 'K4'"), "1");
+  // Nothing else changed: the next run flags nothing again.
+  r = run();
+  EXPECT_EQ(counts(r, "contacts").deleted, 0);
+  // Back inside the filter: the flag is cleared.
+  {
+    SqliteProbe src(dir.file("source.db"));
+    src.exec(
+        "update contacts set email = 'back@example.com', updated_at = "
+        "'2024-03-01T00:00:00Z' where id = 'K4'");
+  }
+  r = run();
+  EXPECT_EQ(counts(r, "contacts").updated, 1);
+  EXPECT_EQ(dw.count("select count(*) from contacts where deleted = 1"), 1);
+}
+
 TEST_F(SqliteRefs, ChildWaitsForAMissingParentAndIsWrittenWhenItArrives) {
   seed(5, 20);
   {
