@@ -70,6 +70,29 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
       a.force = true;
     } else if (s == "--no-progress") {
       a.no_progress = true;
+    } else if (s == "--create-fields") {
+      a.create_fields = true;
+    } else if (s == "--check") {
+      a.check = true;
+    } else if (s == "--param" || s.rfind("--param=", 0) == 0) {
+      std::optional<std::string> v;
+      if (s == "--param") {
+        v = take_value(s);
+        if (!v) return std::nullopt;
+      } else {
+        v = s.substr(8);
+      }
+      size_t eq = v->find('=');
+      if (eq == std::string::npos || eq == 0) {
+        error = "--param takes NAME=VALUE, got '" + *v + "'";
+        return std::nullopt;
+      }
+      std::string name = v->substr(0, eq);
+      if (a.params.count(name)) {
+        error = "--param " + name + " is given twice";
+        return std::nullopt;
+      }
+      a.params[name] = v->substr(eq + 1);
     } else if (s.rfind("--", 0) == 0 && s.size() > 2) {
       std::string name = s.substr(2);
       std::string value;

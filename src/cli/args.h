@@ -25,6 +25,9 @@ struct Args {
   bool full = false;
   bool force = false;
   bool no_progress = false;
+  bool create_fields = false;                 // run: `crmsync setup` first
+  bool check = false;                         // setup: report only
+  std::map<std::string, std::string> params;  // --param NAME=VALUE (repeatable)
   std::map<std::string, std::string> values;  // --limit N, --diffs N
 
   // Integer option with a default; error text when not a number in range.

@@ -10,7 +10,7 @@ namespace crmsync::cli {
 // `validate` checks the config offline; `check` also connects to every
 // system and checks the mapped fields against the live schemas.
 int cmd_validate(const Args& args, bool connect) {
-  LoadResult loaded = load_config_file(args.config);
+  LoadResult loaded = load_config_file(args.config, process_env(), args.params);
   ValidationResult v;
   v.errors = loaded.diagnostics;
   bool offline_ok = loaded.diagnostics.empty();

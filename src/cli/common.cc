@@ -12,7 +12,7 @@ int fail(int code, const std::string& message) {
 }
 
 std::optional<Config> load_valid_config(const Args& args) {
-  LoadResult loaded = load_config_file(args.config);
+  LoadResult loaded = load_config_file(args.config, process_env(), args.params);
   Diagnostics errors = loaded.diagnostics;
   if (errors.empty()) {
     ValidationResult v = validate_config(loaded.config, false);

@@ -113,9 +113,22 @@ struct FlowConfig {
   Location location;
 };
 
+// A run parameter declared under `params:` and given as `--param NAME=VALUE`;
+// `${param.NAME}` in any value is replaced by it. One config can so serve
+// several companies (a connection, a filter, a state file per company).
+struct ParamConfig {
+  std::string name;
+  std::optional<std::string> default_value;  // none: the parameter is required
+  std::vector<std::string> values;           // allowed values; empty: any safe text
+  std::string description;
+  Location location;
+};
+
 struct Config {
   std::string file;  // path as given
   std::string dir;   // directory of the file, for relative paths
+  std::vector<ParamConfig> params;
+  std::map<std::string, std::string> param_values;  // as used for this load
   StateConfig state;
   std::vector<ConnectionConfig> connections;
   std::vector<FlowConfig> flows;

@@ -1,5 +1,6 @@
 #include "config/loader.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -69,10 +70,100 @@ void read_connections(YamlReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
+// A parameter's value is pasted into config text (a filter, a path): keep it
+// to characters that cannot end a quoted string or start a new clause.
+bool safe_param_value(const std::string& v) {
+  static const std::regex kSafe("[A-Za-z0-9_.@:/ -]*");
+  return std::regex_match(v, kSafe);
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// Reads `params:` and settles each parameter's value from `given` (the
+// command line) or its default. Every problem is reported; a parameter
+// without a usable value gets a placeholder so that its `${param.X}` uses are
+// not reported a second time.
+void read_params(YamlReader& r, const YAML::Node& root, const ParamValues& given, Config& c) {
+  const YAML::Node node = root["params"];
+  std::vector<std::string> declared;
+  if (node) {
+    if (r.expect_map(node, "params", {})) {
+      for (const auto& kv : node) {
+        ParamConfig p;
+        p.name = kv.first.as<std::string>("");
+        std::string key = "params." + p.name;
+        p.location = r.where(kv.first, key);
+        if (!valid_name(p.name)) {
+          r.error(kv.first, key, "a parameter name uses letters, digits, _ and - only");
+        }
+        const YAML::Node& spec = kv.second;
+        if (spec.IsMap()) {
+          r.expect_map(spec, key, {"default", "values", "description"});
+          if (spec["default"]) p.default_value = r.text(spec["default"], key + ".default");
+          if (spec["description"]) {
+            p.description = r.text(spec["description"], key + ".description").value_or("");
+          }
+          if (const YAML::Node& vals = spec["values"]) {
+            if (!vals.IsSequence() || vals.size() == 0) {
+              r.error(vals, key + ".values", "expected a list of allowed values");
+            } else {
+              for (const auto& v : vals) {
+                if (auto t = r.text(v, key + ".values")) p.values.push_back(*t);
+              }
+            }
+          }
+        } else if (!spec.IsNull()) {
+          r.error(spec, key, "expected {default: ..., values: [...], description: ...} or nothing");
+        }
+        declared.push_back(p.name);
+        c.params.push_back(std::move(p));
+      }
+    }
+  }
+  for (const auto& [name, value] : given) {
+    if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
+      std::string hint = did_you_mean(name, declared);
+      r.error(node ? node : root, "params",
+              "--param " + name + ": the config declares no parameter '" + name + "'" +
+                  (hint.empty() ? (declared.empty() ? " (it has no params: section)"
+                                                    : " (declared: " + join_names(declared) + ")")
+                                : "; " + hint));
+    }
+  }
+  for (const ParamConfig& p : c.params) {
+    auto it = given.find(p.name);
+    std::optional<std::string> value =
+        it != given.end() ? std::optional<std::string>(it->second) : p.default_value;
+    std::string key = "params." + p.name;
+    if (!value) {
+      r.error(node[p.name] ? node[p.name] : node, key,
+              "parameter '" + p.name + "' has no value: run with --param " + p.name + "=VALUE" +
+                  (p.values.empty() ? "" : " (one of " + join_names(p.values) + ")"));
+    } else if (!p.values.empty() &&
+               std::find(p.values.begin(), p.values.end(), *value) == p.values.end()) {
+      r.error(node[p.name], key,
+              "parameter '" + p.name + "' is '" + *value + "', expected one of " +
+                  join_names(p.values));
+    } else if (!safe_param_value(*value)) {
+      r.error(node[p.name], key,
+              "parameter '" + p.name +
+                  "': a value may use letters, digits, spaces and _ . @ : / - only");
+    } else {
+      c.param_values[p.name] = *value;
+      continue;
+    }
+    c.param_values[p.name] = "<" + p.name + ">";
+  }
+}
+
 }  // namespace
 
 LoadResult load_config_text(const std::string& text, const std::string& file_name,
-                            const EnvLookup& env) {
+                            const EnvLookup& env, const ParamValues& params) {
   LoadResult out;
   Config& c = out.config;
   c.file = file_name;
@@ -89,12 +180,23 @@ LoadResult load_config_text(const std::string& text, const std::string& file_nam
     out.diagnostics.push_back({loc, "YAML syntax error: " + e.msg});
     return out;
   }
-  YamlReader r(file_name, env);
+  // `${param.NAME}` comes from the run's parameters, anything else from the
+  // environment. The parameters are read first, so the lookup sees them.
+  EnvLookup lookup = [&env, &c](const std::string& name) -> std::optional<std::string> {
+    if (name.rfind("param.", 0) == 0) {
+      auto it = c.param_values.find(name.substr(6));
+      if (it == c.param_values.end()) return std::nullopt;
+      return it->second;
+    }
+    return env(name);
+  };
+  YamlReader r(file_name, lookup);
   try {
     if (!root.IsMap()) {
       r.error(root, "", "expected a map with the keys state, connections and flows");
     } else {
-      r.expect_map(root, "", {"version", "state", "connections", "flows"});
+      r.expect_map(root, "", {"version", "params", "state", "connections", "flows"});
+      read_params(r, root, params, c);
       if (root["version"]) r.integer(root["version"], "version", 1, 1);
       if (root["state"]) read_state(r, root["state"], c);
       if (root["connections"]) {
@@ -118,7 +220,8 @@ LoadResult load_config_text(const std::string& text, const std::string& file_nam
   return out;
 }
 
-LoadResult load_config_file(const std::string& path, const EnvLookup& env) {
+LoadResult load_config_file(const std::string& path, const EnvLookup& env,
+                            const ParamValues& params) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult out;
@@ -129,7 +232,7 @@ LoadResult load_config_file(const std::string& path, const EnvLookup& env) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  return load_config_text(ss.str(), path, env);
+  return load_config_text(ss.str(), path, env, params);
 }
 
 }  // namespace crmsync

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -23,9 +24,14 @@ struct LoadResult {
 // keys with "did you mean", wrong types, missing required keys, flows naming
 // unknown connections, duplicate names). Connector options and mappings are
 // checked later by the layers that own them; this checks the shape.
-LoadResult load_config_file(const std::string& path, const EnvLookup& env = process_env());
+// `params`: the run's `--param NAME=VALUE` pairs, checked against the
+// config's `params:` declarations (unknown names, missing required ones and
+// values outside `values:` are errors).
+using ParamValues = std::map<std::string, std::string>;
+LoadResult load_config_file(const std::string& path, const EnvLookup& env = process_env(),
+                            const ParamValues& params = {});
 LoadResult load_config_text(const std::string& text, const std::string& file_name,
-                            const EnvLookup& env = process_env());
+                            const EnvLookup& env = process_env(), const ParamValues& params = {});
 
 // "did you mean X?" suggestion for `word` among `candidates`, or empty.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

@@ -73,6 +73,11 @@ std::optional<std::string> YamlReader::interpolate(const std::string& raw, const
       out += *v;
     } else if (fallback) {
       out += *fallback;
+    } else if (expr.rfind("param.", 0) == 0) {
+      error(node, key,
+            "${" + expr + "}: no parameter '" + expr.substr(6) +
+                "' is declared under params: at the top of the config");
+      return std::nullopt;
     } else {
       error(node, key,
             "environment variable " + expr + " is not set (write ${" + expr +
