@@ -1,10 +1,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/progress_line.h"
+#include "core/json.h"
 #include "engine/engine.h"
 
 namespace crmsync::cli {
@@ -34,6 +37,11 @@ void print_summary(const RunReport& r, bool dry_run) {
            format_count(total.failed), format_count(total.api_calls)});
   }
   std::printf("%s", t.render().c_str());
+  std::string calls;
+  for (const auto& [conn, n] : r.api_calls_by_connection) {
+    calls += (calls.empty() ? "" : ", ") + conn + " " + format_count(static_cast<int64_t>(n));
+  }
+  if (!calls.empty()) std::printf("api calls by connection: %s\n", calls.c_str());
   for (const std::string& name : r.order) {
     const FlowReport& f = r.flows.at(name);
     if (!f.error.empty()) std::printf("flow %s stopped: %s\n", name.c_str(), f.error.c_str());
@@ -90,12 +98,61 @@ Value report_json(const RunReport& r, bool dry_run) {
   out.push_back({"started_at", Value(DateTime{r.started_at, 0})});
   out.push_back({"ended_at", Value(DateTime{r.ended_at, 0})});
   out.push_back({"flows", Value(std::move(flows))});
+  Object calls;
+  for (const auto& [conn, n] : r.api_calls_by_connection) {
+    calls.push_back({conn, Value(static_cast<int64_t>(n))});
+  }
+  out.push_back({"api_calls", Value(std::move(calls))});
   return Value(std::move(out));
+}
+
+// The run's summary as one JSON line on stderr, for schedulers and log
+// collectors (cron mails, journald): start, end, status, parameters, counts
+// per flow and the first failures with their messages. Not on a terminal,
+// where the table says the same, nor with --json, whose document on stdout
+// says it; CRMSYNC_LOG=json forces it.
+void log_run_summary(const RunReport& r, const Config& config, StateStore& store, bool json) {
+  const char* force = std::getenv("CRMSYNC_LOG");
+  bool forced = force != nullptr && std::string(force) == "json";
+  if ((isatty(STDERR_FILENO) || json) && !forced) return;
+  Object params;
+  for (const auto& [k, v] : config.param_values) params.push_back({k, Value(v)});
+  Object flows;
+  for (const std::string& name : r.order) {
+    const FlowReport& f = r.flows.at(name);
+    Value c = counts_json(f.counts);
+    if (!f.error.empty()) c.as_object().push_back({"error", Value(f.error)});
+    flows.push_back({name, std::move(c)});
+  }
+  Array failures;
+  if (auto errors = store.errors(r.run_id, 20)) {
+    for (const RecordError& e : *errors) {
+      failures.push_back(Value(Object{{"flow", Value(e.flow)},
+                                      {"source_id", Value(e.source_id)},
+                                      {"message", Value(e.message)}}));
+    }
+  } else {
+    failures.push_back(Value(
+        Object{{"message", Value("cannot read the run's errors: " + errors.error().message)}}));
+  }
+  Value line(Object{{"event", Value("run_finished")},
+                    {"run_id", Value(r.run_id)},
+                    {"status", Value(std::string(to_string(r.status)))},
+                    {"started_at", Value(DateTime{r.started_at, 0})},
+                    {"ended_at", Value(DateTime{r.ended_at, 0})},
+                    {"config", Value(config.file)},
+                    {"params", Value(std::move(params))},
+                    {"flows", Value(std::move(flows))},
+                    {"failures", Value(std::move(failures))}});
+  std::fprintf(stderr, "%s\n", to_json(line).c_str());
 }
 
 int run_engine(const Args& args, RunOptions options) {
   auto config = load_valid_config(args);
   if (!config) return kExitUsage;
+  if (args.create_fields && !options.dry_run) {
+    if (int code = run_setup(*config, args, true, true); code != kExitOk) return code;
+  }
   auto store = open_store(*config);
   if (!store) return kExitConnection;
   SystemClock clock;
@@ -108,6 +165,7 @@ int run_engine(const Args& args, RunOptions options) {
     int code = report.error().message.rfind("no flow named", 0) == 0 ? kExitUsage : kExitConnection;
     return fail(code, report.error().message);
   }
+  if (!options.dry_run) log_run_summary(*report, *config, *store, args.json);
   if (args.json) {
     print_json(report_json(*report, options.dry_run));
   } else {

@@ -18,6 +18,10 @@ int cmd_history(const Args& args);
 int cmd_errors(const Args& args);
 int cmd_retry(const Args& args);
 int cmd_spec(const Args& args);
+int cmd_setup(const Args& args);
+// Checks (apply=false) or prepares (apply=true) the flows' targets; prints
+// the findings (only problems and changes when quiet_when_ready). Exit code.
+int run_setup(const Config& config, const Args& args, bool apply, bool quiet_when_ready);
 int cmd_sandbox(const Args& args);
 // `crmsync sandbox salesforce` (cmd_sandbox_salesforce.cc).
 int run_salesforce_sandbox(const Args& args);

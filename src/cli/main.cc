@@ -13,8 +13,11 @@ commands:
   init [DIR]            write an example config and sample data (CSV -> SQLite)
   validate              check the config; every error with file:line:key
   check                 validate, then connect to every system and check the mapped fields
+  setup [FLOW...]       create what the flows' targets lack (custom fields); list what
+                        only a person can add (stages); --check: report only
   plan [FLOW...]        dry run: what a run would create/update/skip/delete (writes nothing)
-  run [FLOW...]         sync the flows (all by default), in dependency order
+  run [FLOW...]         sync the flows (all by default), in dependency order;
+                        --create-fields: run setup first
   status                last run, and per flow: synced records, cursor, open errors
   history               past runs with their counts
   errors [RUN]          failed records: all open ones, or those of one run
@@ -30,6 +33,7 @@ options:
   -c, --config FILE     config file (default ./crmsync.yaml); the state store defaults to
                         a SQLite file beside it
   --json                machine-readable output (one JSON document on stdout)
+  --param NAME=VALUE    a value for the config's params: (repeatable), used as ${param.NAME}
   --full                run/plan: ignore cursors and read everything
   --diffs N             plan: changes to show per flow (default 10)
   --limit N             history/errors: rows to show
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
   if (c == "errors") return cmd_errors(*args);
   if (c == "retry") return cmd_retry(*args);
   if (c == "spec") return cmd_spec(*args);
+  if (c == "setup") return cmd_setup(*args);
   if (c == "sandbox") return cmd_sandbox(*args);
   if (c == "version" || c == "--version") {
     std::printf("crmsync 0.1.0\n");

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "config/loader.h"
@@ -288,6 +289,24 @@ CompileResult compile(const std::vector<MappingEntry>& entries, const SchemaHint
   m->names_ = make_field_names(m->target_fields_);
   result.mapping = std::move(m);
   return result;
+}
+
+std::vector<Value> Compiled::fixed_values(std::string_view target) const {
+  std::map<std::string, Value> out;
+  for (const Rule& r : rules_) {
+    if (r.target != target) continue;
+    if (r.has_map) {
+      for (const auto& [key, value] : r.value_map) out.emplace(value.to_text(), value);
+      if (r.default_value) out.emplace(r.default_value->to_text(), *r.default_value);
+    } else if (r.source == Rule::Source::constant && r.steps.empty()) {
+      out.emplace(r.constant.to_text(), r.constant);
+    }
+  }
+  std::vector<Value> values;
+  for (auto& [text, v] : out) {
+    if (!v.is_null()) values.push_back(std::move(v));
+  }
+  return values;
 }
 
 }  // namespace crmsync::mapping

@@ -13,6 +13,7 @@ class Compiled final : public CompiledMapping {
   const std::vector<std::string>& source_fields() const override { return source_fields_; }
   const std::vector<std::string>& target_fields() const override { return target_fields_; }
   const std::vector<std::string>& referenced_flows() const override { return flows_; }
+  std::vector<Value> fixed_values(std::string_view target) const override;
 
   std::vector<Rule> rules_;
   std::vector<std::string> source_fields_;

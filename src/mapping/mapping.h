@@ -62,6 +62,11 @@ class CompiledMapping {
   virtual const std::vector<std::string>& target_fields() const = 0;
   // Flows referenced through `ref:` (the planner orders flows by these).
   virtual const std::vector<std::string>& referenced_flows() const = 0;
+  // The values a target field can get when the mapping fixes them (a value
+  // map's values and default, a constant), distinct, sorted by text; empty
+  // when the field takes source values. `crmsync setup` checks these exist
+  // in the target (e.g. Pipedrive stage names).
+  virtual std::vector<Value> fixed_values(std::string_view target) const = 0;
 };
 
 }  // namespace crmsync::mapping

@@ -1,0 +1,69 @@
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "engine/target_setup.h"
+
+namespace crmsync::cli {
+namespace {
+
+Value setup_json(const std::vector<FlowSetup>& setups, bool apply) {
+  Array out;
+  for (const FlowSetup& s : setups) {
+    Array to_create, missing;
+    for (const std::string& c : s.report.to_create) to_create.push_back(Value(c));
+    for (const std::string& m : s.report.missing) missing.push_back(Value(m));
+    Object o{{"flows", Value(s.flow)},
+             {"connection", Value(s.connection)},
+             {"object", Value(s.object)},
+             {apply ? "created" : "to_create", Value(std::move(to_create))},
+             {"missing", Value(std::move(missing))}};
+    if (!s.error.empty()) o.push_back({"error", Value(s.error)});
+    out.push_back(Value(std::move(o)));
+  }
+  return Value(Object{{"applied", Value(apply)}, {"targets", Value(std::move(out))}});
+}
+
+}  // namespace
+
+int run_setup(const Config& config, const Args& args, bool apply, bool quiet_when_ready) {
+  auto setups = setup_targets(config, args.positional, apply);
+  if (!setups) {
+    int code = setups.error().message.rfind("no flow named", 0) == 0 ? kExitUsage : kExitConnection;
+    return fail(code, setups.error().message);
+  }
+  bool problems = false, changes = false;
+  for (const FlowSetup& s : *setups) {
+    problems = problems || !s.error.empty() || !s.report.missing.empty();
+    changes = changes || !s.report.to_create.empty();
+  }
+  if (args.json && !quiet_when_ready) {
+    print_json(setup_json(*setups, apply));
+  } else if (!quiet_when_ready || problems || changes) {
+    for (const FlowSetup& s : *setups) {
+      bool nothing = s.error.empty() && s.report.to_create.empty() && s.report.missing.empty();
+      std::printf("%s -> %s %s: %s\n", s.flow.c_str(), s.connection.c_str(), s.object.c_str(),
+                  nothing ? "ready" : "");
+      if (!s.error.empty()) std::printf("  cannot check: %s\n", s.error.c_str());
+      for (const std::string& c : s.report.to_create) {
+        std::printf("  %s %s\n", apply ? "created" : "to create", c.c_str());
+      }
+      for (const std::string& m : s.report.missing) std::printf("  missing %s\n", m.c_str());
+    }
+    if (!apply && changes) std::printf("run `crmsync setup` to create them\n");
+  }
+  if (problems) {
+    return fail(kExitConnection,
+                "the targets lack what the flows need (listed above); create it there, or change "
+                "the mapping");
+  }
+  return kExitOk;
+}
+
+int cmd_setup(const Args& args) {
+  auto config = load_valid_config(args);
+  if (!config) return kExitUsage;
+  return run_setup(*config, args, !args.check, false);
+}
+
+}  // namespace crmsync::cli
