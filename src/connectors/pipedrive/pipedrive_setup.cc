@@ -1,7 +1,8 @@
 // setup_target: what a flow writing to a Pipedrive object needs before its
 // first run. Custom fields that do not exist are created (apply=true) through
-// the v1 fields endpoint; stages and pipelines are only checked, since which
-// pipeline a new stage belongs in is the user's decision.
+// the v1 fields endpoint, and options an enum/set field lacks are added;
+// stages and pipelines are only checked, since which pipeline a new stage
+// belongs in is the user's decision.
 #include <algorithm>
 #include <set>
 
@@ -131,7 +132,8 @@ Result<SetupReport> PipedriveConnection::setup_target(const SetupRequest& req) {
   const TargetFieldNeed* pipeline_need = nullptr;
   struct Creation {
     std::string name;
-    std::vector<std::string> options;  // empty: varchar
+    std::vector<std::string> options;          // empty: varchar
+    const PipedriveField* existing = nullptr;  // set: add `options` to this field
   };
   std::vector<Creation> creations;
   for (const TargetFieldNeed& need : req.fields) {
@@ -149,10 +151,8 @@ Result<SetupReport> PipedriveConnection::setup_target(const SetupRequest& req) {
       if ((f->type == "enum" || f->type == "set") && f->custom) {
         auto lacking = missing_options(*f, need.values);
         if (!lacking.empty()) {
-          std::vector<std::string> have;
-          for (const auto& [label, id] : f->option_ids) have.push_back(label);
-          report.missing.push_back(name + " field '" + f->name + "' has no option " +
-                                   joined(lacking) + " (options: " + joined(have) + ")");
+          report.to_create.push_back(name + " field '" + f->name + "' options " + joined(lacking));
+          creations.push_back({f->name, std::move(lacking), f});
         }
       }
       continue;
@@ -175,25 +175,45 @@ Result<SetupReport> PipedriveConnection::setup_target(const SetupRequest& req) {
     check_stages(**stages, pipeline_need, stage_need, report);
   }
   if (!req.apply || creations.empty()) return report;
+  // Every body first: the catalog (which `existing` points into) is dropped
+  // after the first change.
+  struct Call {
+    std::string method, path, body, what;
+  };
+  std::vector<Call> calls;
   for (const Creation& c : creations) {
+    std::string opts;
+    if (c.existing != nullptr) {
+      // v1 replaces a field's options: the existing ones go with their ids.
+      for (const auto& [id, label] : c.existing->option_labels) {
+        opts += (opts.empty() ? "{\"id\":" : ",{\"id\":") + std::to_string(id) + ",\"label\":";
+        append_json_string(label, opts);
+        opts += "}";
+      }
+    }
+    for (const std::string& label : c.options) {
+      opts += opts.empty() ? "{\"label\":" : ",{\"label\":";
+      append_json_string(label, opts);
+      opts += "}";
+    }
+    if (c.existing != nullptr) {
+      calls.push_back({"PUT", "/v1/" + (*obj)->fields + "/" + std::to_string(c.existing->id),
+                       "{\"options\":[" + opts + "]}",
+                       "adding options to " + name + " field '" + c.name + "'"});
+      continue;
+    }
     std::string body = "{\"name\":";
     append_json_string(c.name, body);
-    body += c.options.empty() ? ",\"field_type\":\"varchar\"" : ",\"field_type\":\"enum\"";
-    if (!c.options.empty()) {
-      body += ",\"options\":[";
-      for (size_t i = 0; i < c.options.size(); ++i) {
-        body += i ? ",{\"label\":" : "{\"label\":";
-        append_json_string(c.options[i], body);
-        body += "}";
-      }
-      body += "]";
-    }
-    body += "}";
-    auto a = call("POST", "/v1/" + (*obj)->fields, body);
-    // The catalog is stale once anything was created, even if a later
-    // creation fails.
+    body += c.options.empty() ? ",\"field_type\":\"varchar\"}"
+                              : ",\"field_type\":\"enum\",\"options\":[" + opts + "]}";
+    calls.push_back(
+        {"POST", "/v1/" + (*obj)->fields, body, "creating " + name + " field '" + c.name + "'"});
+  }
+  for (const Call& c : calls) {
+    auto a = call(c.method, c.path, c.body);
+    // The catalog is stale once anything changed, even if a later call fails.
     catalogs_.erase(name);
-    if (!a) return a.error().with_context("creating " + name + " field '" + c.name + "'");
+    if (!a) return a.error().with_context(c.what);
   }
   return report;
 }

@@ -129,6 +129,25 @@ TEST_F(PipedriveStagesTest, SetupCreatesMissingFieldsOnceAndReportsMissingStages
   EXPECT_EQ(*d.get("Salesforce Loan ID"), Value("a0B1"));
   EXPECT_EQ(*d.get("Loan Type"), Value("Refinance"));
 
+  // An existing enum field gets the options it lacks, its own kept.
+  admin("POST", "/v1/dealFields",
+        R"({"name":"Tier","field_type":"enum","options":[{"label":"Gold"}]})");
+  connect();  // field definitions are read once per connection (run)
+  SetupRequest tier;
+  tier.object = "deal";
+  tier.fields = {{"Tier", {Value("Gold"), Value("Silver"), Value("Bronze")}}};
+  tier.apply = true;
+  auto added = conn_->setup_target(tier);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(added->to_create,
+            (std::vector<std::string>{"deal field 'Tier' options Silver, Bronze"}));
+  auto tier_again = conn_->setup_target(tier);
+  ASSERT_TRUE(tier_again.ok());
+  EXPECT_TRUE(tier_again->to_create.empty());
+  auto gold = write_deal({{"title", Value("T")}, {"Tier", Value("Bronze")}});
+  ASSERT_TRUE(gold.ok) << gold.error.message;
+  EXPECT_EQ(*read_deal(gold.target_id).get("Tier"), Value("Bronze"));
+
   // Ambiguous stage names are reported when no pipeline is named.
   SetupRequest ambiguous;
   ambiguous.object = "deal";
