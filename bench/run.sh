@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCRMSYNC_SANITIZE=OFF -DCRMSYNC_TESTS=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target bench_pipeline bench_sql bench_sandbox_pipedrive bench_sandbox_salesforce
+cmake --build build-bench -j"$(nproc)" --target bench_pipeline bench_sql bench_sandbox_pipedrive bench_sandbox_salesforce \
+  bench_pipedrive_connector
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10000 100000 1000000)
 for n in "${sizes[@]}"; do
@@ -22,5 +23,7 @@ build-bench/bench/bench_sql mariadb "$sql_rows" --no-header
 
 echo
 build-bench/bench/bench_sandbox_pipedrive
+echo
+build-bench/bench/bench_pipedrive_connector
 echo
 build-bench/bench/bench_sandbox_salesforce

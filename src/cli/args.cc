@@ -43,7 +43,8 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
                                                 "burst-limit",
                                                 "search-burst-limit",
                                                 "daily-budget",
-                                                "faults"};
+                                                "faults",
+                                                "pipeline"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
@@ -110,6 +111,7 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
         return std::nullopt;
       }
       a.values[name] = value;
+      a.all_values[name].push_back(value);
     } else if (s.size() > 1 && s[0] == '-') {
       error = "unknown option " + s;
       return std::nullopt;

@@ -28,7 +28,9 @@ struct Args {
   bool create_fields = false;                 // run: `crmsync setup` first
   bool check = false;                         // setup: report only
   std::map<std::string, std::string> params;  // --param NAME=VALUE (repeatable)
-  std::map<std::string, std::string> values;  // --limit N, --diffs N
+  std::map<std::string, std::string> values;  // --limit N, --diffs N (the last one given)
+  // Every value of each option in order, for repeatable ones (--pipeline).
+  std::map<std::string, std::vector<std::string>> all_values;
 
   // Integer option with a default; error text when not a number in range.
   std::optional<long> int_option(const std::string& name, long def, long min, long max,

@@ -8,6 +8,31 @@
 namespace crmsync::cli {
 
 namespace {
+const char* kPipedriveUsage = R"(usage: crmsync sandbox pipedrive [OPTIONS]
+
+A local, stateful Pipedrive API (v1 at /v1, v2 at /api/v2) for tests and
+rehearsals. On start it prints `pipedrive sandbox listening on
+http://127.0.0.1:PORT` and the API token it accepts; it runs until SIGINT or
+SIGTERM.
+
+options:
+  --port N                  port on 127.0.0.1 (default 0: a free port)
+  --seed-records N          generate N persons, organizations and deals
+  --api-token T             the token it accepts (default demo-token)
+  --burst-limit N           requests per rolling 2 s per token (default 40; 0 off)
+  --search-burst-limit N    searches per rolling 2 s (default 10; 0 off)
+  --daily-budget N          daily token budget (default 60000; 0 off)
+  --faults JSON             {"rate_429":0.05,"rate_500":0,"rate_503":0.1,"reset_rate":0,
+                            "latency_ms":0}
+  --pipeline "NAME=A,B,..." add pipeline NAME with stages A, B, ... (in that order) beside
+                            the default "Sales pipeline", at start and after every admin
+                            reset; repeatable
+
+admin (no token): POST /__admin/reset, GET /__admin/requests?limit=N,
+GET /__admin/counters, GET|POST /__admin/faults, POST /__admin/limits,
+POST|PATCH|DELETE /__admin/{persons,organizations,deals}[/ID] (edit as a user).
+)";
+
 // Blocks SIGINT/SIGTERM in every thread (the server's threads inherit the
 // mask) and waits for one on this thread.
 void wait_for_termination(sigset_t& signals) {
@@ -16,6 +41,10 @@ void wait_for_termination(sigset_t& signals) {
 }
 
 int run_pipedrive(const Args& args) {
+  if (args.help) {
+    std::printf("%s", kPipedriveUsage);
+    return kExitOk;
+  }
   std::string error;
   sandbox::pipedrive::PipedriveSandboxOptions options;
   auto port = args.int_option("port", 0, 0, 65535, error);
@@ -39,6 +68,13 @@ int run_pipedrive(const Args& args) {
     auto faults = sandbox::parse_fault_config(it->second);
     if (!faults.ok()) return fail(kExitUsage, "--faults: " + faults.error().message);
     options.faults = *faults;
+  }
+  if (auto it = args.all_values.find("pipeline"); it != args.all_values.end()) {
+    for (const std::string& text : it->second) {
+      auto seed = sandbox::pipedrive::parse_pipeline_seed(text);
+      if (!seed.ok()) return fail(kExitUsage, "--pipeline: " + seed.error().message);
+      options.pipelines.push_back(std::move(*seed));
+    }
   }
   sigset_t signals;
   sigemptyset(&signals);

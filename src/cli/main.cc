@@ -25,7 +25,8 @@ commands:
   spec [TYPE]           JSON Schema of the config file, or the reference of one connector
   sandbox pipedrive     run a local Pipedrive emulator until Ctrl-C (v1 at /v1, v2 at
                         /api/v2, admin at /__admin: reset, requests, counters, faults,
-                        limits; POST/PATCH/DELETE /__admin/{persons,...} edit as a user)
+                        limits; POST/PATCH/DELETE /__admin/{persons,...} edit as a user);
+                        `crmsync sandbox pipedrive --help` lists its options
   sandbox salesforce    run a local Salesforce emulator until Ctrl-C; `crmsync sandbox
                         salesforce --help` lists its options and admin endpoints
 
@@ -47,6 +48,7 @@ options:
   --daily-budget N      sandbox: daily token budget (default 60000; 0 off)
   --faults JSON         sandbox: {"rate_429":0.05,"rate_500":0,"rate_503":0.1,
                         "reset_rate":0,"latency_ms":0}
+  --pipeline "NAME=A,B" sandbox pipedrive: add a pipeline with these stages (repeatable)
   -h, --help            this help
 
 exit codes:
@@ -66,9 +68,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "crmsync: %s\n%s", error.c_str(), kUsage);
     return kExitUsage;
   }
-  // `crmsync sandbox salesforce --help` is the sandbox's own help.
+  // `crmsync sandbox salesforce|pipedrive --help` is the sandbox's own help.
   if (args->command == "sandbox" && !args->positional.empty() &&
-      args->positional[0] == "salesforce") {
+      (args->positional[0] == "salesforce" || args->positional[0] == "pipedrive")) {
     return cmd_sandbox(*args);
   }
   if (args->help || args->command.empty() || args->command == "help") {

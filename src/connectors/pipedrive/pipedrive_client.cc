@@ -1,5 +1,6 @@
 #include "connectors/pipedrive/pipedrive_client.h"
 
+#include <cctype>
 #include <thread>
 
 #include "core/json.h"
@@ -10,7 +11,8 @@ namespace crmsync {
 PipedriveClient::PipedriveClient(const PipedriveConfig& config)
     : config_(config),
       pacer_(config.burst_limit, std::chrono::seconds(2)),
-      search_pacer_(config.search_burst_limit, std::chrono::seconds(2)) {}
+      search_pacer_(config.search_burst_limit, std::chrono::seconds(2)),
+      budget_(config.max_daily_api_share, config.daily_token_budget) {}
 
 namespace {
 
@@ -27,6 +29,18 @@ std::string error_text(const net::HttpResponse& res) {
   return res.body.substr(0, 300);
 }
 
+// Whether a 429 means the daily budget is spent (waiting seconds will not
+// help) rather than the burst window: the server says no daily requests are
+// left, or its message says so.
+bool daily_limit_429(const net::HttpResponse& res, const std::string& text) {
+  auto left = res.header("x-daily-requests-left");
+  if (left && *left == "0") return true;
+  std::string lower;
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower.find("daily") != std::string::npos || lower.find("budget") != std::string::npos;
+}
+
 }  // namespace
 
 Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
@@ -35,6 +49,8 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
   bool idempotent = method == "GET" || method == "PUT" || method == "DELETE" || method == "PATCH";
   std::string what = "pipedrive " + method + " " + path.substr(0, path.find('?'));
   for (int attempt = 1;; ++attempt) {
+    if (auto within = budget_.before(method, path); !within)
+      return within.error().with_context(what);
     int64_t waits_before = pacer_.waits() + search_pacer_.waits();
     pacer_.wait_turn();
     if (search) search_pacer_.wait_turn();
@@ -60,10 +76,17 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
       }
       return res.error().with_context(what);
     }
+    budget_.after(method, path, res->header("x-daily-requests-left"));
     // The server's own count: when it says nothing is left, wait for reset.
     auto remaining = res->header("x-ratelimit-remaining");
     auto reset = res->header("x-ratelimit-reset");
     if (remaining && *remaining == "0" && reset) pacer_.hold_for(std::atof(reset->c_str()));
+    if (res->status == 429 && daily_limit_429(*res, error_text(*res))) {
+      last_limit_ = "daily";
+      return daily_budget_error("Pipedrive answered 429: " + error_text(*res) +
+                                " (the company's daily token budget)")
+          .with_context(what);
+    }
     if (res->status == 429) {
       last_limit_ = "429";
       double wait = 2;
@@ -76,7 +99,11 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
         pacer_.hold_for(wait);
         continue;
       }
-      Error e(ErrorKind::retryable, what + ": HTTP 429: " + error_text(*res));
+      auto limit = res->header("x-ratelimit-limit");
+      Error e(ErrorKind::retryable,
+              what + ": HTTP 429 after " + std::to_string(attempt) + " attempts: burst limit (" +
+                  (limit ? *limit : std::to_string(config_.burst_limit)) + " requests per 2 s" +
+                  (search ? ", searches" : "") + "): " + error_text(*res));
       e.retry_after_secs = wait;
       return e;
     }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "connectors/pipedrive/pipedrive_budget.h"
 #include "connectors/pipedrive/pipedrive_config.h"
 #include "core/result.h"
 #include "core/value.h"
@@ -14,7 +15,11 @@ namespace crmsync {
 // under the burst limit (searches under their own), waiting out 429s (the
 // server's x-ratelimit-reset / Retry-After) and, for reads, 5xx answers.
 // Answers are the `data` of the {success, data, additional_data} envelope.
-// Errors quote Pipedrive's `error` text, never the token. One thread.
+// Errors quote Pipedrive's `error` text, never the token, and say which
+// limit stopped a call: the burst window (retried, then a retryable error)
+// or the daily budget (never retried: a fatal "budget reached" error, also
+// before sending when the run's max_daily_api_share would be exceeded).
+// One thread.
 class PipedriveClient {
  public:
   explicit PipedriveClient(const PipedriveConfig& config);
@@ -30,6 +35,7 @@ class PipedriveClient {
 
   int64_t calls() const { return calls_; }
   const net::RequestPacer& pacer() const { return pacer_; }
+  const PipedriveBudget& budget() const { return budget_; }
   // Which limit made the client wait last ("burst", "search burst", "429").
   const std::string& last_limit() const { return last_limit_; }
 
@@ -38,6 +44,7 @@ class PipedriveClient {
   net::HttpClient http_;
   net::RequestPacer pacer_;
   net::RequestPacer search_pacer_;
+  PipedriveBudget budget_;
   int64_t calls_ = 0;
   std::string last_limit_;
 };

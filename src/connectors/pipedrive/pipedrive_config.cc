@@ -47,6 +47,24 @@ ComponentSpec pipedrive_spec() {
        "10",
        false,
        {}},
+      {"max_daily_api_share",
+       T::number,
+       false,
+       Value(int64_t{1}),
+       "the share (0 < x <= 1) of the company's daily token budget a run may spend; the "
+       "connector stops before it would spend more (\"budget reached, try after reset\")",
+       "0.25",
+       false,
+       {}},
+      {"daily_token_budget",
+       T::integer,
+       false,
+       Value(int64_t{0}),
+       "the company's daily token budget (30,000 x plan multiplier x seats, plus top-ups); 0 "
+       "takes what the x-daily-requests-left header says was left when the run started",
+       "60000",
+       false,
+       {}},
       {"timeout_secs", T::number, false, Value(int64_t{30}), "per HTTP request", "60", false, {}},
       {"verify_tls",
        T::boolean,
@@ -61,24 +79,35 @@ ComponentSpec pipedrive_spec() {
 }
 
 void register_pipedrive_connector(ConnectorRegistry& registry) {
-  registry.add(ConnectorFactory{pipedrive_spec(),
-                                [](const ConnectionConfig&, const OptionSet& o,
-                                   const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
-                                  PipedriveConfig c;
-                                  c.api_token = option_text(o, "api_token");
-                                  c.base_url = option_text(o, "base_url", c.base_url);
-                                  while (!c.base_url.empty() && c.base_url.back() == '/')
-                                    c.base_url.pop_back();
-                                  c.burst_limit = option_int(o, "burst_limit", 40);
-                                  c.search_burst_limit = option_int(o, "search_burst_limit", 10);
-                                  const Value* t = o.get("timeout_secs");
-                                  if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
-                                  c.verify_tls = option_bool(o, "verify_tls", true);
-                                  if (c.api_token.empty())
-                                    return Error(ErrorKind::fatal, "api_token is empty");
-                                  return std::unique_ptr<Connection>(
-                                      new PipedriveConnection(std::move(c)));
-                                }});
+  registry.add(
+      ConnectorFactory{pipedrive_spec(),
+                       [](const ConnectionConfig&, const OptionSet& o,
+                          const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
+                         PipedriveConfig c;
+                         c.api_token = option_text(o, "api_token");
+                         c.base_url = option_text(o, "base_url", c.base_url);
+                         while (!c.base_url.empty() && c.base_url.back() == '/')
+                           c.base_url.pop_back();
+                         c.burst_limit = option_int(o, "burst_limit", 40);
+                         c.search_burst_limit = option_int(o, "search_burst_limit", 10);
+                         const Value* t = o.get("timeout_secs");
+                         if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
+                         c.verify_tls = option_bool(o, "verify_tls", true);
+                         if (const Value* s = o.get("max_daily_api_share"); s && s->is_number()) {
+                           c.max_daily_api_share = std::stod(s->to_text());
+                         }
+                         if (!(c.max_daily_api_share > 0 && c.max_daily_api_share <= 1)) {
+                           return Error(ErrorKind::fatal,
+                                        "max_daily_api_share must be more than 0 "
+                                        "and at most 1");
+                         }
+                         c.daily_token_budget = option_int(o, "daily_token_budget", 0);
+                         if (c.daily_token_budget < 0)
+                           return Error(ErrorKind::fatal, "daily_token_budget must be 0 or more");
+                         if (c.api_token.empty())
+                           return Error(ErrorKind::fatal, "api_token is empty");
+                         return std::unique_ptr<Connection>(new PipedriveConnection(std::move(c)));
+                       }});
 }
 
 }  // namespace crmsync

@@ -14,7 +14,9 @@ struct PipedriveConfig {
   int64_t burst_limit = 40;         // requests per rolling 2 s (Growth plan, API token)
   int64_t search_burst_limit = 10;  // search requests per rolling 2 s
   int64_t page_size = 500;
-  int max_attempts = 6;  // per call, on 429 and (for reads) 5xx
+  int max_attempts = 6;              // per call, on 429 and (for reads) 5xx
+  double max_daily_api_share = 1.0;  // 0 < x <= 1 of the daily token budget
+  int64_t daily_token_budget = 0;    // 0: what x-daily-requests-left says is left
 };
 
 ComponentSpec pipedrive_spec();

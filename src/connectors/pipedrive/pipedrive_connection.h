@@ -2,11 +2,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "connectors/connector.h"
 #include "connectors/pipedrive/pipedrive_client.h"
 #include "connectors/pipedrive/pipedrive_fields.h"
+#include "connectors/pipedrive/pipedrive_stages.h"
 
 namespace crmsync {
 
@@ -16,6 +18,7 @@ namespace crmsync {
 // page with v2 cursors (500 a page) and `updated_since` for a cursor on
 // update_time. Pipedrive has no batch writes: one call per record, paced
 // under the burst limit. Matching uses the search endpoints (exact match).
+// Deals may name their stage and pipeline; reads give them back as ids.
 class PipedriveConnection final : public Connection {
  public:
   explicit PipedriveConnection(PipedriveConfig config)
@@ -31,11 +34,17 @@ class PipedriveConnection final : public Connection {
                                      std::string_view field,
                                      std::span<const Value> values) override;
   Result<std::vector<WriteResult>> write(const WriteRequest& request) override;
+  // Custom fields a flow writes that do not exist yet (created as varchar,
+  // or enum with the flow's values); deal stages and pipelines the flow's
+  // values name that do not exist (reported, never created).
+  Result<SetupReport> setup_target(const SetupRequest& request) override;
 
   // A call through the paced client, counted as an API call.
   Result<PipedriveClient::Answer> call(const std::string& method, const std::string& path,
                                        const std::string& body = "", bool search = false);
   Result<const PipedriveFieldCatalog*> catalog(const PipedriveObject& obj);
+  // Pipelines and stages, read on first use and kept for the run.
+  Result<const PipedriveStageCatalog*> stage_catalog();
   // An API item (v2 shape; v1 for notes) as a record: custom fields under
   // their names with option labels, times typed.
   Record to_record(const Value& item, const PipedriveFieldCatalog& fields,
@@ -46,12 +55,15 @@ class PipedriveConnection final : public Connection {
   Result<const PipedriveObject*> object(std::string_view name) const;
   Result<std::string> body_for(const Record& record, const PipedriveObject& obj,
                                const PipedriveFieldCatalog& fields);
+  // A deal's stage_id / pipeline_id given by name, as ids (in `out`).
+  Status resolve_stage(const Record& record, Object& out);
   WriteResult write_one(const WriteItem& item, const PipedriveObject& obj,
                         const PipedriveFieldCatalog& fields);
 
   PipedriveConfig config_;
   PipedriveClient client_;
   std::map<std::string, PipedriveFieldCatalog, std::less<>> catalogs_;
+  std::optional<PipedriveStageCatalog> stages_;
 };
 
 }  // namespace crmsync

@@ -46,6 +46,7 @@ Result<PipedriveFieldCatalog> PipedriveFieldCatalog::load(PipedriveClient& clien
       field.name = name->as_string();
       if (const Value* t = f.find("field_type"); t && t->is_string()) field.type = t->as_string();
       field.custom = is_hex_key(field.key);
+      if (const Value* id = f.find("id"); id && id->is_int()) field.id = id->as_int();
       if (const Value* opts = f.find("options"); opts && opts->is_array()) {
         for (const Value& o : opts->as_array()) {
           const Value* id = o.find("id");

@@ -22,6 +22,7 @@ const PipedriveObject* pipedrive_object(std::string_view name);
 // One field definition: a custom field's 40-hex key behind the name users
 // write in the config, and enum/set options by label.
 struct PipedriveField {
+  int64_t id = 0;  // of the definition (v1 /dealFields/{id})
   std::string key;
   std::string name;
   std::string type;  // varchar, double, monetary, enum, set, date, ...

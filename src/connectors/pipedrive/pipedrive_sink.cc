@@ -5,13 +5,51 @@ namespace crmsync {
 
 // The v2 body of a record (v1 for notes): standard fields at the root under
 // their keys, custom fields under custom_fields by key with option ids.
+Status PipedriveConnection::resolve_stage(const Record& record, Object& out) {
+  const Value* stage = record.get("stage_id");
+  const Value* pipeline = record.get("pipeline_id");
+  auto given = [](const Value* v) { return v != nullptr && !v->is_null(); };
+  auto named = [&](const Value* v) { return given(v) && !pipedrive_id_value(*v); };
+  // Integers go as they are; digit strings become integers (v2 does not
+  // coerce) and names become ids, which needs the catalog.
+  if ((!given(stage) || stage->is_int()) && (!given(pipeline) || pipeline->is_int())) return {};
+  const PipedriveStageCatalog* cat = nullptr;
+  if (named(stage) || named(pipeline)) {
+    auto loaded = stage_catalog();
+    if (!loaded) return loaded.error();
+    cat = *loaded;
+  }
+  std::optional<int64_t> pipeline_id;
+  if (given(pipeline)) {
+    auto id = cat ? cat->pipeline_id(*pipeline) : Result<int64_t>(*pipedrive_id_value(*pipeline));
+    if (!id) return id.error();
+    pipeline_id = *id;
+    out.push_back({"pipeline_id", Value(*id)});
+  }
+  if (given(stage)) {
+    auto id =
+        cat ? cat->stage_id(*stage, pipeline_id) : Result<int64_t>(*pipedrive_id_value(*stage));
+    if (!id) return id.error();
+    out.push_back({"stage_id", Value(*id)});
+  }
+  return {};
+}
+
 Result<std::string> PipedriveConnection::body_for(const Record& record, const PipedriveObject& obj,
                                                   const PipedriveFieldCatalog& fields) {
   std::string root, custom;
+  // Stage and pipeline names become ids (deals only).
+  Object resolved;
+  if (obj.name == "deal") {
+    if (auto s = resolve_stage(record, resolved); !s) return s.error();
+  }
   for (size_t i = 0; i < record.size(); ++i) {
     const std::string& name = record.name(i);
     if (name == "id") continue;
-    const Value& v = record.value(i);
+    const Value* named = nullptr;
+    for (const Member& m : resolved)
+      if (m.key == name) named = &m.value;
+    const Value& v = named ? *named : record.value(i);
     const PipedriveField* f = fields.by_name(name);
     if (f == nullptr) f = fields.by_key(name);
     std::string& out = f && f->custom && obj.v2 ? custom : root;

@@ -128,6 +128,15 @@ Result<const PipedriveFieldCatalog*> PipedriveConnection::catalog(const Pipedriv
   return &catalogs_.emplace(obj.name, std::move(*cat)).first->second;
 }
 
+Result<const PipedriveStageCatalog*> PipedriveConnection::stage_catalog() {
+  if (stages_) return &*stages_;
+  auto cat =
+      PipedriveStageCatalog::load([this](const std::string& path) { return call("GET", path); });
+  if (!cat) return cat.error();
+  stages_ = std::move(*cat);
+  return &*stages_;
+}
+
 Status PipedriveConnection::check() {
   auto a = call("GET", "/v1/users/me");
   if (!a) return a.error();

@@ -58,6 +58,11 @@ int64_t DailyBudget::left(const std::string& key, int64_t day) const {
   return budget_ - it->second.second;
 }
 
+bool DailyBudget::limited() const {
+  std::lock_guard lock(mu_);
+  return budget_ > 0;
+}
+
 void DailyBudget::clear() {
   std::lock_guard lock(mu_);
   spent_.clear();

@@ -46,6 +46,8 @@ class DailyBudget {
   // returns false (and spends nothing) when it does not.
   bool spend(const std::string& key, int64_t cost, int64_t day);
   int64_t left(const std::string& key, int64_t day) const;
+  // Whether there is a budget at all (not 0 = unlimited).
+  bool limited() const;
   void clear();
 
  private:

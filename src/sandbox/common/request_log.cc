@@ -18,6 +18,7 @@ void RequestLog::clear() {
   std::lock_guard lock(mu_);
   requests_.clear();
   counters_.clear();
+  refusals_.clear();
   total_ = 0;
 }
 
@@ -49,8 +50,18 @@ std::string RequestLog::counters_json() const {
     append_json_string(endpoint, out);
     out += ':' + std::to_string(count) + ',';
   }
-  out += "\"total\":" + std::to_string(total_) + "}";
-  return out;
+  out += "\"total\":" + std::to_string(total_) + ",\"refused\":{";
+  for (const auto& [limit, count] : refusals_) {
+    if (out.back() != '{') out += ',';
+    append_json_string(limit, out);
+    out += ':' + std::to_string(count);
+  }
+  return out + "}}";
+}
+
+void RequestLog::count_refusal(const std::string& limit) {
+  std::lock_guard lock(mu_);
+  ++refusals_[limit];
 }
 
 int64_t RequestLog::count(const std::string& endpoint) const {

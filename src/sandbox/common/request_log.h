@@ -27,10 +27,13 @@ class RequestLog {
   explicit RequestLog(size_t capacity = 100000) : capacity_(capacity) {}
 
   void add(LoggedRequest request);
+  // A request the sandbox's own limits refused (`limit`: "burst", "daily"),
+  // so tests can tell those 429s from injected faults.
+  void count_refusal(const std::string& limit);
   void clear();
   // {"requests":[...],"total":N} with the last `limit` entries.
   std::string requests_json(size_t limit) const;
-  // {"GET /api/v2/persons":12,...,"total":N}
+  // {"GET /api/v2/persons":12,...,"total":N,"refused":{"burst":N,...}}
   std::string counters_json() const;
   int64_t count(const std::string& endpoint) const;
   int64_t total() const;
@@ -40,6 +43,7 @@ class RequestLog {
   size_t capacity_;
   std::deque<LoggedRequest> requests_;
   std::map<std::string, int64_t> counters_;
+  std::map<std::string, int64_t> refusals_;
   int64_t total_ = 0;
 };
 

@@ -46,6 +46,7 @@ void register_field_routes(Context& ctx);
 void register_search_routes(Context& ctx);
 void register_admin_routes(Context& ctx);
 void register_webhook_routes(Context& ctx);
+void register_pipeline_routes(Context& ctx);
 
 // `count` persons, organizations and deals from a fixed seed.
 void seed_records(PipedriveStore& store, int count);

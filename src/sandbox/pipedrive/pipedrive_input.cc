@@ -215,9 +215,20 @@ Status complete(Entity entity, RecordInput& in, const PipedriveStore& store, boo
       if (!stage) return bad("Stage not found");
       put(d, "pipeline_id", stage->pipeline_id);
     }
+    if (creating && !member(d, "stage_id")) {
+      // No stage: the first stage of the given pipeline, else of the first.
+      const Value* pipeline_id = member(d, "pipeline_id");
+      std::optional<Stage> first;
+      for (const Stage& s : store.stages()) {
+        bool in = pipeline_id ? pipeline_id->is_int() && s.pipeline_id == pipeline_id->as_int()
+                              : !first || s.pipeline_id == first->pipeline_id;
+        if (in && (!first || s.order_nr < first->order_nr)) first = s;
+      }
+      if (!first) return bad("Pipeline has no stages");
+      put(d, "stage_id", first->id);
+      put(d, "pipeline_id", first->pipeline_id);
+    }
     if (creating) {
-      if (!member(d, "stage_id")) put(d, "stage_id", store.stages().front().id);
-      if (!member(d, "pipeline_id")) put(d, "pipeline_id", store.pipelines().front().id);
       if (!member(d, "status")) put(d, "status", "open");
       if (!member(d, "currency")) put(d, "currency", "USD");
       if (!member(d, "value")) put(d, "value", 0);

@@ -204,7 +204,7 @@ Value render_pipeline(const Pipeline& p, bool v2, int64_t now) {
                         {"name", p.name},
                         {"order_nr", p.order_nr},
                         {"is_deleted", false},
-                        {"is_deal_probability_enabled", false},
+                        {"is_deal_probability_enabled", p.deal_probability_enabled},
                         {"add_time", rfc3339(now)},
                         {"update_time", rfc3339(now)}});
   return Value(Object{{"id", p.id},
@@ -212,7 +212,7 @@ Value render_pipeline(const Pipeline& p, bool v2, int64_t now) {
                       {"url_title", "default"},
                       {"order_nr", p.order_nr},
                       {"active", true},
-                      {"deal_probability", false},
+                      {"deal_probability", p.deal_probability_enabled},
                       {"add_time", sql_datetime(now)},
                       {"update_time", sql_datetime(now)},
                       {"selected", true}});
@@ -220,16 +220,17 @@ Value render_pipeline(const Pipeline& p, bool v2, int64_t now) {
 
 Value render_stage(const Stage& s, const PipedriveStore& store, bool v2, int64_t now) {
   if (v2)
-    return Value(Object{{"id", s.id},
-                        {"order_nr", s.order_nr},
-                        {"name", s.name},
-                        {"is_deleted", false},
-                        {"deal_probability", s.deal_probability},
-                        {"pipeline_id", s.pipeline_id},
-                        {"is_deal_rot_enabled", false},
-                        {"days_to_rotten", nullptr},
-                        {"add_time", rfc3339(now)},
-                        {"update_time", rfc3339(now)}});
+    return Value(
+        Object{{"id", s.id},
+               {"order_nr", s.order_nr},
+               {"name", s.name},
+               {"is_deleted", false},
+               {"deal_probability", s.deal_probability},
+               {"pipeline_id", s.pipeline_id},
+               {"is_deal_rot_enabled", s.days_to_rotten > 0},
+               {"days_to_rotten", s.days_to_rotten > 0 ? Value(s.days_to_rotten) : Value()},
+               {"add_time", rfc3339(now)},
+               {"update_time", rfc3339(now)}});
   std::string pipeline_name;
   for (const auto& p : store.pipelines())
     if (p.id == s.pipeline_id) pipeline_name = p.name;
@@ -239,8 +240,8 @@ Value render_stage(const Stage& s, const PipedriveStore& store, bool v2, int64_t
                       {"active_flag", true},
                       {"deal_probability", s.deal_probability},
                       {"pipeline_id", s.pipeline_id},
-                      {"rotten_flag", false},
-                      {"rotten_days", nullptr},
+                      {"rotten_flag", s.days_to_rotten > 0},
+                      {"rotten_days", s.days_to_rotten > 0 ? Value(s.days_to_rotten) : Value()},
                       {"add_time", sql_datetime(now)},
                       {"update_time", sql_datetime(now)},
                       {"pipeline_name", pipeline_name}});

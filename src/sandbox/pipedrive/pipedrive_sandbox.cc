@@ -39,7 +39,7 @@ std::string request_token(const net::HttpRequest& request) {
 
 Context::Context(PipedriveSandboxOptions o)
     : options(std::move(o)),
-      store(options.clock ? options.clock : system_now),
+      store(options.clock ? options.clock : system_now, options.pipelines),
       webhooks(store, options.webhook_time_scale),
       burst(options.burst_limit, kBurstWindowMs),
       search_burst(options.search_burst_limit, kBurstWindowMs),
@@ -75,9 +75,12 @@ net::HttpServer::Handler Context::guarded(int cost, bool search, net::HttpServer
       response.headers.emplace("x-ratelimit-remaining", std::to_string(decision.remaining));
       response.headers.emplace("x-ratelimit-reset", std::to_string(decision.reset_secs));
     }
-    if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH")
+    // Unlimited (budget 0): no header, rather than "0 left".
+    bool writes = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+    if (writes && budget.limited())
       response.headers.emplace("x-daily-requests-left", std::to_string(budget.left(token, day)));
     if (!decision.allowed || !within_budget) {
+      log.count_refusal(!decision.allowed ? (search ? "search burst" : "burst") : "daily");
       answer_error(response, 429,
                    decision.allowed ? "Daily API token budget exceeded" : "Request over limit");
       response.headers.emplace("Retry-After",
@@ -101,6 +104,7 @@ PipedriveSandbox::PipedriveSandbox(PipedriveSandboxOptions options)
   register_field_routes(ctx);
   register_v2_routes(ctx);
   register_v1_routes(ctx);
+  register_pipeline_routes(ctx);
   ctx.server.set_not_found([](const net::HttpRequest&, net::HttpResponse& response) {
     answer_error(response, 404, "Unknown method .");
   });

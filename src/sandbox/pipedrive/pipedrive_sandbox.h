@@ -4,9 +4,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "sandbox/common/fault_injector.h"
+#include "sandbox/pipedrive/pipedrive_pipeline_seed.h"
 
 namespace crmsync::sandbox::pipedrive {
 
@@ -21,6 +23,9 @@ struct PipedriveSandboxOptions {
   int64_t search_burst_limit = 10;
   // Daily token budget (30,000 x Growth multiplier 2, one seat); 0 = off.
   int64_t daily_budget = 60000;
+  // Pipelines (with their stages) added after the default "Sales pipeline",
+  // at start and after every admin reset.
+  std::vector<PipelineSeed> pipelines;
   FaultConfig faults;
   // Multiplies webhook retry delays (3, 30, 150 s); tests use e.g. 0.01.
   double webhook_time_scale = 1.0;

@@ -62,7 +62,8 @@ std::string_view entity_name(Entity entity) {
   return "";
 }
 
-PipedriveStore::PipedriveStore(Clock clock) : clock_(std::move(clock)), key_rng_(kKeySeed) {
+PipedriveStore::PipedriveStore(Clock clock, std::vector<PipelineSeed> pipelines)
+    : clock_(std::move(clock)), pipeline_seeds_(std::move(pipelines)), key_rng_(kKeySeed) {
   reset_locked();
 }
 
@@ -92,12 +93,27 @@ void PipedriveStore::reset_locked() {
       fields_[static_cast<int>(e)].push_back(def);
     }
   }
-  pipelines_ = {{1, "Sales pipeline", 1}};
-  stages_ = {{1, 1, "Qualified", 1, 10},
-             {2, 1, "Contact Made", 2, 20},
-             {3, 1, "Demo Scheduled", 3, 40},
-             {4, 1, "Proposal Made", 4, 60},
-             {5, 1, "Negotiations Started", 5, 80}};
+  pipelines_ = {{1, "Sales pipeline", 1, false}};
+  stages_ = {{1, 1, "Qualified", 1, 10, 0},
+             {2, 1, "Contact Made", 2, 20, 0},
+             {3, 1, "Demo Scheduled", 3, 40, 0},
+             {4, 1, "Proposal Made", 4, 60, 0},
+             {5, 1, "Negotiations Started", 5, 80, 0}};
+  next_pipeline_id_ = 2;
+  next_stage_id_ = 6;
+  for (const PipelineSeed& seed : pipeline_seeds_) {
+    Pipeline p{next_pipeline_id_++, seed.name, static_cast<int>(pipelines_.size()) + 1, false};
+    pipelines_.push_back(p);
+    for (const std::string& stage : seed.stages) add_stage_locked(p.id, stage);
+  }
+}
+
+Stage& PipedriveStore::add_stage_locked(int64_t pipeline_id, std::string name) {
+  int order = 1;
+  for (const Stage& s : stages_)
+    if (s.pipeline_id == pipeline_id) order = std::max(order, s.order_nr + 1);
+  stages_.push_back({next_stage_id_++, pipeline_id, std::move(name), order, 100, 0});
+  return stages_.back();
 }
 
 std::string PipedriveStore::new_field_key() {
@@ -257,6 +273,86 @@ std::optional<Stage> PipedriveStore::stage(int64_t id) const {
   for (const auto& s : stages_)
     if (s.id == id) return s;
   return std::nullopt;
+}
+
+std::optional<Pipeline> PipedriveStore::pipeline(int64_t id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& p : pipelines_)
+    if (p.id == id) return p;
+  return std::nullopt;
+}
+
+namespace {
+void apply(Pipeline& p, const PipelineChange& c) {
+  if (c.name) p.name = *c.name;
+  if (c.order_nr) p.order_nr = *c.order_nr;
+  if (c.deal_probability_enabled) p.deal_probability_enabled = *c.deal_probability_enabled;
+}
+void apply(Stage& s, const StageChange& c) {
+  if (c.name) s.name = *c.name;
+  if (c.pipeline_id) s.pipeline_id = *c.pipeline_id;
+  if (c.order_nr) s.order_nr = *c.order_nr;
+  if (c.deal_probability) s.deal_probability = *c.deal_probability;
+  if (c.days_to_rotten) s.days_to_rotten = *c.days_to_rotten;
+}
+}  // namespace
+
+Pipeline PipedriveStore::add_pipeline(const PipelineChange& change) {
+  std::lock_guard lock(mu_);
+  Pipeline p{next_pipeline_id_++, "", static_cast<int>(pipelines_.size()) + 1, false};
+  apply(p, change);
+  pipelines_.push_back(p);
+  return p;
+}
+
+std::optional<Pipeline> PipedriveStore::update_pipeline(int64_t id, const PipelineChange& change) {
+  std::lock_guard lock(mu_);
+  for (auto& p : pipelines_) {
+    if (p.id != id) continue;
+    apply(p, change);
+    return p;
+  }
+  return std::nullopt;
+}
+
+bool PipedriveStore::delete_pipeline(int64_t id) {
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(pipelines_.begin(), pipelines_.end(),
+                         [&](const Pipeline& p) { return p.id == id; });
+  if (it == pipelines_.end()) return false;
+  pipelines_.erase(it);
+  std::erase_if(stages_, [&](const Stage& s) { return s.pipeline_id == id; });
+  return true;
+}
+
+std::optional<Stage> PipedriveStore::add_stage(const StageChange& change) {
+  std::lock_guard lock(mu_);
+  if (!change.pipeline_id) return std::nullopt;
+  bool known = std::any_of(pipelines_.begin(), pipelines_.end(),
+                           [&](const Pipeline& p) { return p.id == *change.pipeline_id; });
+  if (!known) return std::nullopt;
+  Stage& s = add_stage_locked(*change.pipeline_id, change.name.value_or(""));
+  apply(s, change);
+  return s;
+}
+
+std::optional<Stage> PipedriveStore::update_stage(int64_t id, const StageChange& change) {
+  std::lock_guard lock(mu_);
+  if (change.pipeline_id &&
+      std::none_of(pipelines_.begin(), pipelines_.end(),
+                   [&](const Pipeline& p) { return p.id == *change.pipeline_id; }))
+    return std::nullopt;
+  for (auto& s : stages_) {
+    if (s.id != id) continue;
+    apply(s, change);
+    return s;
+  }
+  return std::nullopt;
+}
+
+bool PipedriveStore::delete_stage(int64_t id) {
+  std::lock_guard lock(mu_);
+  return std::erase_if(stages_, [&](const Stage& s) { return s.id == id; }) > 0;
 }
 
 }  // namespace crmsync::sandbox::pipedrive

@@ -12,6 +12,7 @@
 
 #include "core/result.h"
 #include "core/value.h"
+#include "sandbox/pipedrive/pipedrive_pipeline_seed.h"
 
 namespace crmsync::sandbox::pipedrive {
 
@@ -58,12 +59,28 @@ struct Stage {
   std::string name;
   int order_nr = 0;
   int deal_probability = 100;
+  int64_t days_to_rotten = 0;  // 0: deals never rot in this stage
 };
 
 struct Pipeline {
   int64_t id = 0;
   std::string name;
   int order_nr = 0;
+  bool deal_probability_enabled = false;
+};
+
+// What a pipeline/stage write may change; unset members stay as they are.
+struct PipelineChange {
+  std::optional<std::string> name;
+  std::optional<int> order_nr;
+  std::optional<bool> deal_probability_enabled;
+};
+struct StageChange {
+  std::optional<std::string> name;
+  std::optional<int64_t> pipeline_id;
+  std::optional<int> order_nr;
+  std::optional<int> deal_probability;
+  std::optional<int64_t> days_to_rotten;
 };
 
 // The sandbox's whole state, in memory. Every method locks one mutex, so
@@ -72,10 +89,12 @@ struct Pipeline {
 class PipedriveStore {
  public:
   using Clock = std::function<int64_t()>;  // epoch seconds
-  explicit PipedriveStore(Clock clock);
+  // `pipelines` are added after the default one, at construction and on
+  // every reset.
+  explicit PipedriveStore(Clock clock, std::vector<PipelineSeed> pipelines = {});
 
   // Back to the initial state: no records, the standard fields, the default
-  // pipeline, ids from 1.
+  // pipeline and the seeded ones, ids from 1.
   void reset();
   // `count` persons, organizations and deals from a fixed RNG seed.
   void seed(int count);
@@ -120,6 +139,16 @@ class PipedriveStore {
   std::vector<Pipeline> pipelines() const;
   std::vector<Stage> stages() const;
   std::optional<Stage> stage(int64_t id) const;
+  std::optional<Pipeline> pipeline(int64_t id) const;
+  Pipeline add_pipeline(const PipelineChange& change);
+  // nullopt when the pipeline does not exist.
+  std::optional<Pipeline> update_pipeline(int64_t id, const PipelineChange& change);
+  // Removes the pipeline and its stages; false when it does not exist.
+  bool delete_pipeline(int64_t id);
+  // nullopt when change.pipeline_id names no pipeline (or is unset on add).
+  std::optional<Stage> add_stage(const StageChange& change);
+  std::optional<Stage> update_stage(int64_t id, const StageChange& change);
+  bool delete_stage(int64_t id);
 
   int64_t now() const { return clock_(); }
 
@@ -132,6 +161,7 @@ class PipedriveStore {
 
  private:
   void reset_locked();
+  Stage& add_stage_locked(int64_t pipeline_id, std::string name);
   std::string new_field_key();
   std::map<int64_t, StoredRecord>& table(Entity entity) {
     return tables_[static_cast<int>(entity)];
@@ -150,8 +180,11 @@ class PipedriveStore {
   std::map<int, std::vector<FieldDef>> fields_;  // by entity
   int64_t next_field_id_ = 9000;
   int64_t next_option_id_ = 100;
+  std::vector<PipelineSeed> pipeline_seeds_;
   std::vector<Pipeline> pipelines_;
   std::vector<Stage> stages_;
+  int64_t next_pipeline_id_ = 1;
+  int64_t next_stage_id_ = 1;
   std::mt19937_64 key_rng_;
 };
 

@@ -1,6 +1,6 @@
 // The v1 API: persons, organizations, deals and notes with offset paging,
-// users/me, pipelines and stages. v1 POST of persons, organizations and
-// deals answers 201; notes 200.
+// and users/me (pipelines and stages: pipedrive_pipeline_routes.cc). v1 POST
+// of persons, organizations and deals answers 201; notes 200.
 #include <algorithm>
 
 #include "sandbox/common/json_object.h"
@@ -105,33 +105,6 @@ void me(Context&, const net::HttpRequest&, net::HttpResponse& res) {
   answer_ok(res, render_user());
 }
 
-void pipelines(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
-  Array out;
-  for (const auto& p : ctx.store.pipelines())
-    out.push_back(render_pipeline(p, false, ctx.store.now()));
-  answer_ok(res, Value(std::move(out)));
-}
-
-void stages(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
-  auto pipeline = req.query_param("pipeline_id");
-  Array out;
-  for (const auto& s : ctx.store.stages())
-    if (!pipeline || *pipeline == std::to_string(s.pipeline_id))
-      out.push_back(render_stage(s, ctx.store, false, ctx.store.now()));
-  answer_ok(res, Value(std::move(out)));
-}
-
-void one_pipeline_or_stage(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
-  int64_t id = std::stoll(req.matches[2]);
-  if (req.matches[1] == "pipelines") {
-    for (const auto& p : ctx.store.pipelines())
-      if (p.id == id) return answer_ok(res, render_pipeline(p, false, ctx.store.now()));
-    return answer_error(res, 404, "Pipeline not found");
-  }
-  if (auto s = ctx.store.stage(id))
-    return answer_ok(res, render_stage(*s, ctx.store, false, ctx.store.now()));
-  answer_error(res, 404, "Stage not found");
-}
 }  // namespace
 
 void register_v1_routes(Context& ctx) {
@@ -143,9 +116,6 @@ void register_v1_routes(Context& ctx) {
   s.on("PUT", kItem, ctx.guarded(10, false, bind(update)));
   s.on("DELETE", kItem, ctx.guarded(6, false, bind(remove)));
   s.on("GET", "/v1/users/me", ctx.guarded(2, false, bind(me)));
-  s.on("GET", "/v1/pipelines", ctx.guarded(20, false, bind(pipelines)));
-  s.on("GET", "/v1/stages", ctx.guarded(20, false, bind(stages)));
-  s.on("GET", "/v1/(pipelines|stages)/(\\d+)", ctx.guarded(2, false, bind(one_pipeline_or_stage)));
 }
 
 }  // namespace crmsync::sandbox::pipedrive

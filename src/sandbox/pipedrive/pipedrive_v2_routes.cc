@@ -1,5 +1,6 @@
-// The v2 API: persons, organizations and deals (CRUD with cursor paging),
-// pipelines and stages. Token costs from the OpenAPI spec's x-token-cost.
+// The v2 API: persons, organizations and deals (CRUD with cursor paging;
+// pipelines and stages: pipedrive_pipeline_routes.cc). Token costs from the
+// OpenAPI spec's x-token-cost.
 #include <algorithm>
 
 #include "core/json.h"
@@ -89,32 +90,6 @@ void remove(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
   answer_ok(res, Value(Object{{"id", id}}));
 }
 
-void pipelines(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
-  Array out;
-  for (const auto& p : ctx.store.pipelines())
-    out.push_back(render_pipeline(p, true, ctx.store.now()));
-  answer_ok(res, Value(std::move(out)), Value(Object{{"next_cursor", nullptr}}));
-}
-
-void stages(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
-  auto pipeline = req.query_param("pipeline_id");
-  Array out;
-  for (const auto& s : ctx.store.stages())
-    if (!pipeline || *pipeline == std::to_string(s.pipeline_id))
-      out.push_back(render_stage(s, ctx.store, true, ctx.store.now()));
-  answer_ok(res, Value(std::move(out)), Value(Object{{"next_cursor", nullptr}}));
-}
-
-void one_pipeline_or_stage(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
-  int64_t id = std::stoll(req.matches[2]);
-  if (req.matches[1] == "pipelines") {
-    for (const auto& p : ctx.store.pipelines())
-      if (p.id == id) return answer_ok(res, render_pipeline(p, true, ctx.store.now()));
-  } else if (auto s = ctx.store.stage(id)) {
-    return answer_ok(res, render_stage(*s, ctx.store, true, ctx.store.now()));
-  }
-  answer_not_found(res);
-}
 }  // namespace
 
 void register_v2_routes(Context& ctx) {
@@ -136,10 +111,6 @@ void register_v2_routes(Context& ctx) {
   s.on("POST", "/__admin/(persons|organizations|deals)", as_user(create));
   s.on("PATCH", "/__admin/(persons|organizations|deals)/(\\d+)", as_user(update));
   s.on("DELETE", "/__admin/(persons|organizations|deals)/(\\d+)", as_user(remove));
-  s.on("GET", "/api/v2/pipelines", ctx.guarded(10, false, bind(pipelines)));
-  s.on("GET", "/api/v2/stages", ctx.guarded(10, false, bind(stages)));
-  s.on("GET", "/api/v2/(pipelines|stages)/(\\d+)",
-       ctx.guarded(1, false, bind(one_pipeline_or_stage)));
 }
 
 }  // namespace crmsync::sandbox::pipedrive

@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 binary="$1"
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 log="$(mktemp)"
-"$binary" sandbox pipedrive --port 0 --burst-limit 0 --search-burst-limit 0 >"$log" 2>&1 &
+"$binary" sandbox pipedrive --port 0 --burst-limit 0 --search-burst-limit 0 \
+  --pipeline "Loans=Application,Funded" >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 200); do

@@ -69,6 +69,35 @@ test('organizations and deals: create, get, update, delete', async () => {
   assert.equal((await deals.getDeals({})).data.length, 0);
 });
 
+test('pipelines and stages: seeded by --pipeline, created, updated, deleted', async () => {
+  await admin('reset');
+  const pipelines = new v2.PipelinesApi(cfg2);
+  const stages = new v2.StagesApi(cfg2);
+  const all = await pipelines.getPipelines();
+  assert.deepEqual(all.data.map((p) => p.name), ['Sales pipeline', 'Loans']);
+  const loans = all.data[1].id;
+  const seeded = await stages.getStages({ pipeline_id: loans });
+  assert.deepEqual(seeded.data.map((s) => s.name), ['Application', 'Funded']);
+  assert.equal(seeded.additional_data.next_cursor, null);
+
+  const p = await pipelines.addPipeline({ AddPipelineRequest: { name: 'Leases', is_deal_probability_enabled: true } });
+  assert.equal(p.success, true);
+  assert.equal(p.data.is_deal_probability_enabled, true);
+  const s = await stages.addStage({ AddStageRequest: { name: 'Signed', pipeline_id: p.data.id, deal_probability: 90 } });
+  assert.equal(s.data.pipeline_id, p.data.id);
+  assert.equal(s.data.deal_probability, 90);
+  const renamed = await stages.updateStage({ id: s.data.id, UpdateStageRequest: { name: 'Countersigned' } });
+  assert.equal(renamed.data.name, 'Countersigned');
+  const moved = await pipelines.updatePipeline({ id: p.data.id, UpdatePipelineRequest: { name: 'Leasing' } });
+  assert.equal(moved.data.name, 'Leasing');
+  const gone = await pipelines.deletePipeline({ id: p.data.id });
+  assert.equal(gone.data.id, p.data.id);
+  await assert.rejects(stages.getStage({ id: s.data.id }), (err) => {
+    assert.equal(err.error, 'Entity was not found');
+    return true;
+  });
+});
+
 test('cursor paging over 3+ pages', async () => {
   await admin('reset');
   const persons = new v2.PersonsApi(cfg2);

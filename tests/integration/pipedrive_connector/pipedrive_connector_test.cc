@@ -1,74 +1,12 @@
 // The pipedrive connector against the Pipedrive sandbox (in process, on
 // 127.0.0.1:0): custom fields by name, option labels, cursor pages,
 // matching by search, and pacing under the burst limit.
-#include <gtest/gtest.h>
-
 #include <set>
 
-#include "connectors/registry.h"
-#include "core/json.h"
-#include "net/http_client.h"
-#include "sandbox/pipedrive/pipedrive_sandbox.h"
+#include "connector_fixture.h"
 
-namespace crmsync {
+namespace crmsync::testing {
 namespace {
-
-using sandbox::pipedrive::PipedriveSandbox;
-using sandbox::pipedrive::PipedriveSandboxOptions;
-
-class PipedriveConnectorTest : public ::testing::Test {
- protected:
-  void start(int64_t sandbox_burst, int64_t connector_burst) {
-    PipedriveSandboxOptions o;
-    o.burst_limit = sandbox_burst;
-    o.search_burst_limit = 0;
-    o.threads = 4;
-    sandbox_ = std::make_unique<PipedriveSandbox>(o);
-    ASSERT_TRUE(sandbox_->start().ok());
-    ConnectionConfig c;
-    c.name = "pd";
-    c.type = "pipedrive";
-    c.options.values = Value(Object{{"api_token", Value("demo-token")},
-                                    {"base_url", Value(sandbox_->base_url())},
-                                    {"burst_limit", Value(connector_burst)},
-                                    {"search_burst_limit", Value(int64_t{0})}});
-    auto conn = ConnectorRegistry::instance().create(c, ConnectorContext{"."});
-    ASSERT_TRUE(conn.ok()) << conn.error().message;
-    conn_ = std::move(*conn);
-  }
-
-  Value admin(const std::string& method, const std::string& path, const std::string& body = "") {
-    net::HttpClientRequest req;
-    req.method = method;
-    req.url = sandbox_->base_url() + path;
-    req.headers.emplace("x-api-token", "demo-token");
-    if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
-    req.body = body;
-    auto res = http_.send(req);
-    EXPECT_TRUE(res.ok());
-    auto v = res.ok() ? parse_json(res->body) : Result<Value>(Value());
-    return v.ok() ? *v : Value();
-  }
-
-  std::vector<Record> read_all(const std::string& object) {
-    ReadRequest req;
-    req.object = object;
-    auto reader = conn_->read(req);
-    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().message);
-    std::vector<Record> all, batch;
-    while (reader.ok()) {
-      auto more = (*reader)->next(batch);
-      EXPECT_TRUE(more.ok()) << (more.ok() ? "" : more.error().message);
-      for (Record& r : batch) all.push_back(std::move(r));
-      if (!more.ok() || !*more) break;
-    }
-    return all;
-  }
-
-  std::unique_ptr<PipedriveSandbox> sandbox_;
-  std::unique_ptr<Connection> conn_;
-  net::HttpClient http_;
-};
 
 TEST_F(PipedriveConnectorTest, CustomFieldsAndOptionsByNameRoundTrip) {
   start(0, 0);
@@ -176,4 +114,4 @@ TEST_F(PipedriveConnectorTest, StaysUnderTheBurstWindowWithoutA429) {
 }
 
 }  // namespace
-}  // namespace crmsync
+}  // namespace crmsync::testing
