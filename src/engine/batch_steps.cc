@@ -51,6 +51,11 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
     for (const mapping::PendingRef& r : it.mapped->refs) {
       auto& m = found[r.flow];
       auto f = m.find(r.source_id);
+      if (f == m.end() && options_.dry_run && planned_creates_ != nullptr &&
+          (*planned_creates_)[r.flow].count(r.source_id)) {
+        mapping::set_ref(*it.mapped, r, "(new " + r.flow + " " + r.source_id + ")");
+        continue;
+      }
       if (f == m.end()) {
         it.error = Error(ErrorKind::retryable, "record " + it.source_id + ": field " + r.field +
                                                    " refers to " + r.flow + " record " +

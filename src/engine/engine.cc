@@ -129,6 +129,7 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
     if (!id) return id.error();
     report.run_id = *id;
   }
+  FlowRunner::PlannedCreates planned_creates;
   for (const std::string& name : *selected) {
     FlowRuntime& rt = *runtimes[name];
     if (progress_) progress_->flow_started(name);
@@ -136,6 +137,7 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
     uint64_t calls_before = 0;
     for (Connection* c : conns) calls_before += c->api_calls();
     FlowRunner runner(rt, store_, clock_, options, report.run_id, progress_);
+    if (options.dry_run) runner.set_planned_creates(&planned_creates);
     Status s = runner.run();
     FlowReport& fr = report.flows[name];
     fr.counts = runner.counts();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -30,6 +31,12 @@ class FlowRunner {
   Status run();
   const FlowCounts& counts() const { return counts_; }
   const std::vector<PlannedChange>& planned() const { return planned_; }
+
+  // Dry runs: the source ids each flow of the plan would create. A child
+  // whose parent is among them is planned against a placeholder parent
+  // instead of failing as "not synced yet". Shared by the flows of one run.
+  using PlannedCreates = std::map<std::string, std::unordered_set<std::string>>;
+  void set_planned_creates(PlannedCreates* planned) { planned_creates_ = planned; }
 
   struct Item;  // one source record in flight through a batch (flow_item.h)
 
@@ -70,6 +77,7 @@ class FlowRunner {
   FlowCounts counts_;
   std::vector<PlannedChange> planned_;
   std::unordered_set<std::string> dry_run_seen_;
+  PlannedCreates* planned_creates_ = nullptr;
 };
 
 }  // namespace crmsync

@@ -32,6 +32,14 @@ const char* action_name(Action a) {
 // current values where the target can be read, so an update shows what
 // changes and not only the new values.
 void FlowRunner::record_plan(const std::vector<Item>& items) {
+  if (planned_creates_ != nullptr) {
+    auto& mine = (*planned_creates_)[flow_.name()];
+    for (const Item& it : items) {
+      if (!it.error && (it.action == Action::create || it.action == Action::upsert)) {
+        mine.insert(it.source_id);
+      }
+    }
+  }
   std::vector<const Item*> shown;
   for (const Item& it : items) {
     if (planned_.size() + shown.size() >= options_.max_diffs) break;

@@ -1,8 +1,10 @@
 #include "engine/target_setup.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "connectors/registry.h"
 #include "mapping/mapping.h"
@@ -87,7 +89,15 @@ Result<std::vector<FlowSetup>> setup_targets(const Config& config,
       if (!created) return created.error().with_context("connection " + key.first);
       conn = opened.emplace(key.first, std::move(*created)).first;
     }
+    // setup_target re-reads what exists each call and creates only what is
+    // missing, so a transient failure (5xx, 429, timeout) is answered by
+    // asking again: whatever the failed call did or did not create is seen.
     auto report = conn->second->setup_target(t.request);
+    for (int attempt = 1; attempt < 5 && !report && report.error().kind == ErrorKind::retryable;
+         ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250 << attempt));
+      report = conn->second->setup_target(t.request);
+    }
     if (report) {
       s.report = std::move(*report);
     } else {

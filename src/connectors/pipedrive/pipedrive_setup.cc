@@ -19,6 +19,7 @@ bool standard_v2_key(const std::string& object, const std::string& key) {
   static const std::set<std::string> kCommon = {
       "id", "owner_id", "add_time", "update_time", "is_deleted", "visible_to", "label_ids"};
   static const std::set<std::string> kPerson = {
+      "email",          "phone",  // one text each, sent as the primary entry
       "name",           "first_name", "last_name",       "org_id",    "emails",
       "phones",         "im",         "birthday",        "job_title", "notes",
       "postal_address", "picture_id", "marketing_status"};

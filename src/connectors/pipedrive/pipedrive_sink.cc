@@ -35,6 +35,18 @@ Status PipedriveConnection::resolve_stage(const Record& record, Object& out) {
   return {};
 }
 
+namespace {
+
+bool is_id_text(const std::string& name, const Value& v) {
+  if (name.size() < 3 || name.compare(name.size() - 3, 3, "_id") != 0 || !v.is_string()) {
+    return false;
+  }
+  const std::string& s = v.as_string();
+  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
 Result<std::string> PipedriveConnection::body_for(const Record& record, const PipedriveObject& obj,
                                                   const PipedriveFieldCatalog& fields) {
   std::string root, custom;
@@ -53,8 +65,28 @@ Result<std::string> PipedriveConnection::body_for(const Record& record, const Pi
     const PipedriveField* f = fields.by_name(name);
     if (f == nullptr) f = fields.by_key(name);
     std::string& out = f && f->custom && obj.v2 ? custom : root;
+    if (obj.v2 && obj.name == "person" && (name == "email" || name == "phone") &&
+        !(f && f->custom)) {
+      // v2 takes `emails` / `phones` as lists of {value, primary, label}; one
+      // mapped text is the person's primary one, as the UI's first entry.
+      out += out.empty() ? "" : ",";
+      append_json_string(name + "s", out);
+      out += ":[";
+      if (!v.is_null() && !(v.is_string() && v.as_string().empty())) {
+        out += "{\"value\":";
+        append_json_string(v.to_text(), out);
+        out += ",\"primary\":true,\"label\":\"work\"}";
+      }
+      out += ']';
+      continue;
+    }
     std::string key = f && f->custom ? f->key : name;
     Value value = v;
+    if (!(f && f->custom) && is_id_text(name, v)) {
+      // References (person_id from a `ref:`, ids kept as text in a source)
+      // arrive as text; v2 rejects anything but a number there.
+      value = Value(static_cast<int64_t>(std::stoll(v.as_string())));
+    }
     if (f && f->custom) {
       auto converted = to_pipedrive_value(*f, v);
       if (!converted) return converted.error();
