@@ -43,7 +43,7 @@ constexpr const char* kStage[] = {"Prospecting", "Qualification", "Needs Analysi
                                   "Closed Lost"};
 constexpr const char* kLoanStage[] = {"Application", "Processing", "Underwriting",
                                       "Approved",    "Closing",    "Funded"};
-constexpr const char* kOfficers[] = {"Jake Elmendorf", "Maria Chen"};
+constexpr const char* kOfficers[] = {"Jake Elmendorf", "Maria Chen", "Priya Raman", "Tom Becker"};
 
 Error fail(const std::string& what, const SfError& e) {
   return Error(ErrorKind::fatal, "sandbox seed: " + what + ": " + e.code + ": " + e.message);
@@ -129,7 +129,7 @@ Status seed_records(Store& store, const std::string& user_id, int n) {
     auto amount = Decimal::parse(std::to_string(50000 + rng.next() % 950000) + ".00");
     auto r = txn->create(
         *loan, Object{{"Name", Value("L-" + std::to_string(100000 + i))},
-                      {"Loan_Officer__c", Value(kOfficers[i % 2])},
+                      {"Loan_Officer__c", Value(kOfficers[i % std::size(kOfficers)])},
                       {"Primary_Borrower__c", Value(contacts[rng.next() % contacts.size()])},
                       {"Amount__c", Value(*amount)},
                       {"Stage__c", Value(rng.pick(kLoanStage))},

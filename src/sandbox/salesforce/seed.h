@@ -7,13 +7,13 @@
 
 namespace crmsync::sandbox::salesforce {
 
-// Creates the API user (and two loan officers) the sandbox logs everyone in
+// Creates the API user (and the four loan officers) the sandbox logs everyone in
 // as; answers the API user's id. Called at start and after reset.
 Result<std::string> create_users(Store& store, const std::string& username);
 
 // Deterministic sample data: `n` Accounts, Contacts (each under an account),
-// Opportunities, Loan__c (half of them officed by "Jake Elmendorf", the
-// borrower a contact), and min(n, 50) Product2. The same `n` always gives the
+// Opportunities, Loan__c (a quarter each for four officers, the first
+// "Jake Elmendorf"; the borrower a contact), and min(n, 50) Product2. The same `n` always gives the
 // same field values in the same order.
 Status seed_records(Store& store, const std::string& user_id, int n);
 
