@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   libcpp-httplib-dev libcurl4-openssl-dev
+  curl  # the demo edits sandbox records through their HTTP APIs
   libpq-dev libmariadb-dev
   # Real servers for the SQL connector tests (started on free loopback
   # ports by tests/support/sql_test_server.h; the packages' own services
