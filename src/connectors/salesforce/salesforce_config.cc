@@ -11,7 +11,7 @@ ComponentSpec salesforce_spec() {
   s.summary =
       "Salesforce through its REST API: SOQL reads with the flow's filter pushed down and a "
       "SystemModstamp cursor, writes through sObject Collections (200 records a call), upsert "
-      "by an external id field.";
+      "by an external id field; Bulk API 2.0 jobs for writes and reads above a size.";
   using T = OptionSpec::Type;
   s.options = {
       {"auth",
