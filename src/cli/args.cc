@@ -38,6 +38,7 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
                                                 "rate-503",
                                                 "latency-ms",
                                                 "session-expiry-every-secs",
+                                                "bulk-page-records",
 
                                                 "api-token",
                                                 "burst-limit",

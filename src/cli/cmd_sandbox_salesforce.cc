@@ -26,6 +26,8 @@ options:
   --rate-429 P --rate-500 P --rate-503 P   injected error probability per request (0..1)
   --latency-ms N                 added latency per API request
   --session-expiry-every-secs N  every session expires at each multiple of N seconds
+  --bulk-page-records N          Bulk API 2.0 query results per page when the client
+                                 sends no maxRecords (default 50000)
 
 )";
 
@@ -57,16 +59,19 @@ int run_salesforce_sandbox(const Args& args) {
   auto limit = args.int_option("daily-api-limit", 100000, 1, 1'000'000'000, error);
   auto latency = args.int_option("latency-ms", 0, 0, 600'000, error);
   auto expiry = args.int_option("session-expiry-every-secs", 0, 0, 100'000'000, error);
+  auto bulk_page = args.int_option("bulk-page-records", 50000, 1, 100'000'000, error);
   auto r429 = rate_option(args, "rate-429", error);
   auto r500 = rate_option(args, "rate-500", error);
   auto r503 = rate_option(args, "rate-503", error);
-  if (!port || !seed || !timeout || !limit || !latency || !expiry || !r429 || !r500 || !r503) {
+  if (!port || !seed || !timeout || !limit || !latency || !expiry || !bulk_page || !r429 || !r500 ||
+      !r503) {
     return fail(kExitUsage, error);
   }
   o.port = static_cast<int>(*port);
   o.seed_records = static_cast<int>(*seed);
   o.session_timeout_secs = *timeout;
   o.daily_api_limit = *limit;
+  o.bulk_page_records = static_cast<size_t>(*bulk_page);
   o.faults = FaultOptions{*r429, *r500, *r503, static_cast<int>(*latency), *expiry};
   auto text = [&](const char* name, std::string& into) {
     if (auto it = args.values.find(name); it != args.values.end()) into = it->second;

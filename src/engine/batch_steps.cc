@@ -75,6 +75,15 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
 // linked instead of duplicated.
 Status FlowRunner::match_in_target(std::vector<Item>& items) {
   if (flow_.match_target_field.empty()) return {};
+  // An upsert on the same external id matches by itself: a look-up first
+  // would only turn upserts into updates, at a search call for every 100
+  // records (three times the write calls of a first sync).
+  const FlowConfig& cfg = *flow_.config;
+  if (cfg.mode == SyncMode::upsert && flow_.target_caps.write_upsert_external_id &&
+      !cfg.target.external_id.empty() && flow_.match_target_field == cfg.target.external_id &&
+      flow_.match_source_field.empty()) {
+    return {};
+  }
   std::vector<Value> values;
   std::vector<Item*> asking;
   for (Item& it : items) {

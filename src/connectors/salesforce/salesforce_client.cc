@@ -119,7 +119,8 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
     req.url = url_for(path);
     req.headers = {{"Authorization", "Bearer " + access_token_}, {"Accept", "application/json"}};
     if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
-    for (const auto& h : extra_headers) req.headers.insert(h);
+    // The caller's headers win (Bulk uploads are text/csv, results are CSV).
+    for (const auto& h : extra_headers) net::set_header(req.headers, h.first, h.second);
     req.body = body;
     req.timeout_secs = config_.timeout_secs;
     req.verify_tls = config_.verify_tls;
@@ -128,7 +129,9 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
     std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
     // Reads, updates, upserts and deletes are safe to send again after a
     // transient failure; a create (POST) is not: the engine settles those.
-    bool idempotent = method != "POST" || path.rfind("/composite/sobjects/", 0) == 0;
+    // Creating a Bulk job again only leaves an empty job behind.
+    bool idempotent = method != "POST" || path.rfind("/composite/sobjects/", 0) == 0 ||
+                      path.rfind("/jobs/", 0) == 0;
     if (idempotent && attempt + 1 < kAttempts) {
       double wait = -1;
       if (!res && res.error().kind == ErrorKind::retryable) {

@@ -11,7 +11,7 @@ ComponentSpec salesforce_spec() {
   s.summary =
       "Salesforce through its REST API: SOQL reads with the flow's filter pushed down and a "
       "SystemModstamp cursor, writes through sObject Collections (200 records a call), upsert "
-      "by an external id field.";
+      "by an external id field; Bulk API 2.0 jobs for writes and reads above a size.";
   using T = OptionSpec::Type;
   s.options = {
       {"auth",
@@ -99,6 +99,27 @@ ComponentSpec salesforce_spec() {
        "2000",
        false,
        {}},
+      {"bulk_threshold",
+       T::integer,
+       false,
+       Value(int64_t{10000}),
+       "a write call with at least this many records of one kind (creates, updates, upserts or "
+       "deletes) goes through one Bulk API 2.0 ingest job instead of sObject Collections; 0 "
+       "turns Bulk writes off. The engine hands over at most the flow target's batch_size "
+       "records a call",
+       "10000",
+       false,
+       {}},
+      {"bulk_query_threshold",
+       T::integer,
+       false,
+       Value(int64_t{50000}),
+       "a read whose query matches at least this many records (the first REST page's "
+       "totalSize) runs as a Bulk API 2.0 query job instead: fewer calls, but a job waits in "
+       "Salesforce's queue, so below this size REST answers sooner; 0 turns Bulk reads off",
+       "50000",
+       false,
+       {}},
   };
   return s;
 }
@@ -126,6 +147,8 @@ Result<SalesforceConfig> read_config(const OptionSet& o) {
   if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
   c.verify_tls = option_bool(o, "verify_tls", true);
   c.query_batch_size = option_int(o, "query_batch_size", 2000);
+  c.bulk_threshold = option_int(o, "bulk_threshold", c.bulk_threshold);
+  c.bulk_query_threshold = option_int(o, "bulk_query_threshold", c.bulk_query_threshold);
   while (!c.login_url.empty() && c.login_url.back() == '/') c.login_url.pop_back();
   while (!c.instance_url.empty() && c.instance_url.back() == '/') c.instance_url.pop_back();
 
@@ -161,6 +184,10 @@ Result<SalesforceConfig> read_config(const OptionSet& o) {
   if (c.query_batch_size < 200 || c.query_batch_size > 2000) {
     return Error(ErrorKind::fatal, "query_batch_size must be between 200 and 2000, not " +
                                        std::to_string(c.query_batch_size));
+  }
+  if (c.bulk_threshold < 0 || c.bulk_query_threshold < 0) {
+    return Error(ErrorKind::fatal,
+                 "bulk_threshold and bulk_query_threshold must be 0 (off) or more");
   }
   return c;
 }

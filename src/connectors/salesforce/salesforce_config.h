@@ -22,7 +22,9 @@ struct SalesforceConfig {
   std::string access_token;
   double timeout_secs = 60;
   bool verify_tls = true;
-  int64_t query_batch_size = 2000;  // Sforce-Query-Options: batchSize
+  int64_t query_batch_size = 2000;       // Sforce-Query-Options: batchSize
+  int64_t bulk_threshold = 10000;        // write calls this large use Bulk API 2.0; 0 = never
+  int64_t bulk_query_threshold = 50000;  // reads this large use Bulk API 2.0; 0 = never
 };
 
 ComponentSpec salesforce_spec();

@@ -38,6 +38,13 @@ class SalesforceConnection final : public Connection {
                                  const net::HttpHeaders& headers = {});
   // Field types of an object (from a cached describe).
   Result<const SalesforceFieldTypes*> field_types(const std::string& object);
+  struct Described {
+    ObjectSchema schema;
+    SalesforceFieldTypes types;
+    SalesforceRelationships relationships;
+  };
+  // An object's describe, fetched once per connection.
+  Result<const Described*> described_object(const std::string& object);
   int64_t query_batch_size() const { return config_.query_batch_size; }
 
  private:
@@ -46,13 +53,21 @@ class SalesforceConnection final : public Connection {
                                               const SalesforceFieldTypes& types);
   Result<std::vector<WriteResult>> write_chunk(const WriteRequest& request, WriteOp op,
                                                std::span<const size_t> indices);
+  // One Bulk API 2.0 ingest job for the items `indices`, all of kind `op`.
+  Result<std::vector<WriteResult>> bulk_write(const WriteRequest& request, WriteOp op,
+                                              std::span<const size_t> indices);
 
+ public:
+  // A reader over a Bulk API 2.0 query job for `soql` (the REST reader
+  // switches to it when the first page's totalSize is at the threshold).
+  Result<std::unique_ptr<RecordReader>> bulk_read(const std::string& soql, bool include_deleted,
+                                                  const std::string& object, FieldNamesPtr names,
+                                                  size_t batch_size);
+  int64_t bulk_query_threshold() const { return config_.bulk_query_threshold; }
+
+ private:
   SalesforceConfig config_;
   SalesforceClient client_;
-  struct Described {
-    ObjectSchema schema;
-    SalesforceFieldTypes types;
-  };
   std::map<std::string, Described, std::less<>> described_;
 };
 

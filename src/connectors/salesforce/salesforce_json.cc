@@ -4,11 +4,9 @@
 #include "core/json.h"
 
 namespace crmsync {
-namespace {
 
-// Converts a field's JSON value by its describe type; anything that does
-// not parse stays as Salesforce sent it.
-Value typed(Value v, std::string_view type) {
+// Anything that does not parse stays as Salesforce sent it.
+Value salesforce_typed(Value v, std::string_view type) {
   if (!v.is_string()) return v;
   if (type == "date") {
     if (auto d = Date::parse(v.as_string())) return Value(*d);
@@ -18,6 +16,8 @@ Value typed(Value v, std::string_view type) {
   return v;
 }
 
+namespace {
+
 // A related record (Account.Name) without its `attributes`, as an object.
 Value strip_attributes(const Value& v, const SalesforceFieldTypes& types) {
   if (!v.is_object()) return v;
@@ -25,9 +25,9 @@ Value strip_attributes(const Value& v, const SalesforceFieldTypes& types) {
   for (const Member& m : v.as_object()) {
     if (m.key == "attributes") continue;
     auto t = types.find(m.key);
-    out.push_back(Member{m.key, m.value.is_object()
-                                    ? strip_attributes(m.value, types)
-                                    : typed(m.value, t == types.end() ? "" : t->second)});
+    out.push_back(Member{
+        m.key, m.value.is_object() ? strip_attributes(m.value, types)
+                                   : salesforce_typed(m.value, t == types.end() ? "" : t->second)});
   }
   return Value(std::move(out));
 }
@@ -62,7 +62,7 @@ Result<SalesforceQueryPage> parse_query_page(std::string_view body, const FieldN
         value = strip_attributes(m.value, {});
       } else {
         auto t = types.find(m.key);
-        value = typed(m.value, t == types.end() ? "" : t->second);
+        value = salesforce_typed(m.value, t == types.end() ? "" : t->second);
       }
       if (i >= 0) {
         rec.value(static_cast<size_t>(i)) = std::move(value);
@@ -79,7 +79,8 @@ Result<SalesforceQueryPage> parse_query_page(std::string_view body, const FieldN
   return page;
 }
 
-Result<ObjectSchema> parse_describe(std::string_view body, SalesforceFieldTypes* types) {
+Result<ObjectSchema> parse_describe(std::string_view body, SalesforceFieldTypes* types,
+                                    SalesforceRelationships* relationships) {
   auto v = parse_json(body);
   const Value* fields = v && v->is_object() ? v->find("fields") : nullptr;
   if (fields == nullptr || !fields->is_array()) {
@@ -105,6 +106,12 @@ Result<ObjectSchema> parse_describe(std::string_view body, SalesforceFieldTypes*
     info.nullable = !(nillable && nillable->is_bool() && !nillable->as_bool());
     info.key = t == "id";
     if (types) (*types)[info.name] = t;
+    const Value* rel = f.find("relationshipName");
+    const Value* to = f.find("referenceTo");
+    if (relationships && rel && rel->is_string() && to && to->is_array() &&
+        !to->as_array().empty() && to->as_array()[0].is_string()) {
+      (*relationships)[rel->as_string()] = to->as_array()[0].as_string();
+    }
     schema.fields.push_back(std::move(info));
   }
   return schema;

@@ -14,6 +14,10 @@ namespace crmsync {
 // (describe's `type`): dates and datetimes arrive as strings.
 using SalesforceFieldTypes = std::map<std::string, std::string, std::less<>>;
 
+// A field's value by its describe type: date and datetime text becomes a
+// Date / DateTime; anything else, or text that does not parse, stays as is.
+Value salesforce_typed(Value v, std::string_view type);
+
 // One page of a query answer.
 struct SalesforceQueryPage {
   std::vector<Record> records;
@@ -29,8 +33,12 @@ struct SalesforceQueryPage {
 Result<SalesforceQueryPage> parse_query_page(std::string_view body, const FieldNamesPtr& names,
                                              const SalesforceFieldTypes& types);
 
+// Relationship name (Account, Owner) -> the object it points to.
+using SalesforceRelationships = std::map<std::string, std::string, std::less<>>;
+
 // Field name -> type from a describe answer, and the schema for `describe`.
-Result<ObjectSchema> parse_describe(std::string_view body, SalesforceFieldTypes* types);
+Result<ObjectSchema> parse_describe(std::string_view body, SalesforceFieldTypes* types,
+                                    SalesforceRelationships* relationships = nullptr);
 
 // Per-record results of an sObject Collections call, in request order:
 // [{id, success, created?, errors:[{statusCode, message, fields}]}].

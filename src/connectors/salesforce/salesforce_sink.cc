@@ -13,6 +13,12 @@ Result<std::vector<WriteResult>> SalesforceConnection::write(const WriteRequest&
     for (size_t i = 0; i < req.items.size(); ++i) {
       if (req.items[i].op == op) indices.push_back(i);
     }
+    if (config_.bulk_threshold > 0 && indices.size() >= size_t(config_.bulk_threshold)) {
+      auto res = bulk_write(req, op, indices);
+      if (!res) return res.error().with_context("writing " + req.object);
+      for (size_t k = 0; k < indices.size(); ++k) results[indices[k]] = std::move((*res)[k]);
+      continue;
+    }
     for (size_t start = 0; start < indices.size(); start += kCollectionSize) {
       size_t n = std::min(kCollectionSize, indices.size() - start);
       std::span<const size_t> chunk(indices.data() + start, n);

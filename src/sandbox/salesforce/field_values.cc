@@ -94,7 +94,11 @@ void append_sf_json(const Value& v, std::string& out) {
 }
 
 std::string to_sf_text(const Value& v) {
-  if (v.is_datetime()) return v.as_datetime().to_salesforce();
+  // Bulk results write datetimes in UTC with a Z, where JSON has +0000.
+  if (v.is_datetime()) {
+    std::string text = v.as_datetime().to_salesforce();
+    return text.substr(0, text.size() - 5) + "Z";
+  }
   if (v.is_null()) return "";
   return v.to_text();
 }

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "net/http_server.h"
+#include "sandbox/salesforce/bulk_routes.h"
 #include "sandbox/salesforce/ids.h"
 #include "sandbox/salesforce/seed.h"
 #include "sandbox/salesforce/wire.h"
@@ -98,6 +99,8 @@ Status SalesforceSandbox::start() {
   add_collection_routes(s);
   add_composite_routes(s);
   add_sobject_routes(s);
+  add_bulk_ingest_routes(s);
+  add_bulk_query_routes(s);
   add_admin_routes(s, *this);
 
   net::HttpServerOptions server_options;
@@ -124,6 +127,10 @@ Status SalesforceSandbox::reset() {
   {
     std::lock_guard lock(s.cursors_mutex);
     s.cursors.clear();
+  }
+  {
+    std::lock_guard lock(s.bulk.mutex);
+    s.bulk.jobs.clear();
   }
   s.api_requests = 0;
   auto user = create_users(*s.store, s.options.username);

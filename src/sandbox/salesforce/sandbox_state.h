@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "sandbox/salesforce/bulk_jobs.h"
 #include "sandbox/salesforce/router.h"
 #include "sandbox/salesforce/sessions.h"
 #include "sandbox/salesforce/soql_exec.h"
@@ -38,6 +39,9 @@ struct SalesforceSandboxOptions {
   int64_t daily_api_limit = 100000;
   FaultOptions faults;
   size_t threads = 8;
+  // Bulk query results per page when the client sends no maxRecords (the
+  // real service cuts pages by size).
+  size_t bulk_page_records = 50000;
   // Time source (unix micros); empty: the system clock.
   std::function<int64_t()> clock;
 };
@@ -72,6 +76,8 @@ struct SandboxState {
   std::mutex cursors_mutex;
   std::map<std::string, std::shared_ptr<QueryCursor>> cursors;  // locator id -> cursor
   uint64_t next_cursor = 1;
+
+  BulkJobs bulk;  // Bulk API 2.0 jobs
 
   std::atomic<int64_t> api_requests{0};
   std::atomic<int64_t> daily_limit{100000};

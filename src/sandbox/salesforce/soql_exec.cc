@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/csv.h"
 #include "core/json.h"
 #include "sandbox/salesforce/field_values.h"
 
@@ -294,6 +295,58 @@ void render_records(const Store& store, const QueryResult& result, size_t begin,
   for (size_t i = begin; i < end && i < result.rows.size(); ++i) {
     if (i > begin) out += ',';
     render_record(store, t.rows[result.rows[i]], *result.select, version, out);
+  }
+}
+
+namespace {
+
+void csv_header(const SelectNode& node, const std::string& prefix, char delim, bool& first,
+                std::string& out) {
+  for (const SelectNode& c : node.children) {
+    if (c.ref) {
+      csv_header(c, prefix + c.name + ".", delim, first, out);
+      continue;
+    }
+    if (!first) out += delim;
+    first = false;
+    append_csv_quoted(prefix + c.name, out);
+  }
+}
+
+void csv_cells(const Store& store, const Record* rec, const SelectNode& node, char delim,
+               bool& first, std::string& out) {
+  for (const SelectNode& c : node.children) {
+    if (c.ref) {
+      const Record* parent = nullptr;
+      if (rec) {
+        int idx = node.object->field_index(c.ref->name);
+        parent = parent_of(store, *c.object, rec->value(static_cast<size_t>(idx)));
+      }
+      csv_cells(store, parent, c, delim, first, out);
+      continue;
+    }
+    if (!first) out += delim;
+    first = false;
+    append_csv_quoted(rec ? to_sf_text(rec->value(static_cast<size_t>(c.field))) : "", out);
+  }
+}
+
+}  // namespace
+
+void render_csv_header(const SelectNode& select, char delimiter, const char* eol,
+                       std::string& out) {
+  bool first = true;
+  csv_header(select, "", delimiter, first, out);
+  out += eol;
+}
+
+void render_csv_rows(const Store& store, const QueryResult& result, size_t begin, size_t end,
+                     char delimiter, const char* eol, std::string& out) {
+  const Table& t = store.table(*result.object);
+  for (size_t i = begin; i < end && i < result.rows.size(); ++i) {
+    bool first = true;
+    csv_cells(store, &t.rows[result.rows[i]], *result.select, delimiter, first, out);
+    out += eol;
   }
 }
 

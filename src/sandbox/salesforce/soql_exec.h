@@ -46,6 +46,13 @@ void render_records(const Store& store, const QueryResult& result, size_t begin,
 void render_record(const Store& store, const Record& rec, const SelectNode& select,
                    const std::string& version, std::string& out);
 
+// Bulk API 2.0 query results as CSV: the header of the selected paths
+// ("Id","Account.Name") and records [begin, end) of `result`, every value
+// quoted, nulls and missing parents as "". Need the store's read lock.
+void render_csv_header(const SelectNode& select, char delimiter, const char* eol, std::string& out);
+void render_csv_rows(const Store& store, const QueryResult& result, size_t begin, size_t end,
+                     char delimiter, const char* eol, std::string& out);
+
 // A selection of every field of `def` (sObject GET without `fields=`).
 SelectNode select_all(const ObjectDef& def);
 

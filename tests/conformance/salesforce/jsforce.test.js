@@ -150,3 +150,76 @@ test('updated and deleted feeds', async () => {
   const upd = await conn.sobject('Account').updated(start, end);
   assert.ok(Array.isArray(upd.ids));
 });
+
+test('bulk2.loadAndWaitForResults: insert and upsert, a failing row in each', async () => {
+  const conn = await oauthConnection();
+  conn.bulk2.pollInterval = 200;
+  const ins = await conn.bulk2.loadAndWaitForResults({
+    object: 'Contact',
+    operation: 'insert',
+    input: [
+      { LastName: 'Bulk, "A"', FirstName: 'Ann', External_Id__c: 'BULK-1' },
+      { LastName: 'Bulk B', FirstName: 'Bo', External_Id__c: 'BULK-2' },
+      { LastName: null, FirstName: 'NoLast', External_Id__c: 'BULK-3' },
+    ],
+  });
+  assert.equal(ins.successfulResults.length, 2);
+  for (const r of ins.successfulResults) {
+    assert.match(r.sf__Id, /^003[0-9A-Za-z]{15}$/);
+    assert.equal(String(r.sf__Created), 'true');
+  }
+  assert.deepEqual(ins.successfulResults.map((r) => r.LastName).sort(), ['Bulk B', 'Bulk, "A"']);
+  assert.equal(ins.failedResults.length, 1);
+  assert.equal(ins.failedResults[0].FirstName, 'NoLast');
+  assert.match(ins.failedResults[0].sf__Error, /^REQUIRED_FIELD_MISSING:.*LastName --$/);
+  assert.equal(ins.unprocessedRecords.length, 0);
+
+  const up = await conn.bulk2.loadAndWaitForResults({
+    object: 'Contact',
+    operation: 'upsert',
+    externalIdFieldName: 'External_Id__c',
+    input: [
+      { External_Id__c: 'BULK-1', LastName: 'Bulk A2', Birthdate: '1990-01-02' },
+      { External_Id__c: 'BULK-4', LastName: 'Bulk D', Birthdate: '1991-02-03' },
+      { External_Id__c: 'BULK-5', LastName: 'Bulk E', Birthdate: 'not-a-date' },
+    ],
+  });
+  const created = Object.fromEntries(up.successfulResults.map((r) => [r.External_Id__c, String(r.sf__Created)]));
+  assert.deepEqual(created, { 'BULK-1': 'false', 'BULK-4': 'true' });
+  assert.equal(up.failedResults.length, 1);
+  // The column is counted from 0 over the uploaded columns (jsforce adds an
+  // empty Id column of its own).
+  const columns = Object.keys(up.failedResults[0]).slice(2);
+  assert.equal(
+    up.failedResults[0].sf__Error,
+    `INVALID_FIELD:Failed to deserialize field at col ${columns.indexOf('Birthdate')}. Due to, ` +
+      "'not-a-date' is not a valid value for the type xsd:date:Birthdate --");
+  const row = await conn.query("SELECT LastName FROM Contact WHERE External_Id__c = 'BULK-1'");
+  assert.equal(row.records[0].LastName, 'Bulk A2');
+});
+
+test('bulk2.query follows Sforce-Locator over several pages (sandbox started with --bulk-page-records 2000)', async () => {
+  const conn = await oauthConnection();
+  conn.bulk2.pollInterval = 200;
+  const before = (await admin('/__admin/counters')).endpoints['bulk.query.results'] || 0;
+  const stream = await conn.bulk2.query('SELECT Id, Name, Account.Name FROM Contact');
+  const records = await new Promise((resolve, reject) => {
+    const out = [];
+    stream.on('record', (r) => out.push(r));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(out));
+  });
+  const total = (await conn.query('SELECT COUNT() FROM Contact')).totalSize;
+  assert.ok(total > 5000, `contacts: ${total}`);
+  const pages = (await admin('/__admin/counters')).endpoints['bulk.query.results'] - before;
+  assert.equal(pages, Math.ceil(total / 2000));
+  // Every results page is a whole CSV file with its header row, as the real
+  // service sends it; jsforce 3.10 parses the pages as one stream, so the
+  // header of each page after the first comes out as a record.
+  const headers = records.filter((r) => r.Id === 'Id');
+  assert.equal(headers.length, pages - 1);
+  const rows = records.filter((r) => r.Id !== 'Id');
+  assert.equal(rows.length, total);
+  assert.equal(new Set(rows.map((r) => r.Id)).size, total);
+  assert.ok(rows.every((r) => /^003[0-9A-Za-z]{15}$/.test(r.Id)));
+});

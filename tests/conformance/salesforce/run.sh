@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 binary="$1"
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 log="$(mktemp)"
-"$binary" sandbox salesforce --port 0 --seed-records 5000 >"$log" 2>&1 &
+"$binary" sandbox salesforce --port 0 --seed-records 5000 --bulk-page-records 2000 >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 600); do

@@ -8,6 +8,7 @@
 
 #include "connectors/registry.h"
 #include "sandbox/salesforce/salesforce_sandbox.h"
+#include "sf_test_env.h"
 #include "support/engine_fixture.h"
 #include "support/sqlite_probe.h"
 
@@ -18,26 +19,11 @@ using sandbox::salesforce::SalesforceSandbox;
 using sandbox::salesforce::SalesforceSandboxOptions;
 
 std::unique_ptr<SalesforceSandbox> start_sandbox(SalesforceSandboxOptions o = {}) {
-  o.threads = 4;
-  auto sb = std::make_unique<SalesforceSandbox>(o);
-  Status s = sb->start();
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  return sb;
+  return testing::start_sf_sandbox(std::move(o));
 }
 
 std::unique_ptr<Connection> connect(const SalesforceSandbox& sb, const char* password = "demo") {
-  ConnectionConfig c;
-  c.name = "sf";
-  c.type = "salesforce";
-  c.options.values = Value(Object{{"login_url", Value(sb.base_url())},
-                                  {"username", Value("demo@example.com")},
-                                  {"password", Value(password)},
-                                  {"client_id", Value("demo-client")},
-                                  {"client_secret", Value("demo-secret")},
-                                  {"query_batch_size", Value(int64_t{200})}});
-  auto conn = ConnectorRegistry::instance().create(c, ConnectorContext{"."});
-  EXPECT_TRUE(conn.ok()) << (conn.ok() ? "" : conn.error().message);
-  return conn.ok() ? std::move(*conn) : nullptr;
+  return testing::connect_sf(sb, {{"query_batch_size", Value(int64_t{200})}}, password);
 }
 
 TEST(SalesforceConnector, WritesReadsPagesAndSearchesTheSandbox) {
@@ -132,11 +118,7 @@ class SalesforceFlow : public testing::EngineFixture {};
 // SQLite people -> Salesforce Contacts by upsert on an external id, with
 // faults on: every record arrives exactly once, a re-run writes nothing.
 TEST_F(SalesforceFlow, UpsertsThroughFaultsExactlyOnceAndRerunsWriteNothing) {
-  SalesforceSandboxOptions o;
-  o.faults.rate_503 = 0.10;
-  o.faults.rate_429 = 0.05;
-  o.faults.session_expiry_every_secs = 3;
-  auto sb = start_sandbox(o);
+  auto sb = start_sandbox(testing::sf_fault_options(3));
   {
     testing::SqliteProbe src(dir.file("crm.db"));
     std::string sql =
@@ -150,15 +132,8 @@ TEST_F(SalesforceFlow, UpsertsThroughFaultsExactlyOnceAndRerunsWriteNothing) {
   load(R"(
 connections:
   crm: {type: sqlite, path: crm.db}
-  sf:
-    type: salesforce
-    login_url: )" +
-       sb->base_url() +
+)" + testing::sf_connection_yaml(*sb) +
        R"(
-    username: demo@example.com
-    password: demo
-    client_id: demo-client
-    client_secret: demo-secret
 flows:
   people:
     source: {connection: crm, object: people, id_field: id, batch_size: 500}

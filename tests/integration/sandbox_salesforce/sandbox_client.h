@@ -53,8 +53,9 @@ struct SandboxClient {
   Value json(const std::string& method, const std::string& path, const std::string& body = "",
              int expect_status = 0) {
     auto r = send(method, path, body);
-    if (expect_status)
+    if (expect_status) {
       EXPECT_EQ(r.status, expect_status) << method << " " << path << ": " << r.body;
+    }
     auto v = parse_json(r.body);
     return v ? *v : Value();
   }
