@@ -4,6 +4,11 @@
 // std::function members at -O2 with sanitizers (GCC bug 105562).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+// Answers go out as a header write and a body write; with Nagle on, the
+// body of every answer on a kept-alive connection waits for the client's
+// delayed ACK (tens of ms per request). The sandboxes serve API clients
+// that send one request after another on one connection.
+#define CPPHTTPLIB_TCP_NODELAY true
 #include <httplib.h>
 
 #include <regex>

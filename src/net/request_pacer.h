@@ -20,6 +20,9 @@ class RequestPacer {
   void wait_turn();
   // The server said to wait: no request goes out before `secs` from now.
   void hold_for(double secs);
+  // A new limit from now on (the server advertised its own).
+  void set_limit(int64_t limit) { limit_ = limit; }
+  int64_t limit() const { return limit_; }
   // Requests sent so far that had to wait, and the total wait.
   int64_t waits() const { return waits_; }
   double waited_secs() const { return waited_secs_; }

@@ -1,6 +1,8 @@
 #include "connectors/pipedrive/pipedrive_client.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <thread>
 
 #include "core/json.h"
@@ -77,6 +79,18 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
       return res.error().with_context(what);
     }
     budget_.after(method, path, res->header("x-daily-requests-left"));
+    // The account's real burst limit is what the server advertises (plans
+    // differ, and OAuth apps get more): pace by it, capped by the config
+    // when the config names a limit.
+    if (auto limit = res->header("x-ratelimit-limit")) {
+      int64_t l = std::atoll(limit->c_str());
+      if (l > 0) {
+        net::RequestPacer& p = search ? search_pacer_ : pacer_;
+        bool given = search ? config_.search_burst_limit_given : config_.burst_limit_given;
+        int64_t cap = search ? config_.search_burst_limit : config_.burst_limit;
+        p.set_limit(given ? std::min(l, cap) : l);
+      }
+    }
     // The server's own count: when it says nothing is left, wait for reset.
     auto remaining = res->header("x-ratelimit-remaining");
     auto reset = res->header("x-ratelimit-reset");

@@ -33,17 +33,20 @@ ComponentSpec pipedrive_spec() {
       {"burst_limit",
        T::integer,
        false,
-       Value(int64_t{40}),
+       Value(),  // unset: 40 (Growth) until the server's header says otherwise
        "requests per rolling 2 seconds the plan allows (API token: Lite 20, Growth 40, "
-       "Premium 100, Ultimate 120); requests are paced to stay under it",
+       "Premium 100, Ultimate 120); requests are paced to stay under it. Until the first "
+       "answer this default is used; then the server's x-ratelimit-limit, capped by this "
+       "option when it is set",
        "100",
        false,
        {}},
       {"search_burst_limit",
        T::integer,
        false,
-       Value(int64_t{10}),
-       "search requests per rolling 2 seconds",
+       Value(),  // unset: 10 until the server's header says otherwise
+       "search requests per rolling 2 seconds (10 on every plan); like burst_limit, the "
+       "server's x-ratelimit-limit on searches replaces the default",
        "10",
        false,
        {}},
@@ -90,6 +93,8 @@ void register_pipedrive_connector(ConnectorRegistry& registry) {
                            c.base_url.pop_back();
                          c.burst_limit = option_int(o, "burst_limit", 40);
                          c.search_burst_limit = option_int(o, "search_burst_limit", 10);
+                         c.burst_limit_given = o.get("burst_limit") != nullptr;
+                         c.search_burst_limit_given = o.get("search_burst_limit") != nullptr;
                          const Value* t = o.get("timeout_secs");
                          if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
                          c.verify_tls = option_bool(o, "verify_tls", true);

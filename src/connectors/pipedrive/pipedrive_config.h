@@ -13,6 +13,10 @@ struct PipedriveConfig {
   bool verify_tls = true;
   int64_t burst_limit = 40;         // requests per rolling 2 s (Growth plan, API token)
   int64_t search_burst_limit = 10;  // search requests per rolling 2 s
+  // Set in the config: a cap the server's advertised limit cannot raise
+  // (headroom for other integrations on the same token).
+  bool burst_limit_given = false;
+  bool search_burst_limit_given = false;
   int64_t page_size = 500;
   int max_attempts = 6;              // per call, on 429 and (for reads) 5xx
   double max_daily_api_share = 1.0;  // 0 < x <= 1 of the daily token budget
