@@ -15,11 +15,14 @@ for n in "${sizes[@]}"; do
   header=no
 done
 
-# SQL connectors against throwaway PostgreSQL and MariaDB servers, 100k rows.
+# SQL connectors against throwaway PostgreSQL and MariaDB servers (and
+# through ODBC: psqlODBC, SQLite3 ODBC on a temp file), 100k rows.
 echo
 sql_rows="${SQL_BENCH_ROWS:-100000}"
 build-bench/bench/bench_sql postgres "$sql_rows"
 build-bench/bench/bench_sql mariadb "$sql_rows" --no-header
+build-bench/bench/bench_sql odbc-postgres "$sql_rows" --no-header
+build-bench/bench/bench_sql odbc-sqlite "$sql_rows" --no-header
 
 echo
 build-bench/bench/bench_sandbox_pipedrive

@@ -1,12 +1,14 @@
-// Rows per second read and written by the postgres and mysql connectors
-// against real, throwaway servers (tests/support/sql_test_server.h), at one
-// size per process so that peak RSS belongs to that database and size:
+// Rows per second read and written by the postgres, mysql and odbc
+// connectors against real, throwaway servers (tests/support/sql_test_server.h;
+// odbc-postgres is psqlODBC against PostgreSQL, odbc-sqlite the SQLite3 ODBC
+// driver on a temp file), at one size per process so that peak RSS belongs
+// to that database and size:
 //   read:   a full streamed read of the table (server-side cursor /
 //           mysql_use_result), converted to records
 //   insert: upserts of new rows in batches (multi-row INSERT ... ON CONFLICT /
 //           ON DUPLICATE KEY UPDATE), one transaction per batch
 //   update: the same upserts again, every row an update
-// Usage: bench_sql postgres|mariadb ROWS [--no-header]
+// Usage: bench_sql postgres|mariadb|odbc-postgres|odbc-sqlite ROWS [--no-header]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "connectors/registry.h"
+#include "support/odbc_test_drivers.h"
 #include "support/sql_test_server.h"
 
 using namespace crmsync;
@@ -32,8 +35,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::unique_ptr<Connection> open(const SqlServerInfo& s, const std::string& db) {
-  auto conn = ConnectorRegistry::instance().create(s.connection(db), ConnectorContext{});
+std::unique_ptr<Connection> open(const SqlServerInfo& s, const std::string& db, bool odbc) {
+  auto conn = ConnectorRegistry::instance().create(odbc ? odbc_connection(s, db) : s.connection(db),
+                                                   ConnectorContext{});
   if (!conn) {
     std::fprintf(stderr, "%s\n", conn.error().message.c_str());
     std::exit(1);
@@ -75,26 +79,35 @@ double upsert_all(Connection& conn, long n, const std::string& suffix) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: bench_sql postgres|mariadb ROWS [--no-header]\n");
+    std::fprintf(
+        stderr, "usage: bench_sql postgres|mariadb|odbc-postgres|odbc-sqlite ROWS [--no-header]\n");
     return 2;
   }
   std::string kind = argv[1];
+  bool odbc = kind.rfind("odbc-", 0) == 0;
+  std::string server_kind = odbc ? kind.substr(5) : kind;
   long n = std::atol(argv[2]);
   bool header = !(argc > 3 && std::strcmp(argv[3], "--no-header") == 0);
   std::string log;
-  auto server = kind == "postgres" ? start_postgres(&log) : start_mariadb(&log);
+  auto server = server_kind == "sqlite"     ? start_sqlite()
+                : server_kind == "postgres" ? start_postgres(&log)
+                                            : start_mariadb(&log);
   if (!server) {
     std::fprintf(stderr, "cannot start %s: %s\n", kind.c_str(), log.c_str());
     return 1;
   }
   std::string db = server->create_database();
-  bool pg = kind == "postgres";
+  bool pg = server_kind == "postgres", lite = server_kind == "sqlite";
   server->sql(db, std::string("CREATE TABLE target (id ") +
-                      (pg ? "BIGSERIAL PRIMARY KEY, code TEXT"
-                          : "BIGINT AUTO_INCREMENT PRIMARY KEY, code VARCHAR(191)") +
+                      (pg     ? "BIGSERIAL PRIMARY KEY, code TEXT"
+                       : lite ? "INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT"
+                              : "BIGINT AUTO_INCREMENT PRIMARY KEY, code VARCHAR(191)") +
                       " NOT NULL UNIQUE, name TEXT, amount NUMERIC(14,2), at " +
-                      (pg ? "TIMESTAMPTZ" : "DATETIME(6)") + ", active BOOLEAN);");
-  auto conn = open(*server, db);
+                      (pg     ? "TIMESTAMPTZ"
+                       : lite ? "TIMESTAMP"
+                              : "DATETIME(6)") +
+                      ", active BOOLEAN);");
+  auto conn = open(*server, db, odbc);
   double insert_s = upsert_all(*conn, n, "");
   double update_s = upsert_all(*conn, n, " (edited)");
 

@@ -15,6 +15,11 @@ PACKAGES=(
   # ports by tests/support/sql_test_server.h; the packages' own services
   # are not used).
   postgresql mariadb-server
+  # ODBC (the `odbc` connector): unixODBC headers and driver manager, and
+  # the drivers its tests and docs use: psqlODBC and SQLite3 ODBC (tested
+  # against the servers above and temp files), FreeTDS for SQL Server
+  # (tsql proves it is installed; there is no SQL Server here).
+  unixodbc-dev odbc-postgresql libsqliteodbc tdsodbc freetds-bin
 )
 # The conformance tests run official npm SDKs. Node may come from elsewhere
 # (nodesource bundles npm), so Debian's packages only when none is present.

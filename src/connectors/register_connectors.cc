@@ -1,5 +1,6 @@
 #include "connectors/file/file_config.h"
 #include "connectors/mysql/mysql_config.h"
+#include "connectors/odbc/odbc_config.h"
 #include "connectors/pipedrive/pipedrive_config.h"
 #include "connectors/postgres/postgres_config.h"
 #include "connectors/registry.h"
@@ -16,6 +17,7 @@ void register_connectors(ConnectorRegistry& registry) {
   register_sqlite_connector(registry);
   register_postgres_connector(registry);
   register_mysql_connector(registry);
+  register_odbc_connector(registry);
 }
 
 }  // namespace crmsync

@@ -5,7 +5,9 @@
 #include <string>
 
 #include "connectors/registry.h"
+#include "core/json.h"
 #include "support/engine_fixture.h"
+#include "support/odbc_test_drivers.h"
 #include "support/sql_test_server.h"
 
 namespace crmsync::testing {
@@ -13,6 +15,7 @@ namespace crmsync::testing {
 // What differs between the databases in the shared SQL flow tests.
 struct SqlTestDialect {
   std::string connector;  // crmsync connection type
+  std::string server;     // test_server kind: postgres | mariadb | sqlite
   std::string key_text;   // a text column that can carry a unique index
   std::string timestamp;  // a zoned timestamp column type
   std::string auto_id;    // an auto-increment primary key column
@@ -22,8 +25,15 @@ struct SqlTestDialect {
   std::string not_null_message;     // ... and for NULL into NOT NULL
 };
 
+// SQLite's recursive CTE for n rows named g (it has no generate_series).
+inline std::string sqlite_series(int n) {
+  return "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " +
+         std::to_string(n) + ") SELECT g FROM s) AS s";
+}
+
 inline const SqlTestDialect& sql_test_dialect(const std::string& kind) {
   static const SqlTestDialect pg{
+      "postgres",
       "postgres",
       "TEXT",
       "TIMESTAMPTZ",
@@ -33,12 +43,29 @@ inline const SqlTestDialect& sql_test_dialect(const std::string& kind) {
       "null value in column \"name\""};
   static const SqlTestDialect my{
       "mysql",
+      "mariadb",
       "VARCHAR(191)",
       "DATETIME(6)",
       "BIGINT AUTO_INCREMENT PRIMARY KEY",
       [](int n) { return "(SELECT seq AS g FROM seq_1_to_" + std::to_string(n) + ") AS s"; },
       "Incorrect integer value",
       "Column 'name' cannot be null"};
+  // The same databases through ODBC drivers (psqlODBC, sqlite3odbc).
+  static const SqlTestDialect odbc_pg = [] {
+    SqlTestDialect d = pg;
+    d.connector = "odbc";
+    return d;
+  }();
+  static const SqlTestDialect odbc_sqlite{"odbc",
+                                          "sqlite",
+                                          "TEXT",
+                                          "TIMESTAMP",
+                                          "INTEGER PRIMARY KEY AUTOINCREMENT",
+                                          sqlite_series,
+                                          "",
+                                          "NOT NULL constraint failed: customers.name"};
+  if (kind == "odbc-postgres") return odbc_pg;
+  if (kind == "odbc-sqlite") return odbc_sqlite;
   return kind == "postgres" ? pg : my;
 }
 
@@ -50,24 +77,36 @@ class SqlFlowFixture : public EngineFixture {
   const SqlTestDialect* dialect = nullptr;
   std::string database;
 
+  // `kind` names a dialect above: postgres, mariadb, odbc-postgres, odbc-sqlite.
   void use(const std::string& kind) {
-    server = &test_server(kind);
     dialect = &sql_test_dialect(kind);
+    server = &test_server(dialect->server);
     database = server->create_database();
   }
 
+  // Which SQL the fixture's own statements are written in.
+  bool sql_is(const char* kind) const { return server->kind == kind; }
+
+  ConnectionConfig connection_config(bool create_tables, const std::string& password) const {
+    ConnectionConfig c = dialect->connector == "odbc"
+                             ? odbc_connection(*server, database, create_tables, password)
+                             : server->connection(database, create_tables, password);
+    c.type = dialect->connector;
+    return c;
+  }
+
+  // The connection block as YAML (a JSON object is a YAML flow mapping).
   std::string connection_yaml(bool create_tables = false, const std::string& password = "") const {
-    return "{type: " + dialect->connector +
-           ", host: 127.0.0.1, port: " + std::to_string(server->port) + ", database: " + database +
-           ", user: " + server->user + ", password: '" +
-           (password.empty() ? server->password : password) + "'" +
-           (create_tables ? ", create_tables: true" : "") + "}";
+    ConnectionConfig c = connection_config(create_tables, password);
+    Object o = c.options.values.as_object();
+    o.insert(o.begin(), Member{"type", Value(c.type)});
+    return to_json(Value(std::move(o)));
   }
 
   // A connection to this test's database, straight from the registry.
   std::unique_ptr<Connection> connect(bool create_tables, const std::string& password = "") {
-    auto conn = ConnectorRegistry::instance().create(
-        server->connection(database, create_tables, password), ConnectorContext{});
+    auto conn = ConnectorRegistry::instance().create(connection_config(create_tables, password),
+                                                     ConnectorContext{});
     EXPECT_TRUE(conn.ok()) << conn.error().message;
     return conn.ok() ? std::move(*conn) : nullptr;
   }
@@ -85,6 +124,29 @@ class SqlFlowFixture : public EngineFixture {
                          Value(*Date::parse("2024-05-01")), Value(i == 0), extra});
     }
     return items;
+  }
+
+  // Writes `items` as upserts on `code` into table `landing`; the call and
+  // its first item succeed. Empty when the call failed.
+  static std::vector<WriteResult> upsert_landing(Connection& conn,
+                                                 const std::vector<WriteItem>& items) {
+    WriteRequest w;
+    w.object = "landing";
+    w.external_id = "code";
+    w.items = items;
+    auto res = conn.write(w);
+    EXPECT_TRUE(res.ok()) << (res.ok() ? "" : res.error().message);
+    if (!res.ok() || res->empty()) return {};
+    EXPECT_TRUE((*res)[0].ok) << (*res)[0].error.message;
+    return *res;
+  }
+
+  // The second sample upsert (K1) is found by its key, with id 2.
+  static void expect_k1_found(Connection& conn) {
+    auto found = conn.search("landing", "id", "code", std::vector<Value>{Value("K1")});
+    ASSERT_TRUE(found.ok()) << found.error().message;
+    ASSERT_EQ(found->size(), 1u);
+    EXPECT_EQ((*found)[0].id(), "2");
   }
 
   // Every record of a full read of `object`.
@@ -120,8 +182,20 @@ class SqlFlowFixture : public EngineFixture {
     add_source_rows(1, n);
   }
   void add_source_rows(int from, int to) const {
-    bool pg = dialect->connector == "postgres";
+    bool pg = sql_is("postgres");
     std::string g = "(g + " + std::to_string(from - 1) + ")";
+    if (sql_is("sqlite")) {
+      exec(
+          "INSERT INTO crm_customers (id, customer_no, name, balance, active, born, company, "
+          "qty_text, updated_at) SELECT " +
+          g + ", 'C' || (100000 + " + g + "), 'Customer ' || " + g + ", CAST(" + g +
+          " || '.' || (10 + " + g + " % 90) AS NUMERIC), " + g +
+          " % 2 = 0, date('2000-01-01', '+' || (" + g + " % 1000) || ' days'), CASE WHEN " + g +
+          " % 3 = 0 THEN 'OTHER' ELSE 'ACME' END, CAST(" + g +
+          " % 7 AS TEXT), datetime('2024-01-01 00:00:00', '+' || " + g + " || ' seconds') FROM " +
+          dialect->series(to - from + 1) + ";");
+      return;
+    }
     const std::string cat = "CONCAT";
     exec(
         "INSERT INTO crm_customers (id, customer_no, name, balance, active, born, company, "

@@ -32,10 +32,15 @@ class SqlFlowScenarios : public SqlFlowFixture {
     EXPECT_LE(c.read, 1);
     EXPECT_EQ(c.created + c.updated, 0);
 
-    bool pg = dialect->connector == "postgres";
-    exec(std::string("UPDATE crm_customers SET name = CONCAT(name, ' (edited)'), updated_at = ") +
-         (pg ? "updated_at + INTERVAL '1 day'" : "updated_at + INTERVAL 1 DAY") +
-         " WHERE id % 100 = 0;");
+    if (sql_is("sqlite")) {
+      exec(
+          "UPDATE crm_customers SET name = name || ' (edited)', updated_at = "
+          "datetime(updated_at, '+1 day') WHERE id % 100 = 0;");
+    } else {
+      exec(std::string("UPDATE crm_customers SET name = CONCAT(name, ' (edited)'), updated_at = ") +
+           (sql_is("postgres") ? "updated_at + INTERVAL '1 day'" : "updated_at + INTERVAL 1 DAY") +
+           " WHERE id % 100 = 0;");
+    }
     c = counts(run(), "customers");
     EXPECT_EQ(c.updated, 10);
     EXPECT_EQ(c.created, 0);
@@ -118,7 +123,8 @@ class SqlFlowScenarios : public SqlFlowFixture {
     EXPECT_EQ(c.created, 100000);
     EXPECT_EQ(count("SELECT COUNT(*) FROM customers"), 100000);
     EXPECT_EQ(scalar("SELECT balance FROM customers WHERE customer_no = 'C199999'"), "99999.19");
-    std::printf("%s: 100000 rows in %.2f s\n", dialect->connector.c_str(), secs);
+    std::printf("%s (%s): 100000 rows in %.2f s\n", dialect->connector.c_str(),
+                server->kind.c_str(), secs);
     c = counts(run(), "customers");
     EXPECT_LE(c.read, 1);
   }

@@ -24,11 +24,11 @@ namespace crmsync::testing {
 
 // A throwaway PostgreSQL or MariaDB server from the Debian packages,
 // listening on 127.0.0.1 on a free port with its unix socket and data in a
-// temp dir. `start` writes an info file that test processes read, so a
-// server starts once per test binary (CTest fixture: sql_server_ctl start /
-// stop) instead of once per test. A test run outside CTest starts its own.
+// temp dir (or, kind "sqlite", a temp dir whose databases are files). `start` writes an info file
+// that test processes read, so a server starts once per test binary (CTest fixture: sql_server_ctl
+// start / stop) instead of once per test. A test run outside CTest starts its own.
 struct SqlServerInfo {
-  std::string kind;  // postgres | mariadb
+  std::string kind;  // postgres | mariadb | sqlite
   std::string dir;   // data, socket and log live here
   int port = 0;
   std::string user = "crmsync";
@@ -54,7 +54,8 @@ struct SqlServerInfo {
                        std::to_string(std::random_device{}()) + ".sql";
     std::ofstream(file) << statements;
     std::string cmd =
-        kind == "postgres"
+        kind == "sqlite" ? "sqlite3 -bail -batch " + database_path(database) + " < " + file
+        : kind == "postgres"
             ? "psql -X -q -v ON_ERROR_STOP=1 -At -h " + socket + " -p " + std::to_string(port) +
                   " -U " + user + " -d " + database + " -f " + file
             : "mariadb --no-defaults -N -B -S " + socket + " -u root " + database + " < " + file;
@@ -82,9 +83,14 @@ struct SqlServerInfo {
                      {"create_tables", Value(create_tables)}});
     return c;
   }
+  // The file of a SQLite database (kind "sqlite").
+  std::string database_path(const std::string& database) const {
+    return dir + "/" + database + ".db";
+  }
   // A fresh database for one test.
   std::string create_database() const {
     std::string name = "t" + std::to_string(std::random_device{}() % 1000000000);
+    if (kind == "sqlite") return name;  // the file appears with the first statement
     sql(kind == "postgres" ? "postgres" : "", "CREATE DATABASE " + name + ";");
     return name;
   }
@@ -194,8 +200,19 @@ inline std::optional<SqlServerInfo> start_mariadb(std::string* log) {
   return std::nullopt;
 }
 
+// SQLite has no server: a temp dir for the test's database files.
+inline std::optional<SqlServerInfo> start_sqlite() {
+  SqlServerInfo s;
+  s.kind = "sqlite";
+  s.dir = make_server_dir("sqlite");
+  if (s.dir.empty()) return std::nullopt;
+  return s;
+}
+
 inline void stop_server(const SqlServerInfo& s) {
-  if (s.kind == "postgres") {
+  if (s.kind == "sqlite") {
+    // nothing runs: the files go with the directory
+  } else if (s.kind == "postgres") {
     run_command(as_server_user(s.dir) + postgres_bin() + "pg_ctl -D " + s.dir +
                 "/data -m immediate -w stop");
   } else {
@@ -224,7 +241,9 @@ inline const SqlServerInfo& test_server(const std::string& kind) {
       slot->info = *i;
     } else {
       std::string log;
-      auto s = kind == "postgres" ? start_postgres(&log) : start_mariadb(&log);
+      auto s = kind == "sqlite"     ? start_sqlite()
+               : kind == "postgres" ? start_postgres(&log)
+                                    : start_mariadb(&log);
       if (!s) {
         std::fprintf(stderr, "cannot start %s: %s\n", kind.c_str(), log.c_str());
         std::abort();

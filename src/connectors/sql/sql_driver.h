@@ -82,6 +82,41 @@ class SqlDriver {
   // True when INSERT ... RETURNING gives the ids of created rows; else
   // SqlResult::last_insert_id does (consecutive for one multi-row insert).
   virtual bool insert_returning() const = 0;
+
+  // The whole upsert of `rows` ("(?, ?), (?, ?)") into the quoted `table`.
+  // By default INSERT ... VALUES ... upsert_clause; dialects whose upsert is
+  // a statement of its own (MERGE) override it.
+  virtual std::string upsert_statement(const std::string& table,
+                                       const std::vector<std::string>& columns,
+                                       const std::string& rows, const std::string& key) const {
+    std::string cols;
+    for (const std::string& c : columns) cols += (cols.empty() ? "" : ", ") + quote(c);
+    return "INSERT INTO " + table + " (" + cols + ") VALUES " + rows + " " +
+           upsert_clause(key, columns);
+  }
+
+  // The transaction of one write call. Statements by default; a client
+  // library that owns transactions (ODBC: autocommit off, SQLEndTran)
+  // overrides them. Called in begin, then commit or rollback, order.
+  virtual Status begin_transaction(std::string_view doing) { return statement("BEGIN", doing); }
+  virtual Status commit_transaction(std::string_view doing) { return statement("COMMIT", doing); }
+  virtual void rollback_transaction(std::string_view doing) { (void)statement("ROLLBACK", doing); }
+  // Savepoints inside it; an empty release statement means the dialect has
+  // none (SQL Server frees them with the transaction).
+  virtual std::string savepoint_sql(const std::string& name) const { return "SAVEPOINT " + name; }
+  virtual std::string release_savepoint_sql(const std::string& name) const {
+    return "RELEASE SAVEPOINT " + name;
+  }
+  virtual std::string rollback_to_savepoint_sql(const std::string& name) const {
+    return "ROLLBACK TO SAVEPOINT " + name;
+  }
+
+ protected:
+  Status statement(const std::string& sql, std::string_view doing) {
+    auto r = run(sql, {}, doing);
+    if (!r) return r.error();
+    return {};
+  }
 };
 
 }  // namespace crmsync

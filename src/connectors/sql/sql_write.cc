@@ -47,14 +47,14 @@ class SqlConnection::BatchWriter {
       i = j;
       if (group.empty()) continue;
       if (group.size() > 1) {
-        if (Status s = exec("SAVEPOINT crmsync_batch"); !s) return s;
+        if (Status s = exec(d_.savepoint_sql("crmsync_batch")); !s) return s;
         Status s = insert_rows(group);
         if (s) {
-          if (Status r = exec("RELEASE SAVEPOINT crmsync_batch"); !r) return r;
+          if (Status r = exec(d_.release_savepoint_sql("crmsync_batch")); !r) return r;
           continue;
         }
         if (s.error().kind != ErrorKind::rejected) return s;
-        if (Status r = exec("ROLLBACK TO SAVEPOINT crmsync_batch"); !r) return r;
+        if (Status r = exec(d_.rollback_to_savepoint_sql("crmsync_batch")); !r) return r;
       }
       if (Status s = one_by_one(group); !s) return s;
     }
@@ -68,6 +68,7 @@ class SqlConnection::BatchWriter {
   }
 
   Status exec(const std::string& sql) {
+    if (sql.empty()) return {};  // a savepoint release the dialect does not have
     auto r = d_.run(sql, {}, "writing to " + req_.object);
     if (!r) return r.error();
     return {};
@@ -76,19 +77,19 @@ class SqlConnection::BatchWriter {
   // Each row under its own savepoint: a refused row is rolled back alone.
   Status one_by_one(const std::vector<size_t>& rows) {
     for (size_t i : rows) {
-      if (Status s = exec("SAVEPOINT crmsync_row"); !s) return s;
+      if (Status s = exec(d_.savepoint_sql("crmsync_row")); !s) return s;
       const WriteItem& it = req_.items[i];
       Status s = it.op == WriteOp::update   ? update_row(i)
                  : it.op == WriteOp::remove ? remove_row(i)
                                             : insert_rows({i});
       if (s) {
-        if (Status r = exec("RELEASE SAVEPOINT crmsync_row"); !r) return r;
+        if (Status r = exec(d_.release_savepoint_sql("crmsync_row")); !r) return r;
         continue;
       }
       if (s.error().kind != ErrorKind::rejected) return s;
       results_[i] = WriteResult{};
       results_[i].error = s.error();
-      if (Status r = exec("ROLLBACK TO SAVEPOINT crmsync_row"); !r) return r;
+      if (Status r = exec(d_.rollback_to_savepoint_sql("crmsync_row")); !r) return r;
     }
     return {};
   }
@@ -167,20 +168,25 @@ class SqlConnection::BatchWriter {
       if (!found) return found.error();
       for (auto& [k, id] : *found) by_key[k] = {id, false};
     }
-    std::string cols;
-    for (size_t k = 0; k < first.size(); ++k) cols += (k ? ", " : "") + d_.quote(first.name(k));
     std::vector<Value> params;
-    std::string sql = "INSERT INTO " + table_ + " (" + cols + ") VALUES ";
+    std::string values;
     for (size_t n = 0; n < rows.size(); ++n) {
       const Record& r = req_.items[rows[n]].record;
-      sql += n ? ", (" : "(";
+      values += n ? ", (" : "(";
       for (size_t k = 0; k < r.size(); ++k) {
         params.push_back(r.value(k));
-        sql += (k ? ", " : "") + d_.placeholder(params.size());
+        values += (k ? ", " : "") + d_.placeholder(params.size());
       }
-      sql += ")";
+      values += ")";
     }
-    if (upsert) sql += " " + d_.upsert_clause(req_.external_id, first.names()->names());
+    std::string sql;
+    if (upsert) {
+      sql = d_.upsert_statement(table_, first.names()->names(), values, req_.external_id);
+    } else {
+      std::string cols;
+      for (size_t k = 0; k < first.size(); ++k) cols += (k ? ", " : "") + d_.quote(first.name(k));
+      sql = "INSERT INTO " + table_ + " (" + cols + ") VALUES " + values;
+    }
     if (!returning.empty()) sql += " " + returning;
     std::string doing = (upsert ? "upserting into " : "inserting into ") + req_.object;
     if (rows.size() == 1 && upsert) {
@@ -247,16 +253,17 @@ Result<std::vector<WriteResult>> SqlConnection::write(const WriteRequest& req) {
     }
   }
   std::vector<WriteResult> results(req.items.size());
-  auto begin = driver_->run("BEGIN", {}, "starting a write to " + req.object);
-  if (!begin) return begin.error();
+  if (Status b = driver_->begin_transaction("starting a write to " + req.object); !b) {
+    return b.error();
+  }
   BatchWriter writer(*this, req, results);
   Status s = writer.run();
   if (s) {
-    auto commit = driver_->run("COMMIT", {}, "committing a write to " + req.object);
+    Status commit = driver_->commit_transaction("committing a write to " + req.object);
     if (commit) return results;
-    s = commit.error();
+    s = commit;
   }
-  (void)driver_->run("ROLLBACK", {}, "rolling back a write to " + req.object);
+  driver_->rollback_transaction("rolling back a write to " + req.object);
   return s.error();
 }
 

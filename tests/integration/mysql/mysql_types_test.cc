@@ -45,30 +45,22 @@ TEST_F(MysqlTypes, CreatesTablesAndWritesExactValues) {
   auto conn = connect(true);
   ASSERT_TRUE(conn);
   std::vector<WriteItem> items = sample_upserts(Value("it's a \"quote\" \\ and ? mark"));
-  WriteRequest w;
-  w.object = "landing";
-  w.external_id = "code";
-  w.items = items;
-  auto res = conn->write(w);
-  ASSERT_TRUE(res.ok()) << res.error().message;
-  ASSERT_TRUE((*res)[0].ok) << (*res)[0].error.message;
-  EXPECT_TRUE((*res)[0].created);
-  EXPECT_EQ((*res)[1].target_id, "2");
+  auto res = upsert_landing(*conn, items);
+  ASSERT_EQ(res.size(), 2u);
+  EXPECT_TRUE(res[0].created);
+  EXPECT_EQ(res[1].target_id, "2");
   EXPECT_EQ(scalar("SELECT amount + 0 FROM landing WHERE code = 'K0'"), "1234567.8900000000");
   EXPECT_EQ(scalar("SELECT at FROM landing WHERE code = 'K0'"), "2024-05-01 10:00:00.000000");
   EXPECT_EQ(scalar("SELECT extra = 'it''s a \"quote\" \\\\ and ? mark' FROM landing LIMIT 1"), "1");
 
   items[1].record.value(1) = Value(*Decimal::parse("5"));
-  res = conn->write(w);
-  ASSERT_TRUE(res.ok()) << res.error().message;
-  EXPECT_FALSE((*res)[1].created);
-  EXPECT_EQ((*res)[1].target_id, "2");
+  res = upsert_landing(*conn, items);
+  ASSERT_EQ(res.size(), 2u);
+  EXPECT_FALSE(res[1].created);
+  EXPECT_EQ(res[1].target_id, "2");
   EXPECT_EQ(count("SELECT COUNT(*) FROM landing"), 2);
 
-  auto found = conn->search("landing", "id", "code", std::vector<Value>{Value("K1")});
-  ASSERT_TRUE(found.ok()) << found.error().message;
-  ASSERT_EQ(found->size(), 1u);
-  EXPECT_EQ((*found)[0].id(), "2");
+  expect_k1_found(*conn);
 }
 
 TEST_F(MysqlTypes, AuthFailureIsAuthAndHidesThePassword) {

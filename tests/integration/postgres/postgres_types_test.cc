@@ -47,32 +47,24 @@ TEST_F(PostgresTypes, CreatesTablesAndWritesExactValues) {
   auto conn = connect(true);
   ASSERT_TRUE(conn);
   std::vector<WriteItem> items = sample_upserts(Value(Object{{"tags", Value(Array{Value("x")})}}));
-  WriteRequest w;
-  w.object = "landing";
-  w.external_id = "code";
-  w.items = items;
-  auto res = conn->write(w);
-  ASSERT_TRUE(res.ok()) << res.error().message;
-  ASSERT_TRUE((*res)[0].ok) << (*res)[0].error.message;
-  EXPECT_TRUE((*res)[0].created);
-  EXPECT_EQ((*res)[1].target_id, "2");
+  auto res = upsert_landing(*conn, items);
+  ASSERT_EQ(res.size(), 2u);
+  EXPECT_TRUE(res[0].created);
+  EXPECT_EQ(res[1].target_id, "2");
   EXPECT_EQ(scalar("SELECT amount FROM landing WHERE code = 'K0'"), "1234567.8900");
   EXPECT_EQ(scalar("SELECT at AT TIME ZONE 'UTC' FROM landing WHERE code = 'K0'"),
             "2024-05-01 10:00:00");
   EXPECT_EQ(scalar("SELECT extra->'tags'->>0 FROM landing WHERE code = 'K1'"), "x");
 
   items[1].record.value(1) = Value(*Decimal::parse("5"));
-  res = conn->write(w);  // upsert again: updates, same ids
-  ASSERT_TRUE(res.ok()) << res.error().message;
-  EXPECT_FALSE((*res)[1].created);
-  EXPECT_EQ((*res)[1].target_id, "2");
+  res = upsert_landing(*conn, items);  // upsert again: updates, same ids
+  ASSERT_EQ(res.size(), 2u);
+  EXPECT_FALSE(res[1].created);
+  EXPECT_EQ(res[1].target_id, "2");
   EXPECT_EQ(scalar("SELECT amount FROM landing WHERE code = 'K1'"), "5");
   EXPECT_EQ(count("SELECT COUNT(*) FROM landing"), 2);
 
-  auto found = conn->search("landing", "id", "code", std::vector<Value>{Value("K1")});
-  ASSERT_TRUE(found.ok()) << found.error().message;
-  ASSERT_EQ(found->size(), 1u);
-  EXPECT_EQ((*found)[0].id(), "2");
+  expect_k1_found(*conn);
   auto by_id = conn->read_by_ids("landing", "id", std::vector<std::string>{"1", "9"});
   ASSERT_TRUE(by_id.ok());
   EXPECT_EQ(by_id->size(), 1u);
