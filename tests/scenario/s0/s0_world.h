@@ -20,6 +20,7 @@
 #include "sandbox/pipedrive/pipedrive_sandbox.h"
 #include "sandbox/salesforce/salesforce_sandbox.h"
 #include "support/run_command.h"
+#include "support/salesforce_probe.h"
 #include "support/temp_dir.h"
 
 namespace crmsync::testing {
@@ -245,65 +246,9 @@ class S0World {
     return out;
   }
 
-  std::string sf_token() {
-    net::HttpClientRequest req;
-    req.method = "POST";
-    req.url = sf->base_url() + "/services/oauth2/token";
-    req.body =
-        "grant_type=password&client_id=demo-client&client_secret=demo-secret&username=demo%"
-        "40example.com&password=demo";
-    req.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
-    auto r = http.send(req);
-    if (!r.ok()) return "";
-    auto v = parse_json(r->body);
-    return v.ok() && v->find("access_token") ? v->find("access_token")->to_text() : "";
-  }
-
-  Value soql(const std::string& q) {
-    std::string token = sf_token();
-    Array all;
-    std::string next = "/services/data/v60.0/query?q=" + url_encode(q);
-    while (!next.empty()) {
-      net::HttpClientRequest req;
-      req.method = "GET";
-      req.url = sf->base_url() + next;
-      req.headers.emplace("Authorization", "Bearer " + token);
-      auto r = http.send(req);
-      EXPECT_TRUE(r.ok() && r->status == 200) << q << ": " << (r.ok() ? r->body : "");
-      if (!r.ok() || r->status != 200) break;
-      auto v = parse_json(r->body);
-      if (!v.ok()) break;
-      for (const Value& rec : v->find("records")->as_array()) all.push_back(rec);
-      const Value* n = v->find("nextRecordsUrl");
-      next = n && n->is_string() ? n->as_string() : "";
-    }
-    return Value(std::move(all));
-  }
-
-  static std::string url_encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-    }
-    return out;
-  }
-
-  // Edits a record as a Salesforce user would (not through crmsync).
+  Value soql(const std::string& q) { return SalesforceProbe{sf->base_url()}.soql(q); }
   void edit_as_user(const std::string& object, const std::string& id, const std::string& json) {
-    net::HttpClientRequest req;
-    req.method = "PATCH";
-    req.url = sf->base_url() + "/__admin/records/" + object + "/" + id;
-    req.body = json;
-    req.headers.emplace("Content-Type", "application/json");
-    auto r = http.send(req);
-    EXPECT_TRUE(r.ok() && r->status < 300) << (r.ok() ? r->body : r.error().message);
+    SalesforceProbe{sf->base_url()}.edit_as_user(object, id, json);
   }
 
   // Requests the Pipedrive sandbox logged, as (method, path).
