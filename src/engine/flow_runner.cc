@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "core/checksum.h"
 #include "core/json.h"
@@ -235,9 +236,24 @@ Status FlowRunner::read_scope_exits() {
       return more.error().with_context("flow " + flow_.name() + ": reading " + src.object +
                                        " that left the filter");
     }
-    for (Record& r : batch) r.set_deleted(true);
-    if (!batch.empty()) {
-      if (Status s = process_batch(batch, {}, std::nullopt, false); !s) return s;
+    // Only records this flow synced can leave it; the others (another
+    // officer's loans) are none of its business and not counted as read.
+    std::vector<std::string> ids;
+    for (const Record& r : batch) ids.push_back(r.id());
+    auto known = store_.lookup(flow_.name(), ids);
+    if (!known) return known.error();
+    std::unordered_set<std::string> synced;
+    for (const IdMapEntry& e : *known) {
+      if (!e.deleted) synced.insert(e.source_id);
+    }
+    std::vector<Record> left;
+    for (Record& r : batch) {
+      if (!synced.count(r.id())) continue;
+      r.set_deleted(true);
+      left.push_back(std::move(r));
+    }
+    if (!left.empty()) {
+      if (Status s = process_batch(left, {}, std::nullopt, false); !s) return s;
     }
     if (!*more) return {};
   }

@@ -118,11 +118,16 @@ TEST_F(SqliteRefs, ARecordThatLeavesAPushedDownFilterGetsTheDeletePolicy) {
     src.exec(
         "update contacts set email = null, updated_at = '2024-02-01T00:00:00Z' "
         "where id in ('K4', 'K5')");
+    // Outside the filter and never synced: none of the flow's business.
+    src.exec("insert into contacts values ('NEVER', 'A0', null, '2024-02-02T00:00:00Z')");
   }
   RunReport r = run();
   FlowCounts c = counts(r, "contacts");
   EXPECT_EQ(c.deleted, 2);
   EXPECT_EQ(c.created + c.updated, 0);
+  // Read: the two that left, and the record at the cursor the main read
+  // starts from again; not the row outside the filter it never synced.
+  EXPECT_EQ(c.read, 3);
   SqliteProbe dw(dir.file("target.db"));
   EXPECT_EQ(dw.count("select count(*) from contacts where deleted = 1"), 2);
   EXPECT_EQ(dw.scalar("select deleted from contacts where crm_id = 'K4'"), "1");
