@@ -251,6 +251,19 @@ class S0World {
     SalesforceProbe{sf->base_url()}.edit_as_user(object, id, json);
   }
 
+  // Both services behave again, so the checks below read the target without
+  // tripping over injected faults themselves.
+  void clear_faults() {
+    sf->set_faults({});
+    net::HttpClientRequest req;
+    req.method = "POST";
+    req.url = pd->base_url() + "/__admin/faults";
+    req.body = "{}";
+    req.headers.emplace("Content-Type", "application/json");
+    auto r = http.send(req);
+    ASSERT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.error().message);
+  }
+
   // Requests the Pipedrive sandbox logged, as (method, path).
   std::vector<std::pair<std::string, std::string>> pd_requests() {
     std::vector<std::pair<std::string, std::string>> out;
