@@ -395,6 +395,7 @@ void Filter::set_subquery_values(size_t index, std::vector<std::string> values) 
 }
 
 Filter Filter::negated() const {
+  // No filter selects everything, so its negation selects nothing.
   if (!root_) return Filter::parse("Id = NULL AND Id != NULL").value();
   auto f = Filter::parse("NOT (" + text_ + ")");
   return std::move(f).value();  // a parsed filter's text, wrapped, parses again
