@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <string>
 
 #include "core/json.h"
 #include "net/http_client.h"
+#include "net/url.h"
 
 namespace crmsync::testing {
 
@@ -34,7 +34,7 @@ struct SalesforceProbe {
   Value soql(const std::string& q) {
     std::string token = sf_token();
     Array all;
-    std::string next = "/services/data/v60.0/query?q=" + url_encode(q);
+    std::string next = "/services/data/v60.0/query?q=" + net::url_encode(q);
     while (!next.empty()) {
       net::HttpClientRequest req;
       req.method = "GET";
@@ -50,21 +50,6 @@ struct SalesforceProbe {
       next = n && n->is_string() ? n->as_string() : "";
     }
     return Value(std::move(all));
-  }
-
-  static std::string url_encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-    }
-    return out;
   }
 
   // Edits a record as a Salesforce user would (not through crmsync).
