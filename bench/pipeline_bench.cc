@@ -9,6 +9,8 @@
 // Prints table rows; bench/run.sh runs 10k, 100k and 1M. Rates are given
 // per wall second and per CPU second of the process (the one-core rate);
 // peak MB is the process's peak RSS so far.
+// For profiling one part alone (e.g. under callgrind): BENCH_ONLY_MEM=1 skips
+// the engine runs, BENCH_ONLY_FIRST=1 runs only the first run into SQLite.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -168,6 +170,8 @@ int main(int argc, char** argv) {
                     {"re-run -> SQLite", "customers"},
                     {"1st run -> JSONL", "customers_jsonl"}};
   for (Phase& p : phases) {
+    if (getenv("BENCH_ONLY_FIRST") && &p != &phases[0]) continue;
+    if (getenv("BENCH_ONLY_MEM")) continue;
     RunOptions options;
     options.flows = {p.flow};
     Stopwatch t;

@@ -73,11 +73,33 @@ void Date::to_ymd(int& y, unsigned& m, unsigned& d) const {
   civil_from_days(days, y, m, d);
 }
 
+namespace {
+
+// Zero-padded digits without snprintf: dates are formatted for every date
+// field written to a target or a checksum-free text column, per record.
+void put_digits(char* at, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i, v /= 10) at[i] = static_cast<char>('0' + v % 10);
+}
+
+// "YYYY-MM-DD" for years 0-9999 into `out`; false for other years.
+bool put_ymd(int y, unsigned m, unsigned d, char* out) {
+  if (y < 0 || y > 9999) return false;
+  put_digits(out, static_cast<unsigned>(y), 4);
+  out[4] = '-';
+  put_digits(out + 5, m, 2);
+  out[7] = '-';
+  put_digits(out + 8, d, 2);
+  return true;
+}
+
+}  // namespace
+
 std::string Date::to_string() const {
   int y;
   unsigned m, d;
   to_ymd(y, m, d);
   char buf[32];
+  if (put_ymd(y, m, d, buf)) return std::string(buf, 10);
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }
@@ -162,13 +184,23 @@ Parts split(const DateTime& t) {
 std::string DateTime::to_iso8601() const {
   Parts p = split(*this);
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", p.y, p.mo, p.d, p.hh,
-                        p.mm, p.ss);
+  int n = 19;
+  if (put_ymd(p.y, p.mo, p.d, buf)) {
+    buf[10] = 'T';
+    put_digits(buf + 11, static_cast<unsigned>(p.hh), 2);
+    buf[13] = ':';
+    put_digits(buf + 14, static_cast<unsigned>(p.mm), 2);
+    buf[16] = ':';
+    put_digits(buf + 17, static_cast<unsigned>(p.ss), 2);
+  } else {
+    n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", p.y, p.mo, p.d, p.hh, p.mm,
+                      p.ss);
+  }
   std::string out(buf, n);
   if (p.micros != 0) {
-    char f[16];
-    std::snprintf(f, sizeof f, ".%06lld", static_cast<long long>(p.micros));
-    std::string frac(f);
+    char f[7] = {'.'};
+    put_digits(f + 1, static_cast<unsigned>(p.micros), 6);  // 0 < micros < 1,000,000
+    std::string frac(f, 7);
     while (frac.size() > 4 && frac.back() == '0') frac.pop_back();  // keep at least ms
     out += frac;
   }

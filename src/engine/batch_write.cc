@@ -69,7 +69,8 @@ Status FlowRunner::write_items(std::vector<Item>& items) {
         if (kind == Action::flag) {
           w.record.set(flow_.config->on_delete.flag_field, flow_.config->on_delete.flag_value);
         } else if (kind != Action::remove) {
-          w.record = it.mapped->record;
+          // Nothing reads the mapped record after its write: move, not copy.
+          w.record = std::move(it.mapped->record);
         }
         if (kind == Action::create && !flow_.match_target_field.empty() &&
             !it.match_value.is_null()) {

@@ -13,10 +13,11 @@ bool empty(const Value* v) {
 }
 
 // Applies a rule's source form, transforms, value map, default and
-// required check. Refs are collected into `refs` (item_index >= 0 inside each).
-Result<Value> eval_rule(const Rule& r, const Record& src, std::vector<PendingRef>& refs,
-                        const std::string& parent_field, int item_index) {
-  Value v;
+// required check into `v` (null on entry). Refs are collected into `refs`
+// (item_index >= 0 inside each). The value is built in its slot of the
+// mapped record: this runs per field of every record.
+Status eval_rule(const Rule& r, const Record& src, std::vector<PendingRef>& refs,
+                 const std::string& parent_field, int item_index, Value& v) {
   switch (r.source) {
     case Rule::Source::copy:
       if (const Value* f = r.from.get(src)) v = *f;
@@ -60,11 +61,11 @@ Result<Value> eval_rule(const Rule& r, const Record& src, std::vector<PendingRef
         }
         refs.push_back(std::move(ref));
       }
-      return Value();
+      return {};
     }
     case Rule::Source::each: {
       const Value* arr = r.from.get(src);
-      if (arr == nullptr || arr->is_null()) return Value();
+      if (arr == nullptr || arr->is_null()) return {};
       if (!arr->is_array()) {
         return Error(ErrorKind::rejected, r.target + ": each: '" + r.from.path + "' is not a list");
       }
@@ -84,16 +85,17 @@ Result<Value> eval_rule(const Rule& r, const Record& src, std::vector<PendingRef
         }
         Object obj;
         for (const Rule& sub : r.each) {
-          auto sv = eval_rule(sub, elem_rec, refs, r.target, idx);
-          if (!sv)
+          Value sv;
+          if (Status st = eval_rule(sub, elem_rec, refs, r.target, idx, sv); !st)
             return Error(ErrorKind::rejected,
-                         r.target + "[" + std::to_string(idx) + "]." + sv.error().message);
-          obj.push_back(Member{sub.target, std::move(*sv)});
+                         r.target + "[" + std::to_string(idx) + "]." + st.error().message);
+          obj.push_back(Member{sub.target, std::move(sv)});
         }
         out.push_back(Value(std::move(obj)));
         ++idx;
       }
-      return Value(std::move(out));
+      v = Value(std::move(out));
+      return {};
     }
     case Rule::Source::lua: {
       auto res = r.lua->eval(src);
@@ -103,12 +105,11 @@ Result<Value> eval_rule(const Rule& r, const Record& src, std::vector<PendingRef
     }
   }
   for (const Step& s : r.steps) {
-    auto next = apply_step(s, std::move(v));
-    if (!next) return field_error(r.target, next.error());
-    v = std::move(*next);
+    if (Status st = apply_step_in_place(s, v); !st) return field_error(r.target, st.error());
   }
   if (r.has_map && !v.is_null()) {
-    auto it = r.value_map.find(v.to_text());
+    auto it = v.is_string() ? r.value_map.find(std::string_view(v.as_string()))
+                            : r.value_map.find(v.to_text());
     if (it != r.value_map.end()) {
       v = it->second;
     } else if (r.default_value) {
@@ -124,7 +125,7 @@ Result<Value> eval_rule(const Rule& r, const Record& src, std::vector<PendingRef
   if (r.required && (v.is_null() || (v.is_string() && v.as_string().empty()))) {
     return Error(ErrorKind::rejected, r.target + ": required but the source value is empty");
   }
-  return v;
+  return {};
 }
 
 }  // namespace
@@ -141,9 +142,8 @@ const Value* FieldRef::get(const Record& r) const {
 Result<MappedRecord> Compiled::apply(const Record& source) {
   MappedRecord out{Record(names_), {}};
   for (size_t i = 0; i < rules_.size(); ++i) {
-    auto v = eval_rule(rules_[i], source, out.refs, rules_[i].target, -1);
-    if (!v) return v.error();
-    out.record.value(i) = std::move(*v);
+    Status st = eval_rule(rules_[i], source, out.refs, rules_[i].target, -1, out.record.value(i));
+    if (!st) return st.error();
   }
   return out;
 }

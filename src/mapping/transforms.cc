@@ -179,7 +179,30 @@ const std::vector<std::string>& transform_names() {
   return kNames;
 }
 
+namespace {
+
+StepOp op_of(std::string_view name) {
+  const auto& names = transform_names();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<StepOp>(i + 1);
+  }
+  return StepOp::unknown;
+}
+
+// In place: the value was moved in, so its text needs no copy.
+void trim_in_place(std::string& t) {
+  size_t e = t.size();
+  while (e > 0 && std::isspace(static_cast<unsigned char>(t[e - 1]))) --e;
+  t.resize(e);
+  size_t b = 0;
+  while (b < t.size() && std::isspace(static_cast<unsigned char>(t[b]))) ++b;
+  t.erase(0, b);
+}
+
+}  // namespace
+
 std::string check_step(Step& s) {
+  s.op = op_of(s.name);
   const Value& a = s.arg;
   auto text_arg = [&](const char* what) -> std::string {
     if (!a.is_string() && !a.is_number()) return std::string("expects ") + what;
@@ -242,27 +265,42 @@ std::string check_step(Step& s) {
   return "unknown transform";
 }
 
+Status apply_step_in_place(const Step& s, Value& v) {
+  StepOp op = s.op == StepOp::unknown ? op_of(s.name) : s.op;
+  if ((op == StepOp::trim || op == StepOp::lower || op == StepOp::upper) && v.is_string()) {
+    std::string& t = v.as_string();
+    if (op == StepOp::trim) trim_in_place(t);
+    // ASCII only, as std::tolower in the "C" locale.
+    if (op == StepOp::lower)
+      for (char& c : t) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    if (op == StepOp::upper)
+      for (char& c : t) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c;
+    return {};
+  }
+  auto next = apply_step(s, std::move(v));
+  if (!next) return next.error();
+  v = std::move(*next);
+  return {};
+}
+
 Result<Value> apply_step(const Step& s, Value in) {
-  if (s.name == "default") return in.is_null() ? s.arg : in;
+  StepOp op = s.op == StepOp::unknown ? op_of(s.name) : s.op;
+  if (op == StepOp::default_value) return in.is_null() ? s.arg : in;
   if (in.is_null()) return in;
   const std::string& n = s.name;
-  if (n == "trim" || n == "lower" || n == "upper") {
+  if (op == StepOp::trim || op == StepOp::lower || op == StepOp::upper) {
     if (!in.is_string()) return in;
-    std::string t = n == "trim" ? trim(in.as_string()) : in.as_string();
-    if (n == "lower")
-      for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (n == "upper")
-      for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return Value(std::move(t));
+    (void)apply_step_in_place(s, in);  // cannot fail on text
+    return in;
   }
-  if (n == "string") return Value(in.to_text());
-  if (n == "split_name") {
+  if (op == StepOp::string) return Value(in.to_text());
+  if (op == StepOp::split_name) {
     std::string t = trim(in.to_text());
     size_t sp = t.rfind(' ');
     if (sp == std::string::npos) return Value(s.a == "first" ? std::string() : t);
     return Value(s.a == "first" ? trim(t.substr(0, sp)) : t.substr(sp + 1));
   }
-  if (n == "join") {
+  if (op == StepOp::join) {
     if (!in.is_array()) return Value(in.to_text());
     std::string out;
     for (const Value& e : in.as_array()) {
@@ -271,7 +309,7 @@ Result<Value> apply_step(const Step& s, Value in) {
     }
     return Value(out);
   }
-  if (n == "split") {
+  if (op == StepOp::split) {
     Array out;
     std::string t = in.to_text();
     size_t start = 0;
@@ -285,16 +323,16 @@ Result<Value> apply_step(const Step& s, Value in) {
     }
     return Value(std::move(out));
   }
-  if (n == "prefix") return Value(s.a + in.to_text());
-  if (n == "suffix") return Value(in.to_text() + s.a);
-  if (n == "replace") {
+  if (op == StepOp::prefix) return Value(s.a + in.to_text());
+  if (op == StepOp::suffix) return Value(in.to_text() + s.a);
+  if (op == StepOp::replace) {
     std::string t = in.to_text();
     for (size_t p = t.find(s.a); p != std::string::npos; p = t.find(s.a, p + s.b.size())) {
       t.replace(p, s.a.size(), s.b);
     }
     return Value(t);
   }
-  if (n == "truncate") {
+  if (op == StepOp::truncate) {
     std::string t = in.to_text();
     size_t cps = 0, i = 0;
     for (; i < t.size(); ++i) {
@@ -305,7 +343,7 @@ Result<Value> apply_step(const Step& s, Value in) {
     }
     return Value(t.substr(0, i));
   }
-  if (n == "integer") {
+  if (op == StepOp::integer) {
     if (in.is_int()) return in;
     Decimal d;
     if (in.is_decimal()) {
@@ -319,17 +357,17 @@ Result<Value> apply_step(const Step& s, Value in) {
     if (!i) return bad(n, in, "not a whole number");
     return Value(*i);
   }
-  if (n == "number") {
+  if (op == StepOp::number) {
     if (in.is_number()) return Value(in.to_decimal());
     auto d = parse_number(in.to_text(), s.a, s.b);
     if (!d) return bad(n, in, "not a number");
     return Value(*d);
   }
-  if (n == "round") {
+  if (op == StepOp::round) {
     if (!in.is_number()) return bad(n, in, "not a number");
     return Value(in.to_decimal().rounded(s.n));
   }
-  if (n == "boolean") {
+  if (op == StepOp::boolean) {
     if (in.is_bool()) return in;
     std::string t = trim(in.to_text());
     for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -337,23 +375,23 @@ Result<Value> apply_step(const Step& s, Value in) {
     if (t == "false" || t == "no" || t == "n" || t == "0") return Value(false);
     return bad(n, in, "expected true/false, yes/no or 1/0");
   }
-  if (n == "date" || n == "datetime") {
-    if (n == "date" && in.is_date()) return in;
-    if (in.is_datetime()) return n == "date" ? Value(in.as_datetime().date()) : in;
-    if (n == "datetime" && in.is_date())
+  if (op == StepOp::date || op == StepOp::datetime) {
+    if (op == StepOp::date && in.is_date()) return in;
+    if (in.is_datetime()) return op == StepOp::date ? Value(in.as_datetime().date()) : in;
+    if (op == StepOp::datetime && in.is_date())
       return Value(DateTime{int64_t{in.as_date().days} * 86400000000LL, 0});
     std::string t = trim(in.to_text());
     if (s.a.empty()) {
-      if (n == "date") {
+      if (op == StepOp::date) {
         if (auto d = Date::parse(t)) return Value(*d);
         if (auto dt = DateTime::parse(t, 0)) return Value(dt->date());
       } else {
         if (auto dt = DateTime::parse(t, 0)) return Value(*dt);
         if (auto d = Date::parse(t)) return Value(DateTime{int64_t{d->days} * 86400000000LL, 0});
       }
-      return bad(
-          n, in,
-          "expected ISO 8601 (2024-01-31" + std::string(n == "datetime" ? "T12:00:00Z" : "") + ")");
+      return bad(n, in,
+                 "expected ISO 8601 (2024-01-31" +
+                     std::string(op == StepOp::datetime ? "T12:00:00Z" : "") + ")");
     }
     int y, mo, d, h, mi, se;
     if (!parse_with_format(t, s.a, y, mo, d, h, mi, se) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
@@ -363,10 +401,10 @@ Result<Value> apply_step(const Step& s, Value in) {
     Date date = Date::from_ymd(y, mo, d);
     if (date.to_string() != Date::parse(date.to_string())->to_string())
       return bad(n, in, "no such date");
-    if (n == "date") return Value(date);
+    if (op == StepOp::date) return Value(date);
     return Value(DateTime{(int64_t{date.days} * 86400 + h * 3600 + mi * 60 + se) * 1000000, 0});
   }
-  if (n == "format_date") {
+  if (op == StepOp::format_date) {
     if (!in.is_date() && !in.is_datetime()) {
       auto dt = DateTime::parse(in.to_text(), 0);
       auto d = Date::parse(in.to_text());
@@ -393,7 +431,7 @@ Result<Value> apply_step(const Step& s, Value in) {
     }
     return Value(format_date(s.a, y, mo, d, h, mi, se));
   }
-  if (n == "format_number") {
+  if (op == StepOp::format_number) {
     Decimal d;
     if (in.is_number()) {
       d = in.to_decimal();

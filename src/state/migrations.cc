@@ -53,6 +53,20 @@ CREATE TABLE secrets (name TEXT PRIMARY KEY, ciphertext BLOB NOT NULL, updated_a
       R"sql(
 DROP INDEX IF EXISTS id_map_target;
 )sql",
+      // 3: create intents are written and settled for every created
+      // record. One row per record cost two B-tree writes per record (insert
+      // and delete, each with its key index); one row per write call (its
+      // intents as a JSON array) costs one of each per call.
+      R"sql(
+CREATE TABLE intent_batches (
+  flow TEXT NOT NULL, batch_id INTEGER NOT NULL, entries TEXT NOT NULL,
+  PRIMARY KEY (flow, batch_id)) WITHOUT ROWID;
+INSERT INTO intent_batches SELECT flow, rowid,
+  json_array(json_array(source_id, match_field, match_value_type, match_value_text, run_id,
+                        created_at))
+  FROM intents;
+DROP TABLE intents;
+)sql",
   };
   return kMigrations;
 }

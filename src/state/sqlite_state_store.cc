@@ -87,8 +87,8 @@ Result<std::vector<IdMapEntry>> SqliteStateStore::lookup(std::string_view flow,
                           " FROM id_map WHERE flow = ? AND source_id IN (" + placeholders(n) + ")");
     if (!q) return q.error();
     Stmt st(*q);
-    st.bind(1, flow);
-    for (size_t i = 0; i < n; ++i) st.bind(static_cast<int>(i + 2), ids[start + i]);
+    st.bind_borrowed(1, flow);
+    for (size_t i = 0; i < n; ++i) st.bind_borrowed(static_cast<int>(i + 2), ids[start + i]);
     int rc;
     while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_entry(st));
     if (rc != SQLITE_DONE) return db_->error("reading the id map");
@@ -146,28 +146,12 @@ Status SqliteStateStore::reset_cursor(std::string_view flow) {
 Status SqliteStateStore::commit(const BatchCommit& batch) {
   if (Status s = db_->exec("BEGIN IMMEDIATE", "starting a batch"); !s) return s;
   Status s = apply(batch);
+  if (s) s = db_->exec("COMMIT", "committing a batch");
   if (!s) {
     (void)db_->exec("ROLLBACK", "rolling back a batch");
-    return s;
+    intents_.clear();  // it may hold changes that were rolled back
   }
-  return db_->exec("COMMIT", "committing a batch");
-}
-
-Result<std::vector<CreateIntent>> SqliteStateStore::open_intents(std::string_view flow) {
-  auto q = db_->prepare(
-      "SELECT source_id, match_field, match_value_type, match_value_text, run_id, created_at "
-      "FROM intents WHERE flow = ? ORDER BY source_id");
-  if (!q) return q.error();
-  Stmt st(*q);
-  st.bind(1, flow);
-  std::vector<CreateIntent> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    out.push_back(CreateIntent{st.text(0), st.text(1), decode_value(st.text(2), st.text(3)),
-                               st.int64(4), st.int64(5)});
-  }
-  if (rc != SQLITE_DONE) return db_->error("reading create intents");
-  return out;
+  return s;
 }
 
 }  // namespace crmsync

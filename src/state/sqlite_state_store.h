@@ -1,8 +1,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "state/sqlite_db.h"
 #include "state/state_store.h"
@@ -50,7 +54,22 @@ class SqliteStateStore final : public StateStore {
                                                  const std::vector<std::string>& text_params,
                                                  const std::vector<int64_t>& int_params);
   Status load_flow_counts(RunInfo& run);
+
+  // Create intents (state_intents.cc): one intent_batches row per
+  // add_intents call, mirrored here per flow once read. The mirror follows
+  // committed transactions only (it is dropped on a rollback) and is re-read
+  // by open_intents, at the start of every run.
+  struct FlowIntents {
+    int64_t next_batch = 1;
+    std::map<int64_t, std::vector<CreateIntent>> batches;
+    std::unordered_map<std::string, int64_t> batch_of;  // open intents only
+  };
+  Result<FlowIntents*> flow_intents(std::string_view flow);
+  // Inside a transaction: closes the open intents of `ids`.
+  Status settle_intents(std::string_view flow, std::span<const std::string> ids);
+
   std::unique_ptr<SqliteDb> db_;
+  std::map<std::string, FlowIntents, std::less<>> intents_;
 };
 
 }  // namespace crmsync

@@ -63,9 +63,9 @@ Status SqliteStateStore::for_ids(const std::string& sql_head, std::string_view f
     auto q = db_->prepare(sql_head + " (" + placeholders(n) + ")");
     if (!q) return q.error();
     Stmt st(*q);
-    st.bind(1, flow);
+    st.bind_borrowed(1, flow);
     if (number) st.bind(2, *number);
-    for (size_t i = 0; i < n; ++i) st.bind(first + static_cast<int>(i), ids[start + i]);
+    for (size_t i = 0; i < n; ++i) st.bind_borrowed(first + static_cast<int>(i), ids[start + i]);
     if (st.step() != SQLITE_DONE) return db_->error(doing);
   }
   return {};
@@ -93,9 +93,9 @@ Status SqliteStateStore::apply(const BatchCommit& b) {
         b.upserts.size(),
         [&](Stmt& st, int p, size_t i) {
           const IdMapEntry& e = b.upserts[i];
-          st.bind(p, b.flow);
-          st.bind(p + 1, e.source_id);
-          st.bind(p + 2, e.target_id);
+          st.bind_borrowed(p, b.flow);
+          st.bind_borrowed(p + 1, e.source_id);
+          st.bind_borrowed(p + 2, e.target_id);
           st.bind(p + 3, static_cast<int64_t>(e.source_checksum));
           st.bind(p + 4, static_cast<int64_t>(e.target_checksum));
           st.bind(p + 5, e.updated_at);
@@ -125,11 +125,7 @@ Status SqliteStateStore::apply(const BatchCommit& b) {
       if (!s) return s;
     }
   }
-  if (Status s = for_ids("DELETE FROM intents WHERE flow = ? AND source_id IN", b.flow,
-                         b.settled_intents, "settling create intents");
-      !s) {
-    return s;
-  }
+  if (Status s = settle_intents(b.flow, b.settled_intents); !s) return s;
   if (!b.seen.empty()) {
     Status s = for_ids("UPDATE id_map SET seen_run = ?2 WHERE flow = ?1 AND source_id IN", b.flow,
                        b.seen, "marking records seen", b.run_id);
@@ -168,32 +164,6 @@ Status SqliteStateStore::apply(const BatchCommit& b) {
     if (st.step() != SQLITE_DONE) return db_->error("adding to the run's counts");
   }
   return {};
-}
-
-Status SqliteStateStore::add_intents(std::string_view flow, std::span<const CreateIntent> intents) {
-  if (intents.empty()) return {};
-  if (Status s = db_->exec("BEGIN IMMEDIATE", "recording create intents"); !s) return s;
-  Status s = insert_rows(
-      "INSERT OR REPLACE INTO intents (flow, source_id, match_field, match_value_type, "
-      "match_value_text, run_id, created_at)",
-      "(?,?,?,?,?,?,?)", "", intents.size(),
-      [&](Stmt& st, int p, size_t i) {
-        const CreateIntent& in = intents[i];
-        auto [type, text] = encode_value(in.match_value);
-        st.bind(p, flow);
-        st.bind(p + 1, in.source_id);
-        st.bind(p + 2, in.match_field);
-        st.bind(p + 3, type);
-        st.bind(p + 4, text);
-        st.bind(p + 5, in.run_id);
-        st.bind(p + 6, in.created_at);
-      },
-      "recording create intents");
-  if (!s) {
-    (void)db_->exec("ROLLBACK", "rolling back");
-    return s;
-  }
-  return db_->exec("COMMIT", "recording create intents");
 }
 
 }  // namespace crmsync

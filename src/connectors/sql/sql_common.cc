@@ -14,15 +14,25 @@ Capabilities sql_table_capabilities() {
 
 std::vector<std::pair<std::string, const Value*>> column_samples(std::span<const WriteItem> items) {
   std::vector<std::pair<std::string, const Value*>> fields;
+  // Records of one call share their field names: the names are matched once
+  // per distinct set, then each record only looks at its values.
+  const FieldNames* names = nullptr;
+  std::vector<size_t> slot;  // field i of `names` -> index in `fields`
   for (const WriteItem& it : items) {
-    for (size_t i = 0; i < it.record.size(); ++i) {
-      auto f = std::find_if(fields.begin(), fields.end(),
-                            [&](const auto& p) { return p.first == it.record.name(i); });
-      if (f == fields.end()) {
-        fields.emplace_back(it.record.name(i), &it.record.value(i));
-      } else if (f->second->is_null()) {
-        f->second = &it.record.value(i);
+    const Record& r = it.record;
+    if (r.names().get() != names) {
+      names = r.names().get();
+      slot.assign(r.size(), 0);
+      for (size_t i = 0; i < r.size(); ++i) {
+        auto f = std::find_if(fields.begin(), fields.end(),
+                              [&](const auto& p) { return p.first == r.name(i); });
+        if (f == fields.end()) f = fields.insert(fields.end(), {r.name(i), &r.value(i)});
+        slot[i] = static_cast<size_t>(f - fields.begin());
       }
+    }
+    for (size_t i = 0; i < r.size(); ++i) {
+      const Value*& sample = fields[slot[i]].second;
+      if (sample->is_null()) sample = &r.value(i);
     }
   }
   return fields;

@@ -89,6 +89,15 @@ std::string SqliteClient::quote(std::string_view ident) {
 }
 
 void SqliteClient::bind(sqlite3_stmt* st, int i, const Value& v) {
+  bind_value(st, i, v, SQLITE_TRANSIENT);
+}
+
+void SqliteClient::bind_borrowed(sqlite3_stmt* st, int i, const Value& v) {
+  bind_value(st, i, v, SQLITE_STATIC);
+}
+
+void SqliteClient::bind_value(sqlite3_stmt* st, int i, const Value& v,
+                              sqlite3_destructor_type text_lifetime) {
   switch (v.type()) {
     case ValueType::null:
       sqlite3_bind_null(st, i);
@@ -106,7 +115,7 @@ void SqliteClient::bind(sqlite3_stmt* st, int i, const Value& v) {
     }
     case ValueType::string:
       sqlite3_bind_text(st, i, v.as_string().data(), static_cast<int>(v.as_string().size()),
-                        SQLITE_TRANSIENT);
+                        text_lifetime);
       return;
     default: {
       // Decimals as their exact text: NUMERIC affinity stores them as numbers.

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "connectors/sql/sql_common.h"
 #include "connectors/sqlite/sqlite_connection.h"
@@ -117,20 +118,28 @@ class BatchWriter {
   }
 
  private:
-  template <typename Bind>
-  bool run(const std::string& sql, Bind&& bind, WriteResult& res, const std::string& what) {
-    auto st = c_.cached(sql, what);
+  // The statement for `sql`, prepared once per connection. `doing` is
+  // called only when preparing fails, so the per-record path builds no
+  // message text.
+  template <typename Doing>
+  sqlite3_stmt* statement(const std::string& sql, Doing&& doing, WriteResult& res) {
+    auto st = c_.cached(sql, "preparing");
     if (!st) {
-      res.error = st.error().kind == ErrorKind::fatal
-                      ? Error(ErrorKind::rejected, st.error().message)
-                      : st.error();
-      return false;
+      Error e = c_.error(doing());
+      res.error = e.kind == ErrorKind::fatal ? Error(ErrorKind::rejected, e.message) : e;
+      return nullptr;
     }
-    StmtUse use(*st);
-    bind(*st);
-    int rc = sqlite3_step(*st);
+    return *st;
+  }
+
+  // `bind` binds every parameter of `st`.
+  template <typename Bind, typename Doing>
+  bool run(sqlite3_stmt* st, Bind&& bind, WriteResult& res, Doing&& doing) {
+    StmtUse use(st, StmtUse::keep_bindings);
+    bind(st);
+    int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-      Error e = c_.error(what);
+      Error e = c_.error(doing());
       if (e.kind == ErrorKind::fatal) e.kind = ErrorKind::rejected;
       res.error = e;
       return false;
@@ -146,47 +155,67 @@ class BatchWriter {
   }
 
   bool remove(const std::string& target_id, WriteResult& res) {
-    return run(
-               "DELETE FROM " + qt_ + " WHERE " + qid_ + " = ?",
-               [&](sqlite3_stmt* st) { SqliteClient::bind(st, 1, Value(target_id)); }, res,
-               "deleting record " + target_id + " from " + table_) &&
+    auto doing = [&] { return "deleting record " + target_id + " from " + table_; };
+    sqlite3_stmt* st = statement("DELETE FROM " + qt_ + " WHERE " + qid_ + " = ?", doing, res);
+    return st != nullptr &&
+           run(
+               st, [&](sqlite3_stmt* s) { SqliteClient::bind(s, 1, Value(target_id)); }, res,
+               doing) &&
            changed_one(target_id, res);
   }
 
   bool update(const Record& r, const std::string& target_id, WriteResult& res) {
-    std::string sets;
-    for (size_t k = 0; k < r.size(); ++k) {
-      sets += (k ? ", " : "") + SqliteClient::quote(r.name(k)) + " = ?";
+    if (r.size() == 0) return true;
+    auto doing = [&] { return "updating record " + target_id + " in " + table_; };
+    sqlite3_stmt*& st = update_by_shape_[r.names().get()];
+    if (st == nullptr) {
+      std::string sets;
+      for (size_t k = 0; k < r.size(); ++k) {
+        sets += (k ? ", " : "") + SqliteClient::quote(r.name(k)) + " = ?";
+      }
+      st = statement("UPDATE " + qt_ + " SET " + sets + " WHERE " + qid_ + " = ?", doing, res);
+      if (st == nullptr) return false;
     }
-    if (sets.empty()) return true;
     return run(
-               "UPDATE " + qt_ + " SET " + sets + " WHERE " + qid_ + " = ?",
-               [&](sqlite3_stmt* st) {
+               st,
+               [&](sqlite3_stmt* s) {
                  for (size_t k = 0; k < r.size(); ++k)
-                   SqliteClient::bind(st, static_cast<int>(k + 1), r.value(k));
-                 SqliteClient::bind(st, static_cast<int>(r.size() + 1), Value(target_id));
+                   SqliteClient::bind_borrowed(s, static_cast<int>(k + 1), r.value(k));
+                 SqliteClient::bind(s, static_cast<int>(r.size() + 1), Value(target_id));
                },
-               res, "updating record " + target_id + " in " + table_) &&
+               res, doing) &&
            changed_one(target_id, res);
   }
 
   bool insert(const Record& r, std::string& target_id, WriteResult& res) {
-    std::string cols, ph;
-    for (size_t k = 0; k < r.size(); ++k) {
-      cols += (k ? ", " : "") + SqliteClient::quote(r.name(k));
-      ph += k ? ", ?" : "?";
+    auto doing = [&] { return "inserting into " + table_; };
+    // Records of one call nearly always share their field names: the
+    // statement is looked up by them, not rebuilt as text per record.
+    sqlite3_stmt*& st = insert_by_shape_[r.names().get()];
+    if (st == nullptr) {
+      std::string cols, ph;
+      for (size_t k = 0; k < r.size(); ++k) {
+        cols += (k ? ", " : "") + SqliteClient::quote(r.name(k));
+        ph += k ? ", ?" : "?";
+      }
+      st = statement(r.size() ? "INSERT INTO " + qt_ + " (" + cols + ") VALUES (" + ph + ")"
+                              : "INSERT INTO " + qt_ + " DEFAULT VALUES",
+                     doing, res);
+      if (st == nullptr) return false;
     }
-    std::string sql = r.size() ? "INSERT INTO " + qt_ + " (" + cols + ") VALUES (" + ph + ")"
-                               : "INSERT INTO " + qt_ + " DEFAULT VALUES";
     bool ok = run(
-        sql,
-        [&](sqlite3_stmt* st) {
+        st,
+        [&](sqlite3_stmt* s) {
           for (size_t k = 0; k < r.size(); ++k)
-            SqliteClient::bind(st, static_cast<int>(k + 1), r.value(k));
+            SqliteClient::bind_borrowed(s, static_cast<int>(k + 1), r.value(k));
         },
-        res, "inserting into " + table_);
+        res, doing);
     if (!ok) return false;
-    const Value* idv = r.get(id_field_);
+    if (id_index_ == -2 || id_names_ != r.names().get()) {
+      id_names_ = r.names().get();
+      id_index_ = r.names()->index_of(id_field_);
+    }
+    const Value* idv = id_index_ >= 0 ? &r.value(static_cast<size_t>(id_index_)) : nullptr;
     target_id = idv && !idv->is_null() ? idv->to_text()
                                        : std::to_string(sqlite3_last_insert_rowid(c_.db()));
     res.created = true;
@@ -210,6 +239,10 @@ class BatchWriter {
   SqliteClient& c_;
   const WriteRequest& req_;
   std::string table_, id_field_, qt_, qid_;
+  // Keyed by the records' shared field names, alive for the whole call.
+  std::unordered_map<const FieldNames*, sqlite3_stmt*> insert_by_shape_, update_by_shape_;
+  const FieldNames* id_names_ = nullptr;
+  int id_index_ = -2;
 };
 
 }  // namespace

@@ -23,7 +23,7 @@ TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
   { auto s = open(d); }  // idempotent reopen
   {
     SqliteProbe db(d.file("state.db"));
-    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 2);
+    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 3);
     // Migration 2 dropped the unused target-id index (a random write per record).
     EXPECT_EQ(db.count("select count(*) from pragma_index_list('id_map') "
                        "where name = 'id_map_target'"),
