@@ -19,6 +19,7 @@ int cmd_errors(const Args& args);
 int cmd_retry(const Args& args);
 int cmd_spec(const Args& args);
 int cmd_setup(const Args& args);
+int cmd_discover(const Args& args);
 // Checks (apply=false) or prepares (apply=true) the flows' targets; prints
 // the findings (only problems and changes when quiet_when_ready). Exit code.
 int run_setup(const Config& config, const Args& args, bool apply, bool quiet_when_ready);

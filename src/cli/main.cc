@@ -15,6 +15,9 @@ commands:
   check                 validate, then connect to every system and check the mapped fields
   setup [FLOW...]       create what the flows' targets lack (custom fields); list what
                         only a person can add (stages); --check: report only
+  discover CONNECTION [OBJECT...]
+                        a connection's objects (tables, views, files, API objects) and
+                        their fields: type, nullable, key (all objects by default)
   plan [FLOW...]        dry run: what a run would create/update/skip/delete (writes nothing)
   run [FLOW...]         sync the flows (all by default), in dependency order;
                         --create-fields: run setup first
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
   if (c == "retry") return cmd_retry(*args);
   if (c == "spec") return cmd_spec(*args);
   if (c == "setup") return cmd_setup(*args);
+  if (c == "discover") return cmd_discover(*args);
   if (c == "sandbox") return cmd_sandbox(*args);
   if (c == "version" || c == "--version") {
     std::printf("crmsync 0.1.0\n");

@@ -156,6 +156,16 @@ class Connection {
     return SetupReport{};
   }
 
+  // The objects this connection holds (tables and views, files, API
+  // objects), for `crmsync discover`; each can be passed to describe().
+  // Called from the CLI, once. Connectors that cannot enumerate their
+  // objects return a fatal error saying so.
+  virtual Result<std::vector<std::string>> list_objects() {
+    return Error(ErrorKind::fatal,
+                 "this connector cannot list its objects; name them: crmsync discover "
+                 "CONNECTION OBJECT...");
+  }
+
   // API calls made so far (for run accounting and budgets).
   uint64_t api_calls() const { return api_calls_.load(); }
 

@@ -154,8 +154,8 @@ void FlowRunner::decide(std::vector<Item>& items) {
       }
       if (!synced && del.kind == DeletePolicy::Kind::flag && it.action == Action::update) {
         // Coming back: clear the flag we set.
-        Value cleared = del.flag_value.is_bool() ? Value(!del.flag_value.as_bool()) : Value();
-        it.mapped->record.set(del.flag_field, std::move(cleared));
+        it.mapped->record.set(
+            del.flag_field, del.flag_value.is_bool() ? Value(!del.flag_value.as_bool()) : Value());
       }
       continue;
     }

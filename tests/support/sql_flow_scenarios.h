@@ -149,6 +149,50 @@ class SqlFlowScenarios : public SqlFlowFixture {
         << v.errors[0].to_string();
   }
 
+  // `crmsync discover`: the source table is listed, and described with its
+  // key, types and NOT NULL columns.
+  void discovers_tables_and_columns() {
+    seed_source(1);
+    auto conn = connect(false);
+    ASSERT_NE(conn, nullptr);
+    auto objects = conn->list_objects();
+    ASSERT_TRUE(objects.ok()) << objects.error().message;
+    std::string found;
+    for (const std::string& o : *objects) {
+      // Qualified by its schema when the connection names none (ODBC).
+      if (o == "crm_customers" || o.ends_with(".crm_customers")) found = o;
+    }
+    ASSERT_FALSE(found.empty()) << "crm_customers not among " << objects->size() << " objects";
+    auto schema = conn->describe(found);
+    ASSERT_TRUE(schema.ok()) << schema.error().message;
+    EXPECT_EQ(schema->id_field, "id");
+    auto field = [&](const std::string& name) -> const FieldInfo* {
+      for (const FieldInfo& f : schema->fields) {
+        if (f.name == name) return &f;
+      }
+      ADD_FAILURE() << "no field " << name;
+      return nullptr;
+    };
+    if (const FieldInfo* f = field("id")) {
+      EXPECT_TRUE(f->key);
+      EXPECT_EQ(f->type, ValueType::integer);
+    }
+    if (const FieldInfo* f = field("customer_no")) {
+      EXPECT_FALSE(f->nullable);
+      EXPECT_FALSE(f->key);
+    }
+    if (const FieldInfo* f = field("balance")) {
+      EXPECT_EQ(f->type, ValueType::decimal);
+    }
+    if (const FieldInfo* f = field("born")) {
+      EXPECT_EQ(f->type, ValueType::date);
+    }
+    if (const FieldInfo* f = field("name")) {
+      EXPECT_TRUE(f->nullable);
+      EXPECT_EQ(f->type, ValueType::string);
+    }
+  }
+
   // A wrong password: an auth error that does not quote the password.
   void wrong_password_is_not_echoed() {
     seed_source(1);

@@ -17,6 +17,7 @@ class FileConnection final : public Connection {
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;
   Result<ObjectSchema> describe(std::string_view object) override;
+  Result<std::vector<std::string>> list_objects() override;
   Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) override;
   Result<std::vector<Record>> read_by_ids(std::string_view object, std::string_view id_field,
                                           std::span<const std::string> ids) override;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -79,6 +80,26 @@ Status FileConnection::check() {
     return Error(ErrorKind::fatal, "directory " + config_.dir + " does not exist");
   }
   return {};
+}
+
+// The files of the directory that the connector reads: CSV and JSON Lines
+// by extension, or all files when `format` fixes the format.
+Result<std::vector<std::string>> FileConnection::list_objects() {
+  std::error_code ec;
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(config_.dir, ec)) {
+    if (!e.is_regular_file(ec)) continue;
+    std::string name = e.path().filename().string();
+    std::string ext = e.path().extension().string();
+    bool known = ext == ".csv" || ext == ".tsv" || ext == ".jsonl" || ext == ".ndjson";
+    if (known || config_.format == "csv" || config_.format == "jsonl") out.push_back(name);
+  }
+  if (ec) {
+    return Error(ErrorKind::fatal,
+                 "file: cannot list directory " + config_.dir + ": " + ec.message());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Result<ObjectSchema> FileConnection::describe(std::string_view object) {

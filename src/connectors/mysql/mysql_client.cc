@@ -206,6 +206,17 @@ std::string MysqlClient::table_name(std::string_view table) const {
   return quote(table.substr(0, dot)) + "." + quote(table.substr(dot + 1));
 }
 
+Result<std::vector<std::string>> MysqlClient::tables() {
+  auto r =
+      run("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+          "ORDER BY TABLE_NAME",
+          {}, "listing the tables");
+  if (!r) return r.error();
+  std::vector<std::string> out;
+  for (const auto& row : r->rows) out.push_back(row[0].to_text());
+  return out;
+}
+
 Result<std::vector<SqlColumn>> MysqlClient::columns(const std::string& table) {
   size_t dot = table.find('.');
   std::vector<Value> args;

@@ -36,6 +36,7 @@ class MysqlClient final : public SqlDriver {
                                                std::span<const Value> params, size_t fetch_rows,
                                                std::string_view doing) override;
   Result<std::vector<SqlColumn>> columns(const std::string& table) override;
+  Result<std::vector<std::string>> tables() override;
 
   filter::Filter::SqlDialect filter_dialect() const override {
     return filter::Filter::SqlDialect::mysql;

@@ -44,6 +44,44 @@ std::string OdbcClient::table_name(std::string_view table) const {
   return config_.schema.empty() ? quote(table) : quote(config_.schema) + "." + quote(table);
 }
 
+// SQLTables for tables and views. Without a configured schema, names are
+// qualified by theirs (`public.customers`) and the system catalogs skipped.
+Result<std::vector<std::string>> OdbcClient::tables() {
+  if (Status s = connect(); !s) return s.error();
+  std::string doing = "listing the tables";
+  SQLHANDLE h = SQL_NULL_HANDLE;
+  if (!odbc_ok(SQLAllocHandle(SQL_HANDLE_STMT, dbc_.get(), &h))) {
+    return diagnose(SQL_HANDLE_DBC, dbc_.get(), doing);
+  }
+  OdbcStmt stmt(h);
+  auto wschema = to_sqlwchar(config_.schema), wtypes = to_sqlwchar("TABLE,VIEW");
+  SQLWCHAR* sp = config_.schema.empty() ? nullptr : wschema.data();
+  auto sl = static_cast<SQLSMALLINT>(config_.schema.empty() ? 0 : wschema.size());
+  SQLRETURN rc = SQLTablesW(h, nullptr, 0, sp, sl, nullptr, 0, wtypes.data(),
+                            static_cast<SQLSMALLINT>(wtypes.size()));
+  if (!odbc_ok(rc)) return diagnose(SQL_HANDLE_STMT, h, doing);
+  auto cols = result_columns(h, doing);
+  if (!cols) return cols.error();
+  static const std::set<std::string> kSystem = {
+      "pg_catalog", "information_schema", "INFORMATION_SCHEMA", "sys",
+      "mysql",      "performance_schema"};
+  std::vector<std::string> out;
+  std::vector<Value> row;
+  while (true) {
+    auto more = fetch_row(h, *cols, row, doing);
+    if (!more) return more.error();
+    if (!*more) break;
+    // TABLE_SCHEM (2) and TABLE_NAME (3).
+    if (row.size() < 3) continue;
+    std::string schema = row[1].is_null() ? "" : row[1].to_text();
+    std::string name = row[2].to_text();
+    if (!config_.schema.empty() && schema != config_.schema) continue;
+    if (config_.schema.empty() && kSystem.count(schema)) continue;
+    out.push_back(config_.schema.empty() && !schema.empty() ? schema + "." + name : name);
+  }
+  return out;
+}
+
 // SQLColumns and SQLPrimaryKeys. Their name arguments are patterns where `_`
 // matches any character, and not every driver honours an escape, so rows
 // are kept only when the table name matches exactly (and, without a schema,

@@ -178,6 +178,18 @@ std::string PostgresClient::table_name(std::string_view table) const {
   return quote(schema) + "." + quote(name);
 }
 
+Result<std::vector<std::string>> PostgresClient::tables() {
+  Value args[] = {Value(config_.schema)};
+  auto r =
+      run("SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'p', 'f') ORDER BY 1",
+          args, "listing the tables of schema " + config_.schema);
+  if (!r) return r.error();
+  std::vector<std::string> out;
+  for (const auto& row : r->rows) out.push_back(row[0].to_text());
+  return out;
+}
+
 Result<std::vector<SqlColumn>> PostgresClient::columns(const std::string& table) {
   auto [schema, name] = split_table(table);
   Value args[] = {Value(schema), Value(name)};

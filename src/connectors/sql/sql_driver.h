@@ -62,6 +62,8 @@ class SqlDriver {
                                                        std::string_view doing) = 0;
   // Columns of a table or view in catalog order; empty when it does not exist.
   virtual Result<std::vector<SqlColumn>> columns(const std::string& table) = 0;
+  // Tables and views of the configured schema or database, by name.
+  virtual Result<std::vector<std::string>> tables() = 0;
 
   // Dialect.
   virtual filter::Filter::SqlDialect filter_dialect() const = 0;

@@ -76,6 +76,10 @@ Status SqlConnection::check() {
   return {};
 }
 
+Result<std::vector<std::string>> SqlConnection::list_objects() {
+  return driver_->tables();
+}
+
 Result<ObjectSchema> SqlConnection::describe(std::string_view object) {
   auto cols = driver_->columns(std::string(object));
   if (!cols) return cols.error();

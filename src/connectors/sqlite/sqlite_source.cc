@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cctype>
 
+#include "connectors/sql/sql_connection.h"
 #include "connectors/sqlite/filter_clock.h"
 #include "connectors/sqlite/sqlite_connection.h"
 
@@ -57,17 +59,53 @@ class SqliteReader final : public RecordReader {
 Result<ObjectSchema> SqliteConnection::describe(std::string_view object) {
   auto c = client();
   if (!c) return c.error();
-  auto cols = (*c)->columns(std::string(object));
-  if (!cols) return cols.error();
-  if (cols->empty()) {
-    return Error(ErrorKind::fatal,
-                 "sqlite " + config_.path + ": no table '" + std::string(object) + "'");
-  }
+  std::string table(object);
+  auto st = (*c)->prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)",
+                          "describing " + table);
+  if (!st) return st.error();
+  sqlite3_bind_text(*st, 1, table.data(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
   ObjectSchema s;
-  s.object = std::string(object);
-  s.id_field = "id";
-  for (const auto& [name, type] : *cols) s.fields.push_back({name});
+  s.object = table;
+  int rc;
+  while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+    const unsigned char* name = sqlite3_column_text(*st, 0);
+    const unsigned char* type = sqlite3_column_text(*st, 1);
+    std::string declared = type ? reinterpret_cast<const char*>(type) : "";
+    for (char& ch : declared) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    FieldInfo f;
+    f.name = name ? reinterpret_cast<const char*>(name) : "";
+    f.type = value_type_for_sql_type(declared);
+    f.key = sqlite3_column_int(*st, 3) > 0;
+    // An INTEGER PRIMARY KEY is the rowid: never NULL whatever it declares.
+    f.nullable = sqlite3_column_int(*st, 2) == 0 && !f.key;
+    if (f.key && s.id_field.empty()) s.id_field = f.name;
+    s.fields.push_back(std::move(f));
+  }
+  sqlite3_finalize(*st);
+  if (rc != SQLITE_DONE) return (*c)->error("describing " + table);
+  if (s.fields.empty()) {
+    return Error(ErrorKind::fatal, "sqlite " + config_.path + ": no table '" + table + "'");
+  }
+  if (s.id_field.empty()) s.id_field = "id";
   return s;
+}
+
+Result<std::vector<std::string>> SqliteConnection::list_objects() {
+  auto c = client();
+  if (!c) return c.error();
+  auto st = (*c)->prepare(
+      "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE "
+      "'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+      "listing the tables");
+  if (!st) return st.error();
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(*st, 0)));
+  }
+  sqlite3_finalize(*st);
+  if (rc != SQLITE_DONE) return (*c)->error("listing the tables");
+  return out;
 }
 
 Result<std::unique_ptr<RecordReader>> SqliteConnection::read(const ReadRequest& req) {

@@ -14,6 +14,51 @@ std::string crmsync(const TempDir& dir, const std::string& args) {
   return "cd '" + dir.path().string() + "' && " + CRMSYNC_BINARY + " " + args;
 }
 
+TEST(Cli, DiscoverListsObjectsWithFieldTypesAndKeys) {
+  TempDir dir;
+  ASSERT_EQ(run_command(crmsync(dir, "init")).exit_code, 0);
+  ASSERT_EQ(run_command(crmsync(dir, "run")).exit_code, 0);
+
+  auto files = run_command(crmsync(dir, "discover files --json"));
+  ASSERT_EQ(files.exit_code, 0) << files.output;
+  auto doc = parse_json(files.output);
+  ASSERT_TRUE(doc.ok()) << files.output;
+  const Array& objects = doc->find("objects")->as_array();
+  ASSERT_EQ(objects.size(), 2u) << files.output;
+  EXPECT_EQ(objects[0].find("name")->as_string(), "customers.csv");
+  EXPECT_EQ(objects[1].find("name")->as_string(), "orders.csv");
+  EXPECT_EQ(objects[0].find("fields")->as_array()[0].find("name")->as_string(), "customer_no");
+
+  auto db = run_command(crmsync(dir, "discover warehouse customers --json"));
+  ASSERT_EQ(db.exit_code, 0) << db.output;
+  auto tables = parse_json(db.output);
+  ASSERT_TRUE(tables.ok()) << db.output;
+  const Value& customers = tables->find("objects")->as_array().at(0);
+  EXPECT_EQ(customers.find("id_field")->as_string(), "id");
+  bool saw_key = false;
+  for (const Value& f : customers.find("fields")->as_array()) {
+    if (f.find("name")->as_string() == "id") {
+      saw_key = f.find("key")->as_bool();
+      EXPECT_EQ(f.find("type")->as_string(), "integer");
+      EXPECT_FALSE(f.find("nullable")->as_bool());
+    }
+  }
+  EXPECT_TRUE(saw_key) << db.output;
+
+  auto all = run_command(crmsync(dir, "discover warehouse"));
+  EXPECT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_NE(all.output.find("customers ("), std::string::npos) << all.output;
+  EXPECT_NE(all.output.find("orders ("), std::string::npos) << all.output;
+
+  auto missing = run_command(crmsync(dir, "discover warehouse invoices"));
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.output.find("no table 'invoices'"), std::string::npos) << missing.output;
+  auto unknown = run_command(crmsync(dir, "discover wherehouse"));
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("no connection named 'wherehouse'"), std::string::npos)
+      << unknown.output;
+}
+
 TEST(Cli, InitThenRunWorksAtOnceAndRerunWritesNothing) {
   TempDir dir;
   auto init = run_command(crmsync(dir, "init"));

@@ -26,6 +26,9 @@ TEST_F(MysqlFlows, HundredThousandRows) {
 TEST_F(MysqlFlows, CheckDescribesSourcesAndNamesMissingColumns) {
   check_describes_sources();
 }
+TEST_F(MysqlFlows, DiscoverListsTablesWithColumnTypesAndKeys) {
+  discovers_tables_and_columns();
+}
 TEST_F(MysqlFlows, WrongPasswordIsNotEchoed) {
   wrong_password_is_not_echoed();
 }

@@ -28,6 +28,9 @@ TEST_F(OdbcPostgresFlows, HundredThousandRows) {
 TEST_F(OdbcPostgresFlows, CheckDescribesSourcesAndNamesMissingColumns) {
   check_describes_sources();
 }
+TEST_F(OdbcPostgresFlows, DiscoverListsTablesWithColumnTypesAndKeys) {
+  discovers_tables_and_columns();
+}
 TEST_F(OdbcPostgresFlows, WrongPasswordIsNotEchoed) {
   wrong_password_is_not_echoed();
 }

@@ -26,6 +26,9 @@ TEST_F(OdbcSqliteFlows, HundredThousandRows) {
 TEST_F(OdbcSqliteFlows, CheckDescribesSourcesAndNamesMissingColumns) {
   check_describes_sources();
 }
+TEST_F(OdbcSqliteFlows, DiscoverListsTablesWithColumnTypesAndKeys) {
+  discovers_tables_and_columns();
+}
 
 }  // namespace
 }  // namespace crmsync::testing

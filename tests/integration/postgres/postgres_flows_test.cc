@@ -26,6 +26,9 @@ TEST_F(PostgresFlows, HundredThousandRows) {
 TEST_F(PostgresFlows, CheckDescribesSourcesAndNamesMissingColumns) {
   check_describes_sources();
 }
+TEST_F(PostgresFlows, DiscoverListsTablesWithColumnTypesAndKeys) {
+  discovers_tables_and_columns();
+}
 TEST_F(PostgresFlows, WrongPasswordIsNotEchoed) {
   wrong_password_is_not_echoed();
 }
