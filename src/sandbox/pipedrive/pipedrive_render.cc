@@ -141,6 +141,10 @@ Value render_activity_v1(const StoredRecord& r, const PipedriveStore& store) {
              {"note", get("note")},
              {"created_by_user_id", kUserId},
              {"participants", get("participants").is_null() ? Value(Array{}) : get("participants")},
+             {"private", false},
+             {"reference_type", nullptr},
+             {"reference_id", nullptr},
+             {"update_user_id", nullptr},
              {"owner_name", kUserName},
              {"assigned_to_user_id", get("owner_id")},
              {"type_name", type_name}};
