@@ -45,7 +45,9 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
                                                 "search-burst-limit",
                                                 "daily-budget",
                                                 "faults",
-                                                "pipeline"};
+                                                "pipeline",
+                                                "oauth-client-id",
+                                                "oauth-client-secret"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];

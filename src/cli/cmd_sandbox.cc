@@ -19,6 +19,8 @@ options:
   --port N                  port on 127.0.0.1 (default 0: a free port)
   --seed-records N          generate N persons, organizations and deals
   --api-token T             the token it accepts (default demo-token)
+  --oauth-client-id ID      its OAuth app's client id (default demo-client)
+  --oauth-client-secret S   its OAuth app's client secret (default demo-secret)
   --burst-limit N           requests per rolling 2 s per token (default 40; 0 off)
   --search-burst-limit N    searches per rolling 2 s (default 10; 0 off)
   --daily-budget N          daily token budget (default 60000; 0 off)
@@ -30,7 +32,14 @@ options:
 
 admin (no token): POST /__admin/reset, GET /__admin/requests?limit=N,
 GET /__admin/counters, GET|POST /__admin/faults, POST /__admin/limits,
-POST|PATCH|DELETE /__admin/{persons,organizations,deals}[/ID] (edit as a user).
+POST|PATCH|DELETE /__admin/{persons,organizations,deals,activities,products}[/ID]
+and POST|PUT|DELETE /__admin/notes[/ID] (edit as a user),
+POST /__admin/oauth/refresh_token (a refresh token without the browser).
+
+OAuth: GET /oauth/authorize?client_id&redirect_uri&state (consent page),
+POST /oauth/token (basic client_id:client_secret; authorization_code or
+refresh_token); access tokens last 60 minutes; API routes take them as
+`Authorization: Bearer`.
 )";
 
 // Blocks SIGINT/SIGTERM in every thread (the server's threads inherit the
@@ -64,6 +73,14 @@ int run_pipedrive(const Args& args) {
     if (it->second.empty()) return fail(kExitUsage, "--api-token must not be empty");
     options.api_token = it->second;
   }
+  for (auto [flag, target] : {std::pair{"oauth-client-id", &options.oauth_client_id},
+                              std::pair{"oauth-client-secret", &options.oauth_client_secret}}) {
+    if (auto it = args.values.find(flag); it != args.values.end()) {
+      if (it->second.empty())
+        return fail(kExitUsage, std::string("--") + flag + " must not be empty");
+      *target = it->second;
+    }
+  }
   if (auto it = args.values.find("faults"); it != args.values.end()) {
     auto faults = sandbox::parse_fault_config(it->second);
     if (!faults.ok()) return fail(kExitUsage, "--faults: " + faults.error().message);
@@ -89,6 +106,9 @@ int run_pipedrive(const Args& args) {
   // A sandbox-only token, printed so that users and tests can connect.
   std::printf("api token: %s (x-api-token header or api_token parameter)\n",
               options.api_token.c_str());
+  std::printf("oauth client: %s secret %s (%s/oauth/authorize, %s/oauth/token)\n",
+              options.oauth_client_id.c_str(), options.oauth_client_secret.c_str(),
+              sandbox.base_url().c_str(), sandbox.base_url().c_str());
   std::fflush(stdout);
   wait_for_termination(signals);
   sandbox.stop();

@@ -14,7 +14,9 @@ PipedriveClient::PipedriveClient(const PipedriveConfig& config)
     : config_(config),
       pacer_(config.burst_limit, std::chrono::seconds(2)),
       search_pacer_(config.search_burst_limit, std::chrono::seconds(2)),
-      budget_(config.max_daily_api_share, config.daily_token_budget) {}
+      budget_(config.max_daily_api_share, config.daily_token_budget) {
+  if (config.auth == "oauth") oauth_ = std::make_unique<PipedriveOAuth>(config);
+}
 
 namespace {
 
@@ -50,7 +52,14 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
                                                       const std::string& body, bool search) {
   bool idempotent = method == "GET" || method == "PUT" || method == "DELETE" || method == "PATCH";
   std::string what = "pipedrive " + method + " " + path.substr(0, path.find('?'));
+  bool renewed = false;  // one token renewal per call
   for (int attempt = 1;; ++attempt) {
+    PipedriveOAuth::Token token;
+    if (oauth_) {
+      auto t = oauth_->current();
+      if (!t) return t.error().with_context(what);
+      token = *t;
+    }
     if (auto within = budget_.before(method, path); !within)
       return within.error().with_context(what);
     int64_t waits_before = pacer_.waits() + search_pacer_.waits();
@@ -61,8 +70,12 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
     }
     net::HttpClientRequest req;
     req.method = method;
-    req.url = config_.base_url + path;
-    req.headers.emplace("x-api-token", config_.api_token);
+    req.url = (token.api_domain.empty() ? config_.base_url : token.api_domain) + path;
+    if (oauth_) {
+      req.headers.emplace("Authorization", "Bearer " + token.access_token);
+    } else {
+      req.headers.emplace("x-api-token", config_.api_token);
+    }
     req.headers.emplace("Accept", "application/json");
     if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
     req.body = body;
@@ -77,6 +90,13 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
         continue;
       }
       return res.error().with_context(what);
+    }
+    if (res->status == 401 && oauth_ && !renewed) {
+      // Access tokens last an hour: renew (unless another call already
+      // did) and send once more. A second 401 is the answer.
+      renewed = true;
+      if (auto t = oauth_->renew(token.generation); !t) return t.error().with_context(what);
+      continue;
     }
     budget_.after(method, path, res->header("x-daily-requests-left"));
     // The account's real burst limit is what the server advertises (plans

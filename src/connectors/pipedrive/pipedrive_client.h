@@ -1,9 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "connectors/pipedrive/pipedrive_budget.h"
 #include "connectors/pipedrive/pipedrive_config.h"
+#include "connectors/pipedrive/pipedrive_oauth.h"
 #include "core/result.h"
 #include "core/value.h"
 #include "net/http_client.h"
@@ -11,7 +13,10 @@
 
 namespace crmsync {
 
-// Calls to one Pipedrive company: the token in the x-api-token header, paced
+// Calls to one Pipedrive company: the API token in the x-api-token header
+// (or, with `auth: oauth`, an OAuth access token as Bearer, against the
+// api_domain the token answer names; a 401 renews the token once and sends
+// again), paced
 // under the burst limit (searches under their own), waiting out 429s (the
 // server's x-ratelimit-reset / Retry-After) and, for reads, 5xx answers.
 // Answers are the `data` of the {success, data, additional_data} envelope.
@@ -36,6 +41,8 @@ class PipedriveClient {
   int64_t calls() const { return calls_; }
   const net::RequestPacer& pacer() const { return pacer_; }
   const PipedriveBudget& budget() const { return budget_; }
+  // OAuth token refreshes so far (0 with an API token).
+  int64_t token_refreshes() const { return oauth_ ? oauth_->refreshes() : 0; }
   // Which limit made the client wait last ("burst", "search burst", "429").
   const std::string& last_limit() const { return last_limit_; }
 
@@ -45,6 +52,7 @@ class PipedriveClient {
   net::RequestPacer pacer_;
   net::RequestPacer search_pacer_;
   PipedriveBudget budget_;
+  std::unique_ptr<PipedriveOAuth> oauth_;  // auth: oauth only
   int64_t calls_ = 0;
   std::string last_limit_;
 };

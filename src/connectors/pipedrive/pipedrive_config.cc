@@ -14,13 +14,54 @@ ComponentSpec pipedrive_spec() {
       "by name; paced under the plan's burst limit.";
   using T = OptionSpec::Type;
   s.options = {
+      {"auth",
+       T::enumeration,
+       false,
+       Value("api_token"),
+       "api_token: the x-api-token header; oauth: an OAuth app's access token, got from "
+       "refresh_token at start and renewed when the API answers 401",
+       "oauth",
+       false,
+       {"api_token", "oauth"}},
       {"api_token",
        T::string,
-       true,
+       false,
        Value(),
-       "the company's API token",
+       "the company's API token (auth: api_token)",
        "${PIPEDRIVE_TOKEN}",
        true,
+       {}},
+      {"client_id",
+       T::string,
+       false,
+       Value(),
+       "the OAuth app's client id (auth: oauth)",
+       "${PIPEDRIVE_CLIENT_ID}",
+       false,
+       {}},
+      {"client_secret",
+       T::string,
+       false,
+       Value(),
+       "the OAuth app's client secret (auth: oauth)",
+       "${PIPEDRIVE_CLIENT_SECRET}",
+       true,
+       {}},
+      {"refresh_token",
+       T::string,
+       false,
+       Value(),
+       "the refresh token of the app's installation in the company (auth: oauth)",
+       "${PIPEDRIVE_REFRESH_TOKEN}",
+       true,
+       {}},
+      {"oauth_url",
+       T::string,
+       false,
+       Value("https://oauth.pipedrive.com"),
+       "OAuth server (auth: oauth); the token answer's api_domain then replaces base_url",
+       "https://oauth.pipedrive.com",
+       false,
        {}},
       {"base_url",
        T::string,
@@ -82,37 +123,49 @@ ComponentSpec pipedrive_spec() {
 }
 
 void register_pipedrive_connector(ConnectorRegistry& registry) {
-  registry.add(
-      ConnectorFactory{pipedrive_spec(),
-                       [](const ConnectionConfig&, const OptionSet& o,
-                          const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
-                         PipedriveConfig c;
-                         c.api_token = option_text(o, "api_token");
-                         c.base_url = option_text(o, "base_url", c.base_url);
-                         while (!c.base_url.empty() && c.base_url.back() == '/')
-                           c.base_url.pop_back();
-                         c.burst_limit = option_int(o, "burst_limit", 40);
-                         c.search_burst_limit = option_int(o, "search_burst_limit", 10);
-                         c.burst_limit_given = o.get("burst_limit") != nullptr;
-                         c.search_burst_limit_given = o.get("search_burst_limit") != nullptr;
-                         const Value* t = o.get("timeout_secs");
-                         if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
-                         c.verify_tls = option_bool(o, "verify_tls", true);
-                         if (const Value* s = o.get("max_daily_api_share"); s && s->is_number()) {
-                           c.max_daily_api_share = std::stod(s->to_text());
-                         }
-                         if (!(c.max_daily_api_share > 0 && c.max_daily_api_share <= 1)) {
-                           return Error(ErrorKind::fatal,
-                                        "max_daily_api_share must be more than 0 "
-                                        "and at most 1");
-                         }
-                         c.daily_token_budget = option_int(o, "daily_token_budget", 0);
-                         if (c.daily_token_budget < 0)
-                           return Error(ErrorKind::fatal, "daily_token_budget must be 0 or more");
-                         if (c.api_token.empty())
-                           return Error(ErrorKind::fatal, "api_token is empty");
-                         return std::unique_ptr<Connection>(new PipedriveConnection(std::move(c)));
-                       }});
+  registry.add(ConnectorFactory{
+      pipedrive_spec(),
+      [](const ConnectionConfig&, const OptionSet& o,
+         const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
+        PipedriveConfig c;
+        c.api_token = option_text(o, "api_token");
+        c.base_url = option_text(o, "base_url", c.base_url);
+        while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+        c.burst_limit = option_int(o, "burst_limit", 40);
+        c.search_burst_limit = option_int(o, "search_burst_limit", 10);
+        c.burst_limit_given = o.get("burst_limit") != nullptr;
+        c.search_burst_limit_given = o.get("search_burst_limit") != nullptr;
+        const Value* t = o.get("timeout_secs");
+        if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
+        c.verify_tls = option_bool(o, "verify_tls", true);
+        if (const Value* s = o.get("max_daily_api_share"); s && s->is_number()) {
+          c.max_daily_api_share = std::stod(s->to_text());
+        }
+        if (!(c.max_daily_api_share > 0 && c.max_daily_api_share <= 1)) {
+          return Error(ErrorKind::fatal,
+                       "max_daily_api_share must be more than 0 "
+                       "and at most 1");
+        }
+        c.daily_token_budget = option_int(o, "daily_token_budget", 0);
+        if (c.daily_token_budget < 0)
+          return Error(ErrorKind::fatal, "daily_token_budget must be 0 or more");
+        c.auth = option_text(o, "auth", "api_token");
+        c.oauth_url = option_text(o, "oauth_url", c.oauth_url);
+        while (!c.oauth_url.empty() && c.oauth_url.back() == '/') c.oauth_url.pop_back();
+        c.oauth_client_id = option_text(o, "client_id");
+        c.oauth_client_secret = option_text(o, "client_secret");
+        c.oauth_refresh_token = option_text(o, "refresh_token");
+        if (c.auth == "oauth") {
+          for (const char* key : {"client_id", "client_secret", "refresh_token"})
+            if (option_text(o, key).empty())
+              return Error(ErrorKind::fatal, std::string("auth: oauth needs ") + key);
+        } else if (c.auth != "api_token") {
+          return Error(ErrorKind::fatal, "auth must be api_token or oauth");
+        } else if (c.api_token.empty()) {
+          return Error(ErrorKind::fatal, "api_token is empty");
+        }
+        return std::unique_ptr<Connection>(new PipedriveConnection(std::move(c)));
+      }});
 }
 
 }  // namespace crmsync

@@ -9,6 +9,11 @@ namespace crmsync {
 struct PipedriveConfig {
   std::string base_url = "https://api.pipedrive.com";  // v1 at /v1, v2 at /api/v2
   std::string api_token;
+  std::string auth = "api_token";  // or "oauth"
+  std::string oauth_url = "https://oauth.pipedrive.com";
+  std::string oauth_client_id;
+  std::string oauth_client_secret;
+  std::string oauth_refresh_token;
   double timeout_secs = 30;
   bool verify_tls = true;
   int64_t burst_limit = 40;         // requests per rolling 2 s (Growth plan, API token)

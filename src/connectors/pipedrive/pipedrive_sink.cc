@@ -87,6 +87,11 @@ Result<std::string> PipedriveConnection::body_for(const Record& record, const Pi
       // arrive as text; v2 rejects anything but a number there.
       value = Value(static_cast<int64_t>(std::stoll(v.as_string())));
     }
+    if (obj.name == "activity" && name == "location" && v.is_string()) {
+      // v2 takes an activity's location as an address object; a mapped
+      // text is its value (the UI's address line).
+      value = Value(Object{{"value", v}});
+    }
     if (f && f->custom) {
       auto converted = to_pipedrive_value(*f, v);
       if (!converted) return converted.error();

@@ -20,9 +20,12 @@ Value typed(std::string_view key, const Value& v) {
 // Streams a v2 list by cursor (v1 notes by offset), a page per call.
 class PipedriveReader final : public RecordReader {
  public:
+  // `v1_since`: for v1 objects read since a cursor, the query sorts by
+  // update_time descending and the read stops at the first older record.
   PipedriveReader(PipedriveConnection& conn, const PipedriveObject& obj,
-                  const PipedriveFieldCatalog& fields, std::string query)
-      : conn_(conn), obj_(obj), fields_(fields), query_(std::move(query)) {}
+                  const PipedriveFieldCatalog& fields, std::string query,
+                  std::optional<DateTime> v1_since = std::nullopt)
+      : conn_(conn), obj_(obj), fields_(fields), query_(std::move(query)), v1_since_(v1_since) {}
 
   Result<bool> next(std::vector<Record>& batch) override {
     batch.clear();
@@ -38,10 +41,15 @@ class PipedriveReader final : public RecordReader {
       for (const Value& item : a->data.as_array()) {
         if (!names_) names_ = names_for(item);
         Record r = conn_.to_record(item, fields_, names_);
+        if (v1_since_ && older_than_since(r)) {
+          older_seen_ = true;
+          break;
+        }
         if (!r.id().empty()) batch.push_back(std::move(r));
       }
     }
     done_ = true;
+    if (older_seen_) return false;
     if (obj_.v2) {
       const Value* next = a->additional_data.find("next_cursor");
       if (next && next->is_string() && !next->as_string().empty()) {
@@ -76,10 +84,17 @@ class PipedriveReader final : public RecordReader {
     return make_field_names(std::move(names));
   }
 
+  bool older_than_since(const Record& r) const {
+    const Value* t = r.get("update_time");
+    return t != nullptr && t->is_datetime() && t->as_datetime() < *v1_since_;
+  }
+
   PipedriveConnection& conn_;
   const PipedriveObject& obj_;
   const PipedriveFieldCatalog& fields_;
   std::string query_;
+  std::optional<DateTime> v1_since_;
+  bool older_seen_ = false;
   std::string cursor_;
   int64_t start_ = 0;
   bool done_ = false;
@@ -93,7 +108,9 @@ Capabilities PipedriveConnection::capabilities(std::string_view name) const {
   const PipedriveObject* obj = pipedrive_object(name);
   c.read_full = c.describe = true;
   c.write_create = c.write_update = c.write_delete = true;
-  c.read_since_cursor = obj && obj->v2;  // updated_since
+  // v2: updated_since; v1 notes: sorted by update_time, newest first,
+  // read until the first one older than the cursor.
+  c.read_since_cursor = obj != nullptr;
   c.read_by_ids = obj && obj->v2;
   c.search_by_field = obj && (obj->name == "person" || obj->name == "organization" ||
                               obj->name == "deal" || obj->name == "product");
@@ -200,6 +217,13 @@ Result<std::unique_ptr<RecordReader>> PipedriveConnection::read(const ReadReques
   auto cat = catalog(**obj);
   if (!cat) return cat.error();
   std::string query;
+  std::optional<DateTime> v1_since;
+  if (!(*obj)->v2 && req.cursor_from && req.cursor_field == "update_time" &&
+      req.cursor_from->is_datetime()) {
+    // v1 lists have no updated_since: newest first, stop at the cursor.
+    v1_since = req.cursor_from->as_datetime().floor_to_second_utc();
+    query = "&sort=" + net::url_encode("update_time DESC");
+  }
   if ((*obj)->v2) {
     // Pages come in id order; the engine commits an unordered source's
     // cursor after the whole read.
@@ -209,7 +233,7 @@ Result<std::unique_ptr<RecordReader>> PipedriveConnection::read(const ReadReques
       query = "&updated_since=" + net::url_encode(t.to_iso8601());
     }
   }
-  return std::unique_ptr<RecordReader>(new PipedriveReader(*this, **obj, **cat, query));
+  return std::unique_ptr<RecordReader>(new PipedriveReader(*this, **obj, **cat, query, v1_since));
 }
 
 Result<std::vector<Record>> PipedriveConnection::read_by_ids(std::string_view name,
@@ -250,16 +274,21 @@ Result<std::vector<Record>> PipedriveConnection::search(std::string_view name, s
   if (!cat) return cat.error();
   std::string where;
   const PipedriveField* custom = (*cat)->by_name(field);
+  bool product = (*obj)->name == "product";
   if (custom && custom->custom) {
     where = "custom_fields";
-  } else if (field == "email" || field == "emails") {
+  } else if (product && (field == "name" || field == "code")) {
+    where = std::string(field);  // /products/search knows name, code, custom_fields
+  } else if (!product && (field == "email" || field == "emails")) {
     where = "email";
-  } else if (field == "name" || field == "title" || field == "phone") {
-    where = field == "title" ? "title" : std::string(field);
+  } else if (!product && (field == "name" || field == "title" || field == "phone")) {
+    where = std::string(field);
   } else {
     return Error(ErrorKind::fatal, "pipedrive cannot search " + (*obj)->name + " by '" +
                                        std::string(field) +
-                                       "': match on a custom field, email, name or phone");
+                                       (product ? "': match on a custom field, name or code"
+                                                : "': match on a custom field, email, name or "
+                                                  "phone"));
   }
   FieldNamesPtr names = make_field_names({"id", std::string(field)});
   std::vector<Record> out;

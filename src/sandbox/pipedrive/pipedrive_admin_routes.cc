@@ -11,6 +11,7 @@ namespace {
 void reset(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
   ctx.webhooks.clear();  // first: re-seeding must not notify old subscriptions
   ctx.store.reset();
+  ctx.oauth.clear();
   if (ctx.options.seed_records > 0) seed_records(ctx.store, ctx.options.seed_records);
   ctx.burst.clear();
   ctx.search_burst.clear();

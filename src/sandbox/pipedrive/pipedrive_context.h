@@ -6,6 +6,7 @@
 #include "sandbox/common/fault_injector.h"
 #include "sandbox/common/rate_window.h"
 #include "sandbox/common/request_log.h"
+#include "sandbox/pipedrive/pipedrive_oauth.h"
 #include "sandbox/pipedrive/pipedrive_sandbox.h"
 #include "sandbox/pipedrive/pipedrive_store.h"
 #include "sandbox/pipedrive/pipedrive_webhooks.h"
@@ -20,6 +21,7 @@ struct PipedriveSandbox::Context {
   PipedriveSandboxOptions options;
   PipedriveStore store;
   PipedriveWebhooks webhooks;
+  OAuthTokens oauth;
   RollingWindow burst;
   RollingWindow search_burst;
   DailyBudget budget;
@@ -28,7 +30,8 @@ struct PipedriveSandbox::Context {
   net::HttpServer server;
 
   // Wraps an API handler with what the real service does before it: a
-  // fault when one is due, the token check (401), the burst window and the
+  // fault when one is due, the token check (401; the API token or a live
+  // OAuth access token as Bearer), the burst window and the
   // daily budget (429), and the x-ratelimit-* headers on the answer.
   net::HttpServer::Handler guarded(int cost, bool search, net::HttpServer::Handler handler);
 };
@@ -47,12 +50,13 @@ void register_search_routes(Context& ctx);
 void register_admin_routes(Context& ctx);
 void register_webhook_routes(Context& ctx);
 void register_pipeline_routes(Context& ctx);
+void register_oauth_routes(Context& ctx);
 
 // `count` persons, organizations and deals from a fixed seed.
 void seed_records(PipedriveStore& store, int count);
 
 // The token a request carries (x-api-token header, api_token parameter or
-// Bearer); empty when none.
+// Bearer, in that order); empty when none.
 std::string request_token(const net::HttpRequest& request);
 
 }  // namespace crmsync::sandbox::pipedrive

@@ -10,6 +10,8 @@ Entity entity_from_plural(const std::string& plural) {
   if (plural == "persons") return Entity::person;
   if (plural == "organizations") return Entity::organization;
   if (plural == "deals") return Entity::deal;
+  if (plural == "activities") return Entity::activity;
+  if (plural == "products") return Entity::product;
   return Entity::note;
 }
 
@@ -18,6 +20,8 @@ std::optional<Entity> entity_from_fields_path(const std::string& name) {
   if (name == "organizationFields") return Entity::organization;
   if (name == "dealFields") return Entity::deal;
   if (name == "noteFields") return Entity::note;
+  if (name == "activityFields") return Entity::activity;
+  if (name == "productFields") return Entity::product;
   return std::nullopt;
 }
 
@@ -62,7 +66,8 @@ std::vector<StoredRecord> filter_v2_list(const PipedriveStore& store, Entity ent
     std::optional<int64_t> value;
   };
   std::vector<IdFilter> id_filters;
-  for (const char* key : {"owner_id", "org_id", "person_id", "stage_id", "pipeline_id"}) {
+  for (const char* key :
+       {"owner_id", "org_id", "person_id", "deal_id", "stage_id", "pipeline_id"}) {
     auto value = int_param(request, key, error);
     if (!error.empty()) return {};
     if (value) id_filters.push_back({key, value});
@@ -75,6 +80,16 @@ std::vector<StoredRecord> filter_v2_list(const PipedriveStore& store, Entity ent
   if (auto u = request.query_param("updated_until")) {
     until = parse_rfc3339(*u);
     if (until < 0) error = "Validation failed: updated_until: Invalid RFC3339 datetime";
+  }
+  std::optional<bool> done;
+  if (auto d = request.query_param("done")) {
+    // The SDK sends booleans as true/false; 1/0 as older clients do.
+    if (*d == "true" || *d == "1")
+      done = true;
+    else if (*d == "false" || *d == "0")
+      done = false;
+    else
+      error = "Validation failed: done: Expected boolean";
   }
   std::set<std::string> ids, statuses;
   if (auto i = request.query_param("ids")) ids = split_list(*i);
@@ -91,6 +106,10 @@ std::vector<StoredRecord> filter_v2_list(const PipedriveStore& store, Entity ent
         for (const auto& f : id_filters) {
           const Value* v = member(r.data, f.key);
           if (v == nullptr || !v->is_int() || v->as_int() != *f.value) return false;
+        }
+        if (done) {
+          const Value* v = member(r.data, "done");
+          if (v == nullptr || !v->is_bool() || v->as_bool() != *done) return false;
         }
         if (!statuses.empty()) {
           if (r.is_deleted) return true;  // asked for with "deleted"

@@ -11,7 +11,7 @@
 namespace crmsync::sandbox::pipedrive {
 
 // "persons" -> person, "organizations" -> organization, "deals" -> deal,
-// "notes" -> note.
+// "notes" -> note, "activities" -> activity, "products" -> product.
 Entity entity_from_plural(const std::string& plural);
 // "personFields" -> person, ...
 std::optional<Entity> entity_from_fields_path(const std::string& name);
@@ -22,7 +22,8 @@ std::string entity_title(Entity entity);
 std::set<std::string> split_list(const std::string& text);
 
 // The records a v2 list answers: filters from the query (owner_id, org_id,
-// person_id, stage_id, pipeline_id, status, ids, updated_since/until),
+// person_id, deal_id, stage_id, pipeline_id, status, done, ids,
+// updated_since/until),
 // deleted ones only for deals asked with status=deleted, ordered by id.
 // Error text (for a 400) in `error` when a filter is malformed.
 std::vector<StoredRecord> filter_v2_list(const PipedriveStore& store, Entity entity,

@@ -1,5 +1,6 @@
-// Custom field definitions: v1 /v1/{person,organization,deal}Fields by
-// numeric id with `key`, v2 /api/v2/...Fields by `field_code`.
+// Custom field definitions: v1 /v1/{person,organization,deal,product}Fields
+// by numeric id with `key`, v2 /api/v2/...Fields by `field_code`. Activity
+// fields can only be read (the real API has no activity custom fields).
 #include <set>
 
 #include "sandbox/common/json_object.h"
@@ -11,11 +12,21 @@
 namespace crmsync::sandbox::pipedrive {
 
 namespace {
-constexpr const char* kV1 = "/v1/(personFields|organizationFields|dealFields)";
-constexpr const char* kV1Item = "/v1/(personFields|organizationFields|dealFields)/(\\d+)";
-constexpr const char* kV2 = "/api/v2/(personFields|organizationFields|dealFields)";
+constexpr const char* kV1 = "/v1/(personFields|organizationFields|dealFields|productFields)";
+constexpr const char* kV1Item =
+    "/v1/(personFields|organizationFields|dealFields|productFields)/(\\d+)";
+constexpr const char* kV2 = "/api/v2/(personFields|organizationFields|dealFields|productFields)";
 constexpr const char* kV2Item =
-    "/api/v2/(personFields|organizationFields|dealFields)/([A-Za-z0-9_]+)";
+    "/api/v2/(personFields|organizationFields|dealFields|productFields)/([A-Za-z0-9_]+)";
+constexpr const char* kV1Read =
+    "/v1/(personFields|organizationFields|dealFields|productFields|activityFields)";
+constexpr const char* kV1ReadItem =
+    "/v1/(personFields|organizationFields|dealFields|productFields|activityFields)/(\\d+)";
+constexpr const char* kV2Read =
+    "/api/v2/(personFields|organizationFields|dealFields|productFields|activityFields)";
+constexpr const char* kV2ReadItem =
+    "/api/v2/(personFields|organizationFields|dealFields|productFields|activityFields)/"
+    "([A-Za-z0-9_]+)";
 
 const std::set<std::string> kFieldTypes = {
     "varchar",   "varchar_auto", "text", "double", "monetary", "date", "daterange", "time",
@@ -170,13 +181,13 @@ void v2_delete(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res
 void register_field_routes(Context& ctx) {
   auto bind = [&ctx](RouteFn fn) { return bind_route(ctx, fn); };
   auto& s = ctx.server;
-  s.on("GET", kV1, ctx.guarded(20, false, bind(v1_list)));
-  s.on("GET", kV1Item, ctx.guarded(2, false, bind(v1_get)));
+  s.on("GET", kV1Read, ctx.guarded(20, false, bind(v1_list)));
+  s.on("GET", kV1ReadItem, ctx.guarded(2, false, bind(v1_get)));
   s.on("POST", kV1, ctx.guarded(10, false, bind(v1_create)));
   s.on("PUT", kV1Item, ctx.guarded(10, false, bind(v1_update)));
   s.on("DELETE", kV1Item, ctx.guarded(6, false, bind(v1_delete)));
-  s.on("GET", kV2, ctx.guarded(10, false, bind(v2_list)));
-  s.on("GET", kV2Item, ctx.guarded(1, false, bind(v2_get)));
+  s.on("GET", kV2Read, ctx.guarded(10, false, bind(v2_list)));
+  s.on("GET", kV2ReadItem, ctx.guarded(1, false, bind(v2_get)));
   s.on("POST", kV2, ctx.guarded(5, false, bind(v2_create)));
   s.on("PATCH", kV2Item, ctx.guarded(5, false, bind(v2_update)));
   s.on("DELETE", kV2Item, ctx.guarded(3, false, bind(v2_delete)));

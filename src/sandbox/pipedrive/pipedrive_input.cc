@@ -1,6 +1,7 @@
 #include "sandbox/pipedrive/pipedrive_input.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/json.h"
@@ -49,6 +50,40 @@ const std::vector<std::pair<const char*, Kind>>& v2_fields(Entity entity) {
       {"pinned_to_deal_flag", Kind::any},
       {"pinned_to_person_flag", Kind::any},
       {"pinned_to_organization_flag", Kind::any}};
+  // ActivityItem / AddActivityRequest of the v2 OpenAPI spec.
+  static const std::vector<std::pair<const char*, Kind>> activity = {
+      {"subject", Kind::string},
+      {"type", Kind::string},
+      {"owner_id", Kind::integer},
+      {"deal_id", Kind::integer},
+      {"lead_id", Kind::string},
+      {"person_id", Kind::integer},
+      {"org_id", Kind::integer},
+      {"project_id", Kind::integer},
+      {"due_date", Kind::string},
+      {"due_time", Kind::string},
+      {"duration", Kind::string},
+      {"busy", Kind::boolean},
+      {"done", Kind::boolean},
+      {"location", Kind::object},
+      {"participants", Kind::ids},
+      {"attendees", Kind::ids},
+      {"public_description", Kind::string},
+      {"priority", Kind::integer},
+      {"note", Kind::string}};
+  // ProductRequest of the v2 OpenAPI spec.
+  static const std::vector<std::pair<const char*, Kind>> product = {
+      {"name", Kind::string},
+      {"code", Kind::string},
+      {"description", Kind::string},
+      {"unit", Kind::string},
+      {"tax", Kind::number},
+      {"category", Kind::integer},
+      {"owner_id", Kind::integer},
+      {"is_linkable", Kind::boolean},
+      {"visible_to", Kind::integer},
+      {"prices", Kind::ids},
+      {"billing_frequency", Kind::string}};
   switch (entity) {
     case Entity::person:
       return person;
@@ -58,6 +93,10 @@ const std::vector<std::pair<const char*, Kind>>& v2_fields(Entity entity) {
       return deal;
     case Entity::note:
       return note;
+    case Entity::activity:
+      return activity;
+    case Entity::product:
+      return product;
   }
   return note;
 }
@@ -179,6 +218,48 @@ Status check_reference(const PipedriveStore& store, Entity entity, const Value* 
   return Status::ok_status();
 }
 
+// deal_id, person_id and org_id name existing records.
+Status check_links(const PipedriveStore& store, const Object& d) {
+  if (auto s = check_reference(store, Entity::deal, member(d, "deal_id"), "Deal"); !s) return s;
+  if (auto s = check_reference(store, Entity::person, member(d, "person_id"), "Person"); !s)
+    return s;
+  return check_reference(store, Entity::organization, member(d, "org_id"), "Organization");
+}
+
+// Product prices: [{currency, price, cost, direct_cost, notes}], one per
+// currency; v1's overhead_cost is v2's direct_cost.
+Result<Value> normalize_prices(const Value& list) {
+  Array out;
+  std::set<std::string> currencies;
+  for (const auto& item : list.as_array()) {
+    const Value* currency = item.is_object() ? item.find("currency") : nullptr;
+    if (currency == nullptr || !currency->is_string() || currency->as_string().empty())
+      return bad("prices: currency must be given");
+    if (!currencies.insert(currency->as_string()).second)
+      return bad("prices: only one price per currency");
+    auto number = [&](const char* key) -> Value {
+      const Value* v = item.find(key);
+      if (v == nullptr || v->is_null()) return Value();
+      if (v->is_string()) {
+        auto parsed = parse_json(v->as_string());
+        if (parsed.ok() && parsed->is_number()) return *parsed;
+      }
+      return *v;
+    };
+    Value price = number("price"), cost = number("cost"), direct = number("direct_cost");
+    if (direct.is_null()) direct = number("overhead_cost");
+    for (const Value* v : {&price, &cost, &direct})
+      if (!v->is_null() && !v->is_number()) return bad("prices: amounts must be numbers");
+    const Value* notes = item.find("notes");
+    out.push_back(Value(Object{{"currency", *currency},
+                               {"price", price.is_null() ? Value(0) : price},
+                               {"cost", cost.is_null() ? Value(0) : cost},
+                               {"direct_cost", direct},
+                               {"notes", notes && notes->is_string() ? *notes : Value("")}}));
+  }
+  return Value(std::move(out));
+}
+
 // Defaults, derived fields and references shared by both versions.
 Status complete(Entity entity, RecordInput& in, const PipedriveStore& store, bool creating) {
   Object& d = in.data;
@@ -240,16 +321,46 @@ Status complete(Entity entity, RecordInput& in, const PipedriveStore& store, boo
                   member(d, "lead_id");
     if (creating && !linked)
       return bad("Note must be linked to a deal, person, organization or lead.");
-    if (auto s = check_reference(store, Entity::deal, member(d, "deal_id"), "Deal"); !s) return s;
-    if (auto s = check_reference(store, Entity::person, member(d, "person_id"), "Person"); !s)
-      return s;
-    if (auto s = check_reference(store, Entity::organization, member(d, "org_id"), "Organization");
-        !s)
-      return s;
+    if (auto s = check_links(store, d); !s) return s;
+  } else if (entity == Entity::activity) {
+    if (auto s = check_links(store, d); !s) return s;
+    if (creating) {
+      // The company's default type; the subject defaults to the type's name.
+      if (!member(d, "type")) put(d, "type", "call");
+      if (!member(d, "subject")) {
+        std::string subject = member(d, "type")->to_text();
+        if (!subject.empty()) subject[0] = static_cast<char>(std::toupper(subject[0]));
+        put(d, "subject", subject);
+      }
+      if (!member(d, "done")) put(d, "done", false);
+      if (!member(d, "busy")) put(d, "busy", false);
+    }
+    if (const Value* done = member(d, "done"); done && done->is_bool())
+      put(d, "marked_as_done_time", done->as_bool() ? Value(rfc3339(store.now())) : Value());
+  } else if (entity == Entity::product) {
+    if (creating && (!member(d, "name") || member(d, "name")->to_text().empty()))
+      return bad("Name must be given.");
+    if (const Value* prices = member(d, "prices"); prices && prices->is_array()) {
+      auto normalized = normalize_prices(*prices);
+      if (!normalized.ok()) return normalized.error();
+      put(d, "prices", std::move(normalized).value());
+    }
+    if (creating) {
+      // No prices: one of 0 in the user's default currency, as the API does.
+      if (!member(d, "prices"))
+        put(d, "prices",
+            Array{Value(Object{{"currency", "USD"},
+                               {"price", 0},
+                               {"cost", 0},
+                               {"direct_cost", nullptr},
+                               {"notes", ""}})});
+      if (!member(d, "is_linkable")) put(d, "is_linkable", true);
+      if (!member(d, "tax")) put(d, "tax", 0);
+    }
   }
   if (creating && entity != Entity::note) {
     if (!member(d, "owner_id")) put(d, "owner_id", 1);
-    if (!member(d, "visible_to")) put(d, "visible_to", 3);
+    if (!member(d, "visible_to") && entity != Entity::activity) put(d, "visible_to", 3);
   }
   return Status::ok_status();
 }
@@ -308,7 +419,10 @@ Result<RecordInput> parse_v1_body(Entity entity, const Value& body, const Pipedr
     // v1 names that differ from v2.
     if (key == "email" && entity == Entity::person) key = "emails";
     if (key == "phone" && entity == Entity::person) key = "phones";
-    if (key == "user_id" && entity == Entity::deal) key = "owner_id";
+    if (key == "user_id" && (entity == Entity::deal || entity == Entity::activity))
+      key = "owner_id";
+    if (entity == Entity::activity && key == "busy_flag") key = "busy";
+    if (entity == Entity::product && key == "selectable") key = "is_linkable";
     auto it =
         std::find_if(allowed.begin(), allowed.end(), [&](const auto& f) { return key == f.first; });
     if (it == allowed.end()) continue;  // v1 ignores fields it does not know
@@ -318,6 +432,12 @@ Result<RecordInput> parse_v1_body(Entity entity, const Value& body, const Pipedr
       auto contacts = normalize_contacts(Value(list), raw_key.c_str(), true);
       if (!contacts.ok()) return contacts.error();
       v = std::move(contacts).value();
+    } else if (entity == Entity::activity && key == "location" && v.is_string()) {
+      v = Value(Object{{"value", v}});  // v1 location is the address text
+    } else if (it->second == Kind::boolean && v.is_int()) {
+      v = Value(v.as_int() != 0);  // v1 done: 0/1
+    } else if (it->second == Kind::boolean && v.is_string()) {
+      v = Value(v.as_string() == "1" || v.as_string() == "true");
     } else if ((it->second == Kind::integer || it->second == Kind::number) && v.is_string()) {
       auto parsed = parse_json(v.as_string());  // v1 coerces "12" and "1000.50"
       if (!parsed.ok() || !parsed->is_number()) return bad("Invalid value for field: " + raw_key);

@@ -1,5 +1,7 @@
 #include "sandbox/pipedrive/pipedrive_render.h"
 
+#include <cctype>
+
 #include "sandbox/common/json_object.h"
 
 namespace crmsync::sandbox::pipedrive {
@@ -59,24 +61,146 @@ Value custom_v1(const FieldDef* field, const Value& value) {
 }
 }  // namespace
 
+namespace {
+bool has_labels(Entity e) {
+  return e == Entity::person || e == Entity::organization || e == Entity::deal;
+}
+bool has_custom_fields(Entity e) {
+  return has_labels(e) || e == Entity::product;
+}
+
+// Members every v2 item of `entity` carries, null when never set (the
+// ActivityItem and ProductItem schemas).
+void v2_defaults(Entity entity, Object& out) {
+  static const char* kActivity[] = {"subject",
+                                    "type",
+                                    "owner_id",
+                                    "creator_user_id",
+                                    "deal_id",
+                                    "lead_id",
+                                    "person_id",
+                                    "org_id",
+                                    "project_id",
+                                    "due_date",
+                                    "due_time",
+                                    "duration",
+                                    "busy",
+                                    "done",
+                                    "marked_as_done_time",
+                                    "location",
+                                    "public_description",
+                                    "priority",
+                                    "note"};
+  static const char* kProduct[] = {
+      "name",     "code",     "description", "unit",       "tax",
+      "category", "owner_id", "is_linkable", "visible_to", "billing_frequency"};
+  if (entity == Entity::activity) {
+    for (const char* key : kActivity)
+      if (!member(out, key))
+        put(out, key, key == std::string("creator_user_id") ? Value(kUserId) : Value());
+    for (const char* key : {"participants", "attendees"})
+      if (!member(out, key)) put(out, key, Array{});
+  } else if (entity == Entity::product) {
+    for (const char* key : kProduct)
+      if (!member(out, key))
+        put(out, key, key == std::string("billing_frequency") ? Value("one-time") : Value());
+  }
+}
+
+// v1 activity: owner as user_id (a number), busy_flag, the location as its
+// text, related ids plain (the recorded /v1/activities answer).
+Value render_activity_v1(const StoredRecord& r, const PipedriveStore& store) {
+  const Object& d = r.data;
+  auto get = [&](const char* key) { return field_or_null(d, key); };
+  Value location = get("location");
+  if (location.is_object()) location = field_or_null(location.as_object(), "value");
+  std::string type = get("type").to_text();
+  std::string type_name = type;
+  if (!type_name.empty()) type_name[0] = static_cast<char>(std::toupper(type_name[0]));
+  Object out{{"id", r.id},
+             {"company_id", kCompanyId},
+             {"user_id", get("owner_id")},
+             {"done", get("done").is_bool() ? get("done") : Value(false)},
+             {"type", get("type")},
+             {"due_date", get("due_date")},
+             {"due_time", get("due_time").is_null() ? Value("") : get("due_time")},
+             {"duration", get("duration").is_null() ? Value("") : get("duration")},
+             {"busy_flag", get("busy").is_bool() ? get("busy") : Value(false)},
+             {"add_time", sql_datetime(r.add_time)},
+             {"marked_as_done_time", Value("")},
+             {"subject", get("subject")},
+             {"public_description", get("public_description")},
+             {"location", location},
+             {"org_id", get("org_id")},
+             {"person_id", get("person_id")},
+             {"deal_id", get("deal_id")},
+             {"lead_id", get("lead_id")},
+             {"active_flag", !r.is_deleted},
+             {"update_time", sql_datetime(r.update_time)},
+             {"priority", get("priority")},
+             {"note", get("note")},
+             {"created_by_user_id", kUserId},
+             {"participants", get("participants").is_null() ? Value(Array{}) : get("participants")},
+             {"private", false},
+             {"reference_type", nullptr},
+             {"reference_id", nullptr},
+             {"update_user_id", nullptr},
+             {"owner_name", kUserName},
+             {"assigned_to_user_id", get("owner_id")},
+             {"type_name", type_name}};
+  if (const Value* done_at = member(d, "marked_as_done_time"); done_at && done_at->is_string())
+    put(out, "marked_as_done_time", sql_datetime(parse_rfc3339(done_at->as_string())));
+  auto name_of = [&](Entity e, const char* key, const char* title) {
+    const Value* id = member(d, key);
+    if (id == nullptr || !id->is_int()) return Value();
+    auto found = store.get(e, id->as_int());
+    return found ? field_or_null(found->data, title) : Value();
+  };
+  put(out, "person_name", name_of(Entity::person, "person_id", "name"));
+  put(out, "org_name", name_of(Entity::organization, "org_id", "name"));
+  put(out, "deal_title", name_of(Entity::deal, "deal_id", "title"));
+  return Value(std::move(out));
+}
+
+// v1 prices carry the product id and call direct_cost overhead_cost.
+Value prices_v1(const Value& prices, int64_t product_id) {
+  Array out;
+  if (!prices.is_array()) return Value(std::move(out));
+  int64_t n = 0;
+  for (const auto& p : prices.as_array()) {
+    const Object& o = p.as_object();
+    out.push_back(Value(Object{{"id", product_id * 1000 + ++n},
+                               {"product_id", product_id},
+                               {"price", field_or_null(o, "price")},
+                               {"currency", field_or_null(o, "currency")},
+                               {"cost", field_or_null(o, "cost")},
+                               {"overhead_cost", field_or_null(o, "direct_cost")},
+                               {"notes", field_or_null(o, "notes")}}));
+  }
+  return Value(std::move(out));
+}
+}  // namespace
+
 Value render_v2(Entity entity, const StoredRecord& r) {
   Object out{{"id", r.id}};
   for (const auto& m : r.data) out.push_back(m);
+  v2_defaults(entity, out);
   if (entity == Entity::person) {
     for (const char* key : {"emails", "phones"})
       if (!member(out, key)) put(out, key, Array{});
     for (const char* key : {"first_name", "last_name", "org_id", "picture_id"})
       if (!member(out, key)) put(out, key, nullptr);
   }
-  if (entity != Entity::note && !member(out, "label_ids")) put(out, "label_ids", Array{});
+  if (has_labels(entity) && !member(out, "label_ids")) put(out, "label_ids", Array{});
   put(out, "add_time", rfc3339(r.add_time));
   put(out, "update_time", rfc3339(r.update_time));
   put(out, "is_deleted", r.is_deleted);
-  if (entity != Entity::note) put(out, "custom_fields", Value(r.custom));
+  if (has_custom_fields(entity)) put(out, "custom_fields", Value(r.custom));
   return Value(std::move(out));
 }
 
 Value render_v1(Entity entity, const StoredRecord& r, const PipedriveStore& store) {
+  if (entity == Entity::activity) return render_activity_v1(r, store);
   Object out{{"id", r.id}};
   if (entity != Entity::note) put(out, "company_id", kCompanyId);
   const Object& d = r.data;
@@ -91,9 +215,18 @@ Value render_v1(Entity entity, const StoredRecord& r, const PipedriveStore& stor
       put(out, m.key == "emails" ? "email" : "phone", m.value);
     } else if (m.key == "visible_to") {
       put(out, "visible_to", Value(m.value.to_text()));
+    } else if (m.key == "prices") {
+      put(out, "prices", prices_v1(m.value, r.id));
+    } else if (m.key == "is_linkable") {
+      put(out, "selectable", m.value);
     } else if (m.key != "label_ids") {
       put(out, m.key, m.value);
     }
+  }
+  if (entity == Entity::product) {
+    std::string name = field_or_null(d, "name").to_text();
+    put(out, "first_char",
+        name.empty() ? Value() : Value(std::string(1, static_cast<char>(std::tolower(name[0])))));
   }
   if (entity == Entity::person) {
     const Value* emails = member(d, "emails");

@@ -41,6 +41,7 @@ Context::Context(PipedriveSandboxOptions o)
     : options(std::move(o)),
       store(options.clock ? options.clock : system_now, options.pipelines),
       webhooks(store, options.webhook_time_scale),
+      oauth([this] { return store.now(); }),
       burst(options.burst_limit, kBurstWindowMs),
       search_burst(options.search_burst_limit, kBurstWindowMs),
       budget(options.daily_budget),
@@ -62,9 +63,20 @@ net::HttpServer::Handler Context::guarded(int cost, bool search, net::HttpServer
       return;
     }
     std::string token = request_token(request);
-    if (token != options.api_token) {  // OAuth tokens are not emulated yet
-      answer_unauthorized(response);
-      return;
+    if (token != options.api_token) {
+      auto auth = request.header("authorization");
+      bool bearer = auth && auth->rfind("Bearer ", 0) == 0 && auth->substr(7) == token;
+      auto state = bearer ? oauth.check(token) : OAuthTokens::Check::unknown;
+      if (state != OAuthTokens::Check::valid) {
+        answer_unauthorized(response);
+        if (state == OAuthTokens::Check::expired)
+          response.body =
+              R"({"success":false,"error":"Invalid token: access token has expired","errorCode":401})";
+        else if (bearer)
+          response.body =
+              R"({"success":false,"error":"Invalid token: access token is invalid","errorCode":401})";
+        return;
+      }
     }
     int64_t now_ms = steady_ms();
     RateDecision decision = (search ? search_burst : burst).take(token, now_ms);
@@ -105,6 +117,7 @@ PipedriveSandbox::PipedriveSandbox(PipedriveSandboxOptions options)
   register_v2_routes(ctx);
   register_v1_routes(ctx);
   register_pipeline_routes(ctx);
+  register_oauth_routes(ctx);
   ctx.server.set_not_found([](const net::HttpRequest&, net::HttpResponse& response) {
     answer_error(response, 404, "Unknown method .");
   });
@@ -117,9 +130,10 @@ PipedriveSandbox::PipedriveSandbox(PipedriveSandboxOptions options)
         entry.endpoint = endpoint_of(request.method, request.path);
         entry.status = response.reset_connection ? 0 : response.status;
         std::string token = request_token(request);
-        entry.client = token.empty()                    ? "anonymous"
-                       : token == ctx.options.api_token ? "api_token"
-                                                        : "unknown_token";
+        entry.client = token.empty()                                           ? "anonymous"
+                       : token == ctx.options.api_token                        ? "api_token"
+                       : ctx.oauth.check(token) != OAuthTokens::Check::unknown ? "oauth"
+                                                                               : "unknown_token";
         ctx.log.add(std::move(entry));
       });
 }

@@ -16,6 +16,10 @@ struct PipedriveSandboxOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 picks a free port
   std::string api_token = "demo-token";
+  // The one OAuth app (/oauth/authorize, /oauth/token); its access tokens
+  // last 60 minutes of sandbox time.
+  std::string oauth_client_id = "demo-client";
+  std::string oauth_client_secret = "demo-secret";
   int seed_records = 0;  // persons, organizations and deals each
   // Rolling 2-second burst per token (Growth plan, API token: 40); 0 = off.
   int64_t burst_limit = 40;

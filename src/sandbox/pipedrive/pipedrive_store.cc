@@ -43,6 +43,35 @@ std::vector<StandardField> standard_fields(Entity entity) {
               {"update_time", "Update time", "date"}};
     case Entity::note:
       return {{"content", "Content", "text"}};
+    case Entity::activity:
+      return {{"subject", "Subject", "varchar"},
+              {"type", "Type", "enum"},
+              {"due_date", "Due date", "date"},
+              {"due_time", "Due time", "time"},
+              {"duration", "Duration", "time"},
+              {"done", "Done", "status"},
+              {"busy", "Free/busy", "enum"},
+              {"note", "Note", "text"},
+              {"location", "Location", "address"},
+              {"deal_id", "Deal", "deal"},
+              {"person_id", "Contact person", "people"},
+              {"org_id", "Organization", "org"},
+              {"owner_id", "Assigned to user", "user"},
+              {"add_time", "Add time", "date"},
+              {"update_time", "Update time", "date"}};
+    case Entity::product:
+      return {{"name", "Name", "varchar"},
+              {"code", "Product code", "varchar"},
+              {"description", "Description", "text"},
+              {"unit", "Unit", "varchar"},
+              {"tax", "Tax", "double"},
+              {"category", "Category", "enum"},
+              {"prices", "Unit prices", "price_list"},
+              {"is_linkable", "Linkable", "boolean"},
+              {"owner_id", "Owner", "user"},
+              {"visible_to", "Visible to", "visible_to"},
+              {"add_time", "Add time", "date"},
+              {"update_time", "Update time", "date"}};
   }
   return {};
 }
@@ -58,6 +87,10 @@ std::string_view entity_name(Entity entity) {
       return "deal";
     case Entity::note:
       return "note";
+    case Entity::activity:
+      return "activity";
+    case Entity::product:
+      return "product";
   }
   return "";
 }
@@ -80,7 +113,8 @@ void PipedriveStore::reset_locked() {
   next_option_id_ = 100;
   fields_.clear();
   int64_t now = clock_();
-  for (Entity e : {Entity::person, Entity::organization, Entity::deal, Entity::note}) {
+  for (int i = 0; i < kEntityCount; ++i) {
+    auto e = static_cast<Entity>(i);
     int64_t id = 1;
     for (const auto& f : standard_fields(e)) {
       FieldDef def;

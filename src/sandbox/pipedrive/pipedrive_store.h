@@ -16,9 +16,10 @@
 
 namespace crmsync::sandbox::pipedrive {
 
-enum class Entity { person, organization, deal, note };
+enum class Entity { person, organization, deal, note, activity, product };
+inline constexpr int kEntityCount = 6;
 
-// "person", "organization", "deal", "note".
+// "person", "organization", "deal", "note", "activity", "product".
 std::string_view entity_name(Entity entity);
 
 struct FieldOption {
@@ -96,8 +97,6 @@ class PipedriveStore {
   // Back to the initial state: no records, the standard fields, the default
   // pipeline and the seeded ones, ids from 1.
   void reset();
-  // `count` persons, organizations and deals from a fixed RNG seed.
-  void seed(int count);
 
   StoredRecord create(Entity entity, Object data, Object custom);
   // Merges `data` and `custom` into the record; nullopt when it does not
@@ -175,8 +174,8 @@ class PipedriveStore {
   Clock clock_;
   ChangeObserver observer_;
   mutable std::mutex mu_;
-  std::map<int64_t, StoredRecord> tables_[4];
-  int64_t next_id_[4] = {1, 1, 1, 1};
+  std::map<int64_t, StoredRecord> tables_[kEntityCount];
+  int64_t next_id_[kEntityCount] = {1, 1, 1, 1, 1, 1};
   std::map<int, std::vector<FieldDef>> fields_;  // by entity
   int64_t next_field_id_ = 9000;
   int64_t next_option_id_ = 100;

@@ -1,4 +1,5 @@
-// The v2 API: persons, organizations and deals (CRUD with cursor paging;
+// The v2 API: persons, organizations, deals, activities and products (CRUD
+// with cursor paging;
 // pipelines and stages: pipedrive_pipeline_routes.cc). Token costs from the
 // OpenAPI spec's x-token-cost.
 #include <algorithm>
@@ -14,8 +15,8 @@
 namespace crmsync::sandbox::pipedrive {
 
 namespace {
-constexpr const char* kCollection = "/api/v2/(persons|organizations|deals)";
-constexpr const char* kItem = "/api/v2/(persons|organizations|deals)/(\\d+)";
+constexpr const char* kCollection = "/api/v2/(persons|organizations|deals|activities|products)";
+constexpr const char* kItem = "/api/v2/(persons|organizations|deals|activities|products)/(\\d+)";
 
 void list(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
   Entity entity = entity_from_plural(req.matches[1]);
@@ -108,9 +109,10 @@ void register_v2_routes(Context& ctx) {
       fn(ctx, req, res);
     };
   };
-  s.on("POST", "/__admin/(persons|organizations|deals)", as_user(create));
-  s.on("PATCH", "/__admin/(persons|organizations|deals)/(\\d+)", as_user(update));
-  s.on("DELETE", "/__admin/(persons|organizations|deals)/(\\d+)", as_user(remove));
+  const std::string admin = "/__admin/(persons|organizations|deals|activities|products)";
+  s.on("POST", admin, as_user(create));
+  s.on("PATCH", admin + "/(\\d+)", as_user(update));
+  s.on("DELETE", admin + "/(\\d+)", as_user(remove));
 }
 
 }  // namespace crmsync::sandbox::pipedrive

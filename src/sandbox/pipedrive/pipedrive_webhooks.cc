@@ -53,7 +53,8 @@ PipedriveWebhooks::PipedriveWebhooks(PipedriveStore& store, double time_scale)
 
 Result<Webhook> PipedriveWebhooks::add(const Value& body) {
   static const std::set<std::string> kActions = {"create", "change", "delete", "*"};
-  static const std::set<std::string> kObjects = {"person", "organization", "deal", "note", "*"};
+  static const std::set<std::string> kObjects = {"person",   "organization", "deal", "note",
+                                                 "activity", "product",      "*"};
   Webhook hook;
   hook.subscription_url = text_member(body, "subscription_url");
   hook.event_action = text_member(body, "event_action");
@@ -69,7 +70,8 @@ Result<Webhook> PipedriveWebhooks::add(const Value& body) {
     return Error(ErrorKind::rejected, "event_action must be one of create, change, delete, *");
   if (!kObjects.count(hook.event_object))
     return Error(ErrorKind::rejected,
-                 "event_object must be one of person, organization, deal, note, *");
+                 "event_object must be one of person, organization, deal, note, activity, "
+                 "product, *");
   if (hook.version != "1.0" && hook.version != "2.0")
     return Error(ErrorKind::rejected, "version must be 1.0 or 2.0");
   std::lock_guard lock(mu_);

@@ -1,5 +1,6 @@
-// The official pipedrive SDK (v2 with the x-api-token header, v1 for notes
-// and fields) against a running crmsync Pipedrive sandbox. run.sh starts the
+// The official pipedrive SDK (v2 with the x-api-token header or OAuth
+// Bearer tokens, v1 for notes and fields) against a running crmsync
+// Pipedrive sandbox. run.sh starts the
 // sandbox and sets PIPEDRIVE_SANDBOX_URL.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -149,6 +150,134 @@ test('notes through the v1 client', async () => {
   const list = await notes.getNotes({ person_id: person.data.id });
   assert.equal(list.data.length, 1);
   assert.equal(list.additional_data.pagination.more_items_in_collection, false);
+});
+
+test('activities: create, list with filters and cursors, get, update, delete', async () => {
+  await admin('reset');
+  const deal = await new v2.DealsApi(cfg2).addDeal({ AddDealRequest: { title: 'Loan 9' } });
+  const activities = new v2.ActivitiesApi(cfg2);
+  const created = await activities.addActivity({
+    AddActivityRequest: { subject: 'Call borrower', type: 'call', due_date: '2026-12-01', deal_id: deal.data.id },
+  });
+  assert.equal(created.success, true);
+  const id = created.data.id;
+  assert.equal(created.data.deal_id, deal.data.id);
+  assert.equal(created.data.done, false);
+  assert.equal(created.data.is_deleted, false);
+  for (let i = 0; i < 4; i++) {
+    await activities.addActivity({ AddActivityRequest: { subject: `Task ${i}`, type: 'task' } });
+  }
+  const done = await activities.updateActivity({ id, AddActivityRequest: { done: true } });
+  assert.equal(done.data.done, true);
+  assert.ok(done.data.marked_as_done_time);
+  const byDeal = await activities.getActivities({ deal_id: deal.data.id, done: true });
+  assert.deepEqual(byDeal.data.map((a) => a.id), [id]);
+  const seen = [];
+  let cursor;
+  let pages = 0;
+  do {
+    const page = await activities.getActivities({ limit: 2, cursor });
+    seen.push(...page.data.map((a) => a.subject));
+    cursor = page.additional_data.next_cursor || undefined;
+    pages++;
+  } while (cursor && pages < 10);
+  assert.equal(pages, 3);
+  assert.equal(seen.length, 5);
+  assert.equal((await activities.getActivity({ id })).data.subject, 'Call borrower');
+  assert.equal((await activities.deleteActivity({ id })).data.id, id);
+  assert.equal((await activities.getActivities({})).data.length, 4);
+});
+
+test('products: custom field, create, list, update, search, delete', async () => {
+  await admin('reset');
+  const fields = new v2.ProductFieldsApi(cfg2);
+  const field = await fields.addProductField({
+    AddProductFieldRequest: { field_name: 'Salesforce Product ID', field_type: 'varchar' },
+  });
+  const key = field.data.field_code;
+  assert.match(key, /^[0-9a-f]{40}$/);
+  const products = new v2.ProductsApi(cfg2);
+  const created = await products.addProduct({
+    AddProductRequest: {
+      name: 'Loan Plus', code: 'LP-1', prices: [{ currency: 'EUR', price: 10 }], custom_fields: { [key]: '01tXX1' },
+    },
+  });
+  assert.equal(created.success, true);
+  const id = created.data.id;
+  assert.equal(created.data.prices[0].price, 10);
+  assert.equal(created.data.custom_fields[key], '01tXX1');
+  await products.addProduct({ AddProductRequest: { name: 'Basic', code: 'B-1' } });
+  const updated = await products.updateProduct({ id, UpdateProductRequest: { name: 'Loan Max' } });
+  assert.equal(updated.data.name, 'Loan Max');
+  const list = await products.getProducts({ limit: 10 });
+  assert.deepEqual(list.data.map((p) => p.name), ['Loan Max', 'Basic']);
+  const byCode = await products.searchProducts({ term: 'LP-1', fields: 'code', exact_match: true });
+  assert.deepEqual(byCode.data.items.map((h) => h.item.id), [id]);
+  const byCustom = await products.searchProducts({ term: '01tXX1', fields: 'custom_fields', exact_match: true });
+  assert.deepEqual(byCustom.data.items.map((h) => h.item.id), [id]);
+  assert.equal((await products.deleteProduct({ id })).data.id, id);
+  assert.equal((await products.getProducts({})).data.length, 1);
+});
+
+test('itemSearch across types with related items', async () => {
+  await admin('reset');
+  const org = await new v2.OrganizationsApi(cfg2).addOrganization({ AddOrganizationRequest: { name: 'Acme Lending' } });
+  const person = await new v2.PersonsApi(cfg2).addPerson({ AddPersonRequest: { name: 'Ann Acme', org_id: org.data.id } });
+  await new v2.ProductsApi(cfg2).addProduct({ AddProductRequest: { name: 'Acme Plus' } });
+  const search = new v2.ItemSearchApi(cfg2);
+  const all = await search.searchItem({ term: 'acme' });
+  assert.deepEqual(all.data.items.map((h) => h.item.type).sort(), ['organization', 'person', 'product']);
+  for (const hit of all.data.items) assert.equal(typeof hit.result_score, 'number');
+  const people = await search.searchItem({ term: 'ann acme', item_types: 'person', search_for_related_items: true });
+  assert.deepEqual(people.data.items.map((h) => h.item.id), [person.data.id]);
+  assert.deepEqual(people.data.related_items.map((h) => [h.item.type, h.item.id]), [['organization', org.data.id]]);
+  const page = await search.searchItem({ term: 'acme', limit: 2 });
+  assert.equal(page.data.items.length, 2);
+  const rest = await search.searchItem({ term: 'acme', limit: 2, cursor: page.additional_data.next_cursor });
+  assert.equal(rest.data.items.length, 1);
+  assert.equal(rest.additional_data.next_cursor, null);
+});
+
+test('OAuth: consent, authorize, Bearer calls, refresh', async () => {
+  await admin('reset');
+  const redirectUri = 'http://127.0.0.1:9/callback';
+  const oauth = new v2.OAuth2Configuration({
+    clientId: process.env.PIPEDRIVE_CLIENT_ID || 'demo-client',
+    clientSecret: process.env.PIPEDRIVE_CLIENT_SECRET || 'demo-secret',
+    redirectUri,
+    host: root,
+  });
+  // The user opens the authorization URL and allows access in its form.
+  const page = await fetch(oauth.authorizationUrl + '&state=s1');
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<form method="post" action="\/oauth\/authorize">/);
+  const consent = await fetch(`${root}/oauth/authorize`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: oauth.clientId, redirect_uri: redirectUri, state: 's1', decision: 'allow' }),
+  });
+  assert.equal(consent.status, 302);
+  const location = new URL(consent.headers.get('location'));
+  assert.equal(location.searchParams.get('state'), 's1');
+  const token = await oauth.authorize(location.searchParams.get('code'));
+  assert.equal(token.token_type, 'Bearer');
+  assert.equal(token.expires_in, 3599);
+  assert.equal(oauth.basePath, `${root}/api/v2`);  // from api_domain
+  const persons = new v2.PersonsApi(oauth);
+  const created = await persons.addPerson({ AddPersonRequest: { name: 'OAuth Ann' } });
+  assert.equal(created.data.name, 'OAuth Ann');
+
+  const before = oauth.accessToken;
+  const refreshed = await oauth.tokenRefresh();
+  assert.notEqual(refreshed.access_token, before);
+  assert.equal(oauth.accessToken, refreshed.access_token);
+  assert.equal((await persons.getPersons({})).data.length, 1);
+  // A code is exchanged once; the SDK rejects with the error body.
+  await assert.rejects(oauth.authorize(location.searchParams.get('code')), (err) => {
+    assert.equal(err.message, 'Invalid grant: authorization_code is invalid');
+    return true;
+  });
 });
 
 test('429 with rate limit headers when the burst is exceeded', async () => {

@@ -32,11 +32,12 @@ const std::map<std::string, Probe>& probes() {
   static const std::map<std::string, Probe> kProbes = {
       {"deals.json", {"GET", "/api/v2/deals", ""}},
       {"dealsFields.json", {"GET", "/api/v2/dealFields", ""}},
-      {"activityFields.json", {"GET", "/v1/dealFields", ""}},   // v1 field list, enum options
-      {"activities.json", {"GET", "/v1/persons?limit=1", ""}},  // v1 list with next_start
-      {"leads.json", {"GET", "/v1/persons?limit=100", ""}},     // v1 list, last page
-      {"create-activity.json", {"POST", "/v1/persons", R"({"name":"Probe"})"}},
-      {"update-activity.json", {"PUT", "/v1/persons/1", R"({"name":"Probe 2"})"}},
+      {"activityFields.json", {"GET", "/v1/dealFields", ""}},      // v1 field list, enum options
+      {"activities.json", {"GET", "/v1/activities?limit=1", ""}},  // v1 list with next_start
+      {"leads.json", {"GET", "/v1/persons?limit=100", ""}},        // v1 list, last page
+      {"create-activity.json",
+       {"POST", "/v1/activities", R"({"subject":"Probe","type":"call","due_date":"2024-10-30"})"}},
+      {"update-activity.json", {"PUT", "/v1/activities/1", R"({"subject":"Probe 2"})"}},
   };
   return kProbes;
 }
@@ -46,7 +47,7 @@ const std::map<std::string, std::string>& not_emulated() {
       {"currencies.json", "currencies endpoint not emulated"},
       {"deal-products.json", "deal products not emulated"},
       {"zero-records.json", "an empty unsuccessful answer of an unnamed endpoint"},
-      {"not-found.json", "403 OAuth scope mismatch; OAuth is not emulated"},
+      {"not-found.json", "403 OAuth scope mismatch; scopes are not emulated"},
   };
   return kNot;
 }
@@ -95,6 +96,10 @@ TEST(PipedriveRecordedFixtures, SandboxAnswersHaveTheRecordedShapes) {
   send({"POST", "/v1/dealFields",
         R"({"name":"Priority","field_type":"enum","options":["Low","High"]})"});
 
+  // Two activities, so that a list of one has a next page.
+  send({"POST", "/api/v2/activities", R"({"subject":"Seed 1"})"});
+  send({"POST", "/api/v2/activities", R"({"subject":"Seed 2"})"});
+
   int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kFixtures)) {
     std::string name = entry.path().filename().string();
@@ -127,6 +132,8 @@ TEST(PipedriveRecordedFixtures, SandboxAnswersHaveTheRecordedShapes) {
       std::set<std::string> ours_item = keys_of(&last);
       expect_subset(item_keys, ours_item, name + " item");
     }
+    if (name == "create-activity.json" || name == "update-activity.json")
+      expect_subset(item_keys, keys_of(ours.find("data")), name + " item");
     ++checked;
   }
   EXPECT_EQ(checked, static_cast<int>(probes().size()));

@@ -86,5 +86,43 @@ TEST_F(PipedriveConnectorTest, SandboxDeliveriesParseIntoChangeHints) {
   }
 }
 
+TEST_F(PipedriveConnectorTest, ActivityProductAndNoteDeliveriesParse) {
+  start(0, 0);
+  HookReceiver receiver;
+  for (std::string v : {"1.0", "2.0"}) {
+    Value hook =
+        admin("POST", "/v1/webhooks",
+              R"({"subscription_url":")" + receiver.url(v == "1.0" ? "v1" : "v2") +
+                  R"(","event_action":"create","event_object":"*","version":")" + v + R"("})");
+    ASSERT_EQ(*hook.find("success"), Value(true));
+  }
+  std::map<std::string, std::string> made;  // object -> id
+  auto create = [&](const std::string& object, std::vector<std::string> names,
+                    std::vector<Value> values) {
+    Record r(make_field_names(std::move(names)));
+    for (size_t i = 0; i < values.size(); ++i) r.value(i) = values[i];
+    std::vector<WriteItem> items = {{WriteOp::create, "", r}};
+    auto res = conn_->write(WriteRequest{object, "id", "", items});
+    ASSERT_TRUE(res.ok() && (*res)[0].ok) << object;
+    made[object] = (*res)[0].target_id;
+  };
+  create("person", {"name"}, {Value("Ann")});
+  create("activity", {"subject"}, {Value("Call")});
+  create("product", {"name"}, {Value("Loan")});
+  create("note", {"content", "person_id"}, {Value("hi"), Value(made["person"])});
+  for (std::string v : {"v1", "v2"}) {
+    auto bodies = receiver.wait_for(v, 4);
+    ASSERT_EQ(bodies.size(), 4u) << v;
+    std::map<std::string, std::string> hinted;
+    for (const std::string& body : bodies) {
+      auto hint = parse_pipedrive_webhook(body);
+      ASSERT_TRUE(hint.ok()) << v << ": " << hint.error().message << "\n" << body;
+      EXPECT_EQ(hint->action, PipedriveChangeHint::Action::create);
+      hinted[hint->object] = hint->id;
+    }
+    EXPECT_EQ(hinted, made) << v;
+  }
+}
+
 }  // namespace
 }  // namespace crmsync::testing

@@ -111,6 +111,39 @@ TEST_F(PipedriveWebhooksTest, DeliversWithBasicAuthRetriesAndV2Payloads) {
   EXPECT_TRUE(call("GET", "/v1/webhooks")["data"].as_array().empty());
 }
 
+TEST_F(PipedriveWebhooksTest, ActivitiesProductsAndNotesNotify) {
+  Receiver receiver;
+  for (const char* object : {"activity", "product", "note"}) {
+    ASSERT_EQ(call("POST", "/v1/webhooks",
+                   R"({"subscription_url":")" + receiver.url() +
+                       R"(","event_action":"*","event_object":")" + object + R"("})")
+                  .status,
+              201);
+  }
+  call("POST", "/api/v2/activities", R"({"subject":"Call"})");
+  // The receiver's first answer is a 500: one retry, then one body per change.
+  ASSERT_EQ(receiver.wait_for(2).size(), 2u);
+  call("POST", "/api/v2/products", R"({"name":"Loan"})");
+  ASSERT_EQ(receiver.wait_for(3).size(), 3u);
+  call("PATCH", "/__admin/activities/1", R"({"done":true})", "");
+  ASSERT_EQ(receiver.wait_for(4).size(), 4u);
+  call("POST", "/api/v2/persons", R"({"name":"Ann"})");  // not subscribed
+  call("POST", "/v1/notes", R"({"content":"hi","person_id":1})");
+  auto bodies = receiver.wait_for(5);
+  ASSERT_EQ(bodies.size(), 5u);
+  std::vector<std::string> entities;
+  for (size_t i = 1; i < bodies.size(); ++i) {
+    auto body = parse_json(bodies[i]);
+    ASSERT_TRUE(body.ok());
+    entities.push_back(body->find("meta")->find("entity")->as_string());
+  }
+  EXPECT_EQ(entities, (std::vector<std::string>{"activity", "product", "activity", "note"}));
+  auto change = parse_json(bodies[3]);
+  EXPECT_EQ(*change->find("meta")->find("change_source"), Value("app"));
+  EXPECT_EQ(*change->find("previous")->find("done"), Value(false));
+  EXPECT_EQ(*change->find("data")->find("done"), Value(true));
+}
+
 TEST_F(PipedriveWebhooksTest, RejectsBadSubscriptions) {
   EXPECT_EQ(call("POST", "/v1/webhooks",
                  R"({"subscription_url":"ftp://x","event_action":"*","event_object":"*"})")
