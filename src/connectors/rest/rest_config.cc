@@ -56,6 +56,8 @@ const std::vector<OptionSpec>& rest_object_spec() {
             "JSON pointer to the next page's URL (next_url); null or absent = last page",
             "/links/next"),
         opt("get_path", T::string, Value(""), "read by id; empty = not offered", "/customers/{id}"),
+        opt("get_pointer", T::string, Value(),
+            "JSON pointer to the record in a get_path answer (default: write_pointer)", ""),
         opt("create_path", T::string, Value(), "POST endpoint for new records (default: path)",
             "/customers"),
         opt("update_path", T::string, Value(),
@@ -240,6 +242,7 @@ RestObject object_of(const std::string& name, const OptionSet& o) {
   r.update_method = option_text(o, "update_method", "PATCH");
   r.delete_path = o.get("delete_path") ? option_text(o, "delete_path") : r.path + "/{id}";
   r.write_pointer = option_text(o, "write_pointer");
+  r.get_pointer = o.get("get_pointer") ? option_text(o, "get_pointer") : r.write_pointer;
   r.search = option_text(o, "search", "query");
   r.search_param = option_text(o, "search_param", "{field}");
   r.search_path = o.get("search_path") ? option_text(o, "search_path") : r.path;

@@ -40,7 +40,8 @@ struct RestObject {
   int64_t first_page = 1;
   int64_t page_size = 100;
 
-  std::string get_path;  // "" = no read by id
+  std::string get_path;     // "" = no read by id
+  std::string get_pointer;  // the record in a get answer
   std::string create_path;
   std::string update_path;
   std::string update_method = "PATCH";

@@ -294,7 +294,7 @@ Result<std::vector<Record>> RestConnection::read_by_ids(std::string_view object,
       }
       return a.error();
     }
-    const Value* json = json_pointer(a->json, o.write_pointer);
+    const Value* json = json_pointer(a->json, o.get_pointer);
     if (json == nullptr) continue;
     auto rec = to_record(*json, o, id_field, names);
     if (!rec) return rec.error();
