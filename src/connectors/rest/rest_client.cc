@@ -167,8 +167,10 @@ Status RestClient::fetch_oauth_token() {
   const Value* exp = v->find("expires_in");
   token_expires_ = Clock::time_point{};
   if (exp && exp->is_number()) {
-    // Refreshed a little before it lapses, so no call races the expiry.
-    double secs = std::max(1.0, std::stod(exp->to_text()) * 0.9 - 5);
+    // Refreshed a little before it lapses (a tenth of its life, at most a
+    // minute), so no call races the expiry.
+    double life = std::max(0.0, std::stod(exp->to_text()));
+    double secs = life - std::min(60.0, life / 10);
     token_expires_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(secs));
   }

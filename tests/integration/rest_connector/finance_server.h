@@ -2,11 +2,13 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/json.h"
 #include "net/http_server.h"
+#include "net/url.h"
 
 namespace crmsync::testing {
 
@@ -26,7 +28,9 @@ class FinanceServer {
     server_.set_pre_request_hook([this](const net::HttpRequest& req) {
       std::lock_guard lock(mu_);
       queries_.push_back(req.method + " " + req.path + query_text(req));
-      if (req.path == "/api/login") return std::optional<net::HttpResponse>();
+      if (req.path == "/api/login" || req.path == "/api/oauth/token") {
+        return std::optional<net::HttpResponse>();
+      }
       if (throttle_ > 0) {
         --throttle_;
         ++throttled_;
@@ -36,8 +40,14 @@ class FinanceServer {
         r.body = R"({"message": "too many requests"})";
         return std::optional<net::HttpResponse>(r);
       }
-      auto session = req.header("X-Session");
-      if (!session || sessions_.count(*session) == 0) {
+      if (failing_ > 0) {
+        --failing_;
+        net::HttpResponse r;
+        r.status = 503;
+        r.body = R"({"message": "maintenance"})";
+        return std::optional<net::HttpResponse>(r);
+      }
+      if (!authorized(req)) {
         net::HttpResponse r;
         r.status = 401;
         r.body = R"({"message": "session expired or missing"})";
@@ -61,10 +71,51 @@ class FinanceServer {
       res.body = R"({"Data": {"SessionId": ")" + sid + R"("}})";
     });
     server_.on(
+        "POST", "/api/oauth/token", [this](const net::HttpRequest& req, net::HttpResponse& res) {
+          std::lock_guard lock(mu_);
+          std::map<std::string, std::string> form;
+          size_t pos = 0;
+          while (pos <= req.body.size()) {
+            size_t amp = req.body.find('&', pos);
+            if (amp == std::string::npos) amp = req.body.size();
+            std::string pair = req.body.substr(pos, amp - pos);
+            size_t eq = pair.find('=');
+            if (eq != std::string::npos) {
+              form[net::url_decode(pair.substr(0, eq))] = net::url_decode(pair.substr(eq + 1));
+            }
+            pos = amp + 1;
+          }
+          std::string grant = form["grant_type"];
+          bool ok = form["client_id"] == "app" &&
+                    (grant == "client_credentials" ? form["client_secret"] == "app-secret"
+                     : grant == "password"
+                         ? form["username"] == kUser && form["password"] == kPassword
+                         : grant == "refresh_token" && refresh_.count(form["refresh_token"]));
+          if (!ok) {
+            res.status = 400;
+            res.body = R"({"error": "invalid_grant"})";
+            return;
+          }
+          ++grants_[grant];
+          std::string token = "tok-" + std::to_string(++session_seq_);
+          sessions_.insert({token, 1});
+          std::string body = R"({"access_token": ")" + token +
+                             R"(", "token_type": "bearer", "expires_in": )" +
+                             std::to_string(token_lifetime_);
+          if (grant != "client_credentials") {
+            std::string refresh = "ref-" + std::to_string(session_seq_);
+            refresh_.insert(refresh);
+            body += R"(, "refresh_token": ")" + refresh + R"(")";
+          }
+          res.body = body + "}";
+        });
+    server_.on(
         "GET", "/api/customers", [this](const net::HttpRequest& req, net::HttpResponse& res) {
           std::lock_guard lock(mu_);
           size_t limit = std::stoul(req.query_param("limit").value_or("10"));
           size_t from = std::stoul(req.query_param("cursor").value_or("0"));
+          if (auto off = req.query_param("offset")) from = std::stoul(*off);
+          if (auto p = req.query_param("page")) from = (std::stoul(*p) - 1) * limit;
           auto since = req.query_param("updated_since");
           auto code = req.query_param("code");
           Array items;
@@ -77,6 +128,12 @@ class FinanceServer {
           }
           Object page{{"items", Value(std::move(items))}};
           page.push_back({"next", i < customers_.size() ? Value(std::to_string(i)) : Value()});
+          page.push_back(
+              {"links",
+               Value(Object{{"next", i < customers_.size()
+                                         ? Value("/api/customers?cursor=" + std::to_string(i) +
+                                                 "&limit=" + std::to_string(limit))
+                                         : Value()}})});
           res.body = to_json(Value(std::move(page)));
         });
     server_.on("GET", "/api/customers/(\\d+)",
@@ -252,6 +309,21 @@ class FinanceServer {
     }
   }
 
+  // The next `n` calls (logins excepted) answer 503.
+  void fail(int n) {
+    std::lock_guard lock(mu_);
+    failing_ = n;
+  }
+  // expires_in of the OAuth2 tokens handed out from now on.
+  void set_token_lifetime(int secs) {
+    std::lock_guard lock(mu_);
+    token_lifetime_ = secs;
+  }
+  int grants(const std::string& type) const {
+    std::lock_guard lock(mu_);
+    auto it = grants_.find(type);
+    return it == grants_.end() ? 0 : it->second;
+  }
   int logins() const {
     std::lock_guard lock(mu_);
     return logins_;
@@ -282,6 +354,17 @@ class FinanceServer {
   }
 
  private:
+  // A session or OAuth2 token, Basic admin:s3cret-pass, or the API key
+  // k-123 in X-API-Key or ?key=.
+  bool authorized(const net::HttpRequest& req) const {
+    auto session = req.header("X-Session");
+    if (session && sessions_.count(*session)) return true;
+    auto auth = req.header("Authorization").value_or("");
+    if (auth.rfind("Bearer ", 0) == 0 && sessions_.count(auth.substr(7))) return true;
+    if (auth == "Basic YWRtaW46czNjcmV0LXBhc3M=") return true;
+    return req.header("X-API-Key").value_or("") == "k-123" ||
+           req.query_param("key").value_or("") == "k-123";
+  }
   static std::string query_text(const net::HttpRequest& req) {
     std::string q;
     for (const auto& [k, v] : req.query) q += (q.empty() ? "?" : "&") + k + "=" + v;
@@ -308,6 +391,9 @@ class FinanceServer {
   mutable std::mutex mu_;
   net::HttpServer server_;
   std::map<std::string, int> sessions_;
+  std::set<std::string> refresh_;
+  std::map<std::string, int> grants_;
+  int failing_ = 0, token_lifetime_ = 3600;
   int session_seq_ = 0, logins_ = 0, writes_ = 0, throttle_ = 0, retry_after_ = 1, throttled_ = 0;
   int64_t next_id_ = 1000, clock_ = 0;
   std::vector<Value> customers_, invoices_, preinvoices_;

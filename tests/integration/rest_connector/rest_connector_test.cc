@@ -41,7 +41,7 @@ TEST_F(RestConnector, ExpiredSessionLogsInAgainOnceAndGoesOn) {
 }
 
 TEST_F(RestConnector, WrongPasswordIsAnAuthErrorWithoutThePassword) {
-  ASSERT_NO_FATAL_FAILURE(connect("not-the-password"));
+  ASSERT_NO_FATAL_FAILURE(connect(session_auth("not-the-password")));
   Status s = conn->check();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, ErrorKind::auth);
@@ -206,7 +206,7 @@ TEST_F(RestConnector, AnUndeclaredObjectIsFatalAndNamesTheDeclaredOnes) {
 }
 
 TEST_F(RestConnector, ObjectDeclarationErrorsAreReportedByValidate) {
-  std::string yaml = connection_yaml(server.url(), "x");
+  std::string yaml = connection_yaml(server.url(), session_auth("x"));
   yaml.replace(yaml.find("pagination: cursor"), 18, "pagination: cursors");
   LoadResult loaded = load_config_text(yaml, "crmsync.yaml");
   ASSERT_TRUE(loaded.ok());

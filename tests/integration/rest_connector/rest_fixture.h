@@ -18,14 +18,9 @@ class RestFixture : public ::testing::Test {
   FinanceServer server;
   std::unique_ptr<Connection> conn;
 
-  static std::string connection_yaml(const std::string& url, const std::string& password,
-                                     const std::string& extra = "") {
+  // The session login of the finance system, with `password`.
+  static std::string session_auth(const std::string& password) {
     return R"(
-connections:
-  finance:
-    type: rest
-    base_url: )" +
-           url + R"(/api
     auth: session
     username: admin
     password: ")" +
@@ -36,9 +31,19 @@ connections:
     token_pointer: /Data/SessionId
     token_header: X-Session
     token_template: "{token}"
-    max_attempts: 3
-)" + extra +
-           R"(
+)";
+  }
+
+  // `auth` is a block of connection options (session_auth by default);
+  // `extra` more options.
+  static std::string connection_yaml(const std::string& url, const std::string& auth,
+                                     const std::string& extra = "") {
+    return R"(
+connections:
+  finance:
+    type: rest
+    base_url: )" +
+           url + "/api" + auth + "    max_attempts: 3\n" + extra + R"(
     objects:
       customers:
         path: /customers
@@ -70,6 +75,25 @@ connections:
         update_method: PUT
         delete_path: ""
         search: none
+      customers_by_offset:
+        path: /customers
+        records_pointer: /items
+        pagination: offset
+        size_param: limit
+        page_size: 10
+      customers_by_page:
+        path: /customers
+        records_pointer: /items
+        pagination: page
+        size_param: limit
+        page_size: 10
+      customers_by_next_url:
+        path: /customers
+        records_pointer: /items
+        pagination: next_url
+        next_url_pointer: /links/next
+        size_param: limit
+        page_size: 10
 flows:
   unused:
     source: {connection: finance, object: customers}
@@ -78,10 +102,10 @@ flows:
 )";
   }
 
-  void connect(const std::string& password = FinanceServer::kPassword,
+  void connect(const std::string& auth = session_auth(FinanceServer::kPassword),
                const std::string& extra = "") {
     LoadResult loaded =
-        load_config_text(connection_yaml(server.url(), password, extra), "crmsync.yaml");
+        load_config_text(connection_yaml(server.url(), auth, extra), "crmsync.yaml");
     std::string errs;
     for (const auto& d : loaded.diagnostics) errs += d.to_string() + "\n";
     ASSERT_TRUE(loaded.ok()) << errs;
