@@ -185,11 +185,6 @@ Status RestClient::ensure_token() {
   return config_.auth == RestAuth::session ? login() : fetch_oauth_token();
 }
 
-Status RestClient::authenticate() {
-  token_.clear();
-  return ensure_token();
-}
-
 void RestClient::apply_auth(net::HttpClientRequest& req) const {
   switch (config_.auth) {
     case RestAuth::none:
@@ -217,8 +212,43 @@ void RestClient::apply_auth(net::HttpClientRequest& req) const {
   }
 }
 
+Error RestClient::scrub(Error e) const {
+  std::vector<std::string> secrets = {config_.password,      config_.token, config_.api_key,
+                                      config_.client_secret, token_,        refresh_token_};
+  if (!config_.password.empty()) secrets.push_back(md5_hex(config_.password));
+  for (const std::string& secret : secrets) {
+    if (secret.size() < 4) continue;  // too short to tell from ordinary text
+    for (size_t at = e.message.find(secret); at != std::string::npos;
+         at = e.message.find(secret, at)) {
+      e.message.replace(at, secret.size(), "***");
+    }
+    // Query parameters arrive percent-encoded in URLs.
+    std::string encoded = net::url_encode(secret);
+    if (encoded == secret) continue;
+    for (size_t at = e.message.find(encoded); at != std::string::npos;
+         at = e.message.find(encoded, at)) {
+      e.message.replace(at, encoded.size(), "***");
+    }
+  }
+  return e;
+}
+
+Status RestClient::authenticate() {
+  token_.clear();
+  if (Status s = ensure_token(); !s) return scrub(s.error());
+  return {};
+}
+
 Result<RestClient::Answer> RestClient::call(const std::string& method, const std::string& url,
                                             const std::string& body) {
+  auto a = call_with_retries(method, url, body);
+  if (!a) return scrub(a.error());
+  return a;
+}
+
+Result<RestClient::Answer> RestClient::call_with_retries(const std::string& method,
+                                                         const std::string& url,
+                                                         const std::string& body) {
   bool repeatable = method != "POST";
   bool relogged = false;
   std::string full = resolve_url(config_.base_url, url);
@@ -256,7 +286,8 @@ Result<RestClient::Answer> RestClient::call(const std::string& method, const std
       if (auto ra = res->header("Retry-After")) {
         if (auto s = net::parse_retry_after(*ra, std::chrono::system_clock::now())) wait = *s;
       }
-      if (attempt < config_.max_attempts) {
+      // Long waits (a spent daily quota) are the engine's to schedule.
+      if (attempt < config_.max_attempts && wait <= 60) {
         pacer_.hold_for(wait);
         continue;
       }

@@ -20,7 +20,8 @@ namespace crmsync {
 // is safe to repeat (not POST), up to max_attempts; after that the error is
 // retryable, with the server's wait in retry_after_secs, and the engine
 // decides. A 401 gets one fresh login / token and one more try, then is an
-// auth error. Other 4xx are rejected, quoting the API's message (never a
+// auth error. A 429 asking for more than a minute is returned at once.
+// Other 4xx are rejected, quoting the API's message (never a
 // header, a token or the password). One thread.
 class RestClient {
  public:
@@ -55,6 +56,13 @@ class RestClient {
   void apply_auth(net::HttpClientRequest& req) const;
   Result<net::HttpResponse> send(net::HttpClientRequest req);
   std::string api_message(const net::HttpResponse& res) const;
+  // One call with its retries, re-login and classification (call()).
+  Result<Answer> call_with_retries(const std::string& method, const std::string& url,
+                                   const std::string& body);
+  // `e` with every credential of the config (and the password's MD5, the
+  // current tokens) replaced by "***": transport errors quote URLs, and an
+  // API key may travel in a query parameter of any name.
+  Error scrub(Error e) const;
 
   const RestConfig& config_;
   net::HttpClient http_;

@@ -116,3 +116,31 @@ TEST_F(RestAuthPages, RequestsPerSecondPacesCalls) {
 
 }  // namespace
 }  // namespace crmsync::testing
+
+namespace crmsync::testing {
+namespace {
+
+class RestUnreachable : public RestFixture {};
+
+TEST_F(RestUnreachable, ErrorIsRetryableAndNeverQuotesAQueryApiKey) {
+  // Nothing listens on port 1: connection refused at every attempt.
+  LoadResult loaded = load_config_text(
+      connection_yaml(
+          "http://127.0.0.1:1",
+          "\n    auth: api_key\n    api_key: sk-live-0123456789\n    api_key_in: query\n"
+          "    api_key_name: apikey\n"),
+      "crmsync.yaml");
+  ASSERT_TRUE(loaded.ok());
+  auto conn = ConnectorRegistry::instance().create(*loaded.config.connection("finance"),
+                                                   ConnectorContext{"."});
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  Status s = (*conn)->check();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::retryable);
+  EXPECT_EQ(s.error().message.find("sk-live-0123456789"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("rest GET /api/customers"), std::string::npos)
+      << s.error().message;
+}
+
+}  // namespace
+}  // namespace crmsync::testing
