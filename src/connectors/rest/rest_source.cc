@@ -27,6 +27,15 @@ std::string format_since(const Value& cursor, const std::string& format) {
   return std::string(buf, n);
 }
 
+// JSON has no timestamps: a cursor field other than changed_field arrives
+// as text, compared as an instant when the cursor is one.
+int compare_to_cursor(const Value& v, const Value& cursor) {
+  if (v.is_string() && cursor.is_datetime()) {
+    if (auto t = DateTime::parse(v.as_string(), 0)) return Value(*t).compare(cursor);
+  }
+  return v.compare(cursor);
+}
+
 // Pages of one list (or search) read, one request at a time.
 class RestReader final : public RecordReader {
  public:
@@ -60,7 +69,7 @@ class RestReader final : public RecordReader {
       ++index_;
       if (req_.cursor_from && !req_.cursor_field.empty()) {
         const Value* c = rec->get(req_.cursor_field);
-        if (c == nullptr || c->is_null() || c->compare(*req_.cursor_from) < 0) continue;
+        if (c == nullptr || c->is_null() || compare_to_cursor(*c, *req_.cursor_from) < 0) continue;
       }
       batch.push_back(std::move(*rec));
     }
