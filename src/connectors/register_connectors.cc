@@ -4,6 +4,7 @@
 #include "connectors/pipedrive/pipedrive_config.h"
 #include "connectors/postgres/postgres_config.h"
 #include "connectors/registry.h"
+#include "connectors/rest/rest_config.h"
 #include "connectors/salesforce/salesforce_config.h"
 #include "connectors/sqlite/sqlite_config.h"
 
@@ -18,6 +19,7 @@ void register_connectors(ConnectorRegistry& registry) {
   register_postgres_connector(registry);
   register_mysql_connector(registry);
   register_odbc_connector(registry);
+  register_rest_connector(registry);
 }
 
 }  // namespace crmsync

@@ -42,7 +42,9 @@ Diagnostics ConnectorRegistry::validate(const ConnectionConfig& config) const {
     return {Diagnostic{loc, "no connector type '" + config.type + "'" +
                                 (hint.empty() ? " (known: " + known + ")" : "; " + hint)}};
   }
-  return validate_options(f->spec.options, config.options);
+  Diagnostics out = validate_options(f->spec.options, config.options);
+  if (out.empty() && f->validate_more) out = f->validate_more(config);
+  return out;
 }
 
 Result<std::unique_ptr<Connection>> ConnectorRegistry::create(

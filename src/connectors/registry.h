@@ -21,6 +21,9 @@ struct ConnectorFactory {
   std::function<Result<std::unique_ptr<Connection>>(
       const ConnectionConfig& config, const OptionSet& options, const ConnectorContext& context)>
       create;
+  // Optional: checks of nested option blocks the spec declares only as an
+  // `object` (a REST connection's `objects:`), run by `validate` offline.
+  std::function<Diagnostics(const ConnectionConfig& config)> validate_more = {};
 };
 
 // Every connector, registered explicitly in register_connectors.cc.
