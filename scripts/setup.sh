@@ -9,6 +9,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   libcpp-httplib-dev libcurl4-openssl-dev
+  # OpenSSL's libcrypto: JWT bearer signing/verifying, PKCE, secrets encrypted at rest
+  libssl-dev
   curl  # the demo edits sandbox records through their HTTP APIs
   libpq-dev libmariadb-dev
   # Real servers for the SQL connector tests (started on free loopback

@@ -39,6 +39,8 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
                                                 "latency-ms",
                                                 "session-expiry-every-secs",
                                                 "bulk-page-records",
+                                                "jwt-cert",
+                                                "timeout-secs",
 
                                                 "api-token",
                                                 "burst-limit",

@@ -1,6 +1,8 @@
 // `crmsync sandbox salesforce`: runs the Salesforce emulator until SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "sandbox/salesforce/salesforce_sandbox.h"
@@ -11,6 +13,8 @@ namespace {
 const char* kSalesforceUsage = R"(usage: crmsync sandbox salesforce [OPTIONS]
 
 A local, stateful Salesforce (REST, OAuth, SOAP login) for tests and rehearsals.
+OAuth: password, refresh_token, client_credentials, JWT bearer and the web-server
+flow (a login page at /services/oauth2/authorize that redirects with a code).
 On start it prints `salesforce sandbox listening on http://127.0.0.1:PORT`, then
 the credentials it accepts; it runs until SIGINT or SIGTERM.
 
@@ -21,6 +25,10 @@ options:
   --schema FILE                  object schema (default: the built-in schema.json)
   --username U --password P      accepted login (default demo@example.com / demo)
   --client-id ID --client-secret S   accepted connected app (default demo-client / demo-secret)
+  --jwt-cert FILE                the connected app's certificate (PEM X.509): JWT bearer
+                                 assertions (grant_type=urn:ietf:params:oauth:grant-type:
+                                 jwt-bearer) are verified against it; without it they are
+                                 refused
   --session-timeout-secs N       access token lifetime (default 7200)
   --daily-api-limit N            API requests before 403 REQUEST_LIMIT_EXCEEDED (default 100000)
   --rate-429 P --rate-500 P --rate-503 P   injected error probability per request (0..1)
@@ -82,6 +90,15 @@ int run_salesforce_sandbox(const Args& args) {
   text("password", o.password);
   text("client-id", o.client_id);
   text("client-secret", o.client_secret);
+  if (auto it = args.values.find("jwt-cert"); it != args.values.end()) {
+    std::ifstream in(it->second);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in || pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return fail(kExitUsage, "--jwt-cert " + it->second + ": not a readable PEM certificate");
+    }
+    o.jwt_cert_pem = pem.str();
+  }
 
   // Block the stop signals before the server starts its threads, so that
   // only sigwait below receives them.

@@ -18,6 +18,8 @@ int cmd_history(const Args& args);
 int cmd_errors(const Args& args);
 int cmd_retry(const Args& args);
 int cmd_spec(const Args& args);
+// `crmsync connect CONNECTION`: the OAuth web-server flow (cmd_connect.cc).
+int cmd_connect(const Args& args);
 int cmd_setup(const Args& args);
 int cmd_discover(const Args& args);
 // Checks (apply=false) or prepares (apply=true) the flows' targets; prints

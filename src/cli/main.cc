@@ -26,6 +26,10 @@ commands:
   errors [RUN]          failed records: all open ones, or those of one run
   retry [RUN]           queue failed records (of one run, or all) again and retry them now
   spec [TYPE]           JSON Schema of the config file, or the reference of one connector
+  connect CONNECTION    log a Salesforce connection with auth: web_server in through a
+                        browser (prints the URL, waits for the redirect on 127.0.0.1:
+                        redirect_port) and store its refresh token encrypted in the state
+                        store (needs CRMSYNC_SECRET_KEY: base64 of 32 bytes)
   sandbox pipedrive     run a local Pipedrive emulator until Ctrl-C (v1 at /v1, v2 at
                         /api/v2, admin at /__admin: reset, requests, counters, faults,
                         limits; POST/PATCH/DELETE /__admin/{persons,...} edit as a user);
@@ -42,6 +46,7 @@ options:
   --diffs N             plan: changes to show per flow (default 10)
   --limit N             history/errors: rows to show
   --no-progress         run: no live progress line
+  --timeout-secs N      connect: how long to wait for the browser's redirect (default 300)
   --force               init: overwrite the example files
   --port N              sandbox: port on 127.0.0.1 (0 picks a free one; default 0)
   --seed-records N      sandbox: generate N persons, organizations and deals
@@ -93,6 +98,7 @@ int main(int argc, char** argv) {
   if (c == "spec") return cmd_spec(*args);
   if (c == "setup") return cmd_setup(*args);
   if (c == "discover") return cmd_discover(*args);
+  if (c == "connect") return cmd_connect(*args);
   if (c == "sandbox") return cmd_sandbox(*args);
   if (c == "version" || c == "--version") {
     std::printf("crmsync 0.1.0\n");

@@ -5,6 +5,7 @@
 #include "connectors/registry.h"
 #include "engine/flow_runner.h"
 #include "engine/planner.h"
+#include "engine/stored_secrets.h"
 
 namespace crmsync {
 
@@ -33,7 +34,10 @@ Result<Connection*> SyncEngine::connection(const std::string& name) {
   if (it != connections_.end()) return it->second.get();
   const ConnectionConfig* cfg = config_.connection(name);
   if (cfg == nullptr) return Error(ErrorKind::fatal, "no connection named '" + name + "'");
-  auto conn = ConnectorRegistry::instance().create(*cfg, ConnectorContext{config_.dir});
+  // Tokens crmsync stored itself (crmsync connect) fill their options.
+  auto resolved = with_stored_secrets(*cfg, store_);
+  if (!resolved) return resolved.error().with_context("connection " + name);
+  auto conn = ConnectorRegistry::instance().create(*resolved, ConnectorContext{config_.dir});
   if (!conn) return conn.error().with_context("connection " + name);
   Connection* raw = conn->get();
   connections_.emplace(name, std::move(*conn));

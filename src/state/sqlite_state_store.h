@@ -39,6 +39,10 @@ class SqliteStateStore final : public StateStore {
   Result<std::vector<RecordError>> due_errors(std::string_view flow, int64_t now,
                                               size_t limit) override;
   Result<int64_t> requeue_errors(int64_t run_id, int64_t now) override;
+  Status put_secret(std::string_view name, std::string_view value,
+                    int64_t now) override;  // state_secrets.cc
+  Result<std::optional<std::string>> get_secret(std::string_view name) override;
+  Result<bool> has_secret(std::string_view name) override;
 
  private:
   Status apply(const BatchCommit& batch);  // state_batch_apply.cc

@@ -146,6 +146,15 @@ class StateStore {
                                                       size_t limit) = 0;
   // Parked (and pending) errors of a run, or all when run_id == 0, become due now.
   virtual Result<int64_t> requeue_errors(int64_t run_id, int64_t now) = 0;
+
+  // --- secrets (tokens crmsync obtained itself, e.g. by `crmsync connect`)
+  // Encrypted at rest with the key in CRMSYNC_SECRET_KEY (secret_cipher.h):
+  // put and get return a fatal error naming the variable, never a value,
+  // when it is missing, malformed, or (get) not the key the secret was
+  // stored with. has_secret needs no key.
+  virtual Status put_secret(std::string_view name, std::string_view value, int64_t now) = 0;
+  virtual Result<std::optional<std::string>> get_secret(std::string_view name) = 0;
+  virtual Result<bool> has_secret(std::string_view name) = 0;
 };
 
 // Opens (creating if needed) a SQLite state store at `path` in WAL mode and

@@ -1,9 +1,8 @@
 #include "connectors/pipedrive/pipedrive_budget.h"
 
-#include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <cstdlib>
+
+#include "net/daily_budget.h"
 
 namespace crmsync {
 
@@ -25,16 +24,13 @@ int pipedrive_token_cost(const std::string& method, const std::string& path) {
 }
 
 Error daily_budget_error(const std::string& what) {
-  using namespace std::chrono;
   // The daily budget resets at the server's midnight; Pipedrive counts the
   // day in UTC.
-  int64_t now = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-  int64_t wait = 86400 - now % 86400;
-  Error e(ErrorKind::fatal, "budget reached, try after reset (00:00 UTC, in " +
-                                std::to_string(wait / 3600) + " h " +
-                                std::to_string(wait % 3600 / 60) + " min): " + what);
-  e.retry_after_secs = static_cast<double>(wait);
-  return e;
+  int64_t wait = net::seconds_to_utc_midnight();
+  return net::daily_limit_error(what,
+                                "00:00 UTC, in " + std::to_string(wait / 3600) + " h " +
+                                    std::to_string(wait % 3600 / 60) + " min",
+                                static_cast<double>(wait));
 }
 
 int64_t PipedriveBudget::daily_budget() const {
@@ -45,18 +41,14 @@ int64_t PipedriveBudget::daily_budget() const {
 Status PipedriveBudget::before(const std::string& method, const std::string& path) const {
   int cost = pipedrive_token_cost(method, path);
   int64_t budget = daily_budget();
-  if (budget > 0 && max_share_ < 1.0) {
-    auto allowed = static_cast<int64_t>(std::floor(max_share_ * static_cast<double>(budget)));
-    if (spent_ + cost > allowed) {
-      char share[32];
-      std::snprintf(share, sizeof share, "%g", max_share_);
-      return daily_budget_error("max_daily_api_share " + std::string(share) + " of " +
-                                std::to_string(budget) + " daily tokens" +
-                                (daily_budget_ > 0 ? "" : " (left when the run started)") +
-                                " allows " + std::to_string(allowed) + "; this run spent " +
-                                std::to_string(spent_) + " and the next request (" + method + " " +
-                                path.substr(0, path.find('?')) + ") costs " + std::to_string(cost));
-    }
+  net::DailyShare share{max_share_};
+  if (!share.allows(spent_, cost, budget)) {
+    return daily_budget_error(
+        "max_daily_api_share " + share.text() + " of " + std::to_string(budget) + " daily tokens" +
+        (daily_budget_ > 0 ? "" : " (left when the run started)") + " allows " +
+        std::to_string(share.allowed(budget)) + "; this run spent " + std::to_string(spent_) +
+        " and the next request (" + method + " " + path.substr(0, path.find('?')) + ") costs " +
+        std::to_string(cost));
   }
   if (left_) {
     int64_t left_now = *left_ - (spent_ - spent_at_left_);

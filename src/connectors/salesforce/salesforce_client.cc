@@ -5,7 +5,9 @@
 #include <chrono>
 #include <thread>
 
+#include "connectors/salesforce/salesforce_jwt.h"
 #include "core/json.h"
+#include "net/daily_budget.h"
 #include "net/http_status.h"
 #include "net/url.h"
 
@@ -13,34 +15,110 @@ namespace crmsync {
 
 SalesforceClient::SalesforceClient(const SalesforceConfig& config) : config_(config) {
   if (config_.auth == SalesforceAuth::access_token) {
-    access_token_ = config_.access_token;
-    instance_url_ = config_.instance_url;
+    session_.access_token = config_.access_token;
+    session_.instance_url = config_.instance_url;
   }
 }
 
-std::string SalesforceClient::url_for(const std::string& path) const {
+std::string SalesforceClient::url_for(const std::string& path, const std::string& instance) const {
   if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) return path;
-  if (path.rfind("/services/", 0) == 0) return instance_url_ + path;
-  return instance_url_ + "/services/data/v" + config_.api_version + path;
+  if (path.rfind("/services/", 0) == 0) return instance + path;
+  return instance + "/services/data/v" + config_.api_version + path;
 }
 
-// "api-usage=18/15000" (possibly among other entries).
-void SalesforceClient::read_limit_info(std::string_view header) {
+std::optional<std::pair<int64_t, int64_t>> parse_limit_info(std::string_view header) {
   size_t at = header.find("api-usage=");
-  if (at == std::string_view::npos) return;
+  if (at == std::string_view::npos) return std::nullopt;
   const char* p = header.data() + at + 10;
   const char* end = header.data() + header.size();
   int64_t used = 0, max = 0;
   auto r1 = std::from_chars(p, end, used);
-  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '/') return;
+  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '/') return std::nullopt;
   auto r2 = std::from_chars(r1.ptr + 1, end, max);
-  if (r2.ec != std::errc()) return;
-  api_used_ = used;
-  api_max_ = max;
+  if (r2.ec != std::errc()) return std::nullopt;
+  return std::make_pair(used, max);
+}
+
+int64_t SalesforceClient::api_used() const {
+  std::lock_guard lock(mutex_);
+  return api_used_;
+}
+
+int64_t SalesforceClient::api_max() const {
+  std::lock_guard lock(mutex_);
+  return api_max_;
+}
+
+SalesforceClient::Session SalesforceClient::session() const {
+  std::lock_guard lock(mutex_);
+  return session_;
+}
+
+namespace {
+
+// Salesforce counts API requests over a rolling 24 hours, not per day.
+constexpr const char* kLimitReset = "Salesforce counts API requests over the last 24 hours";
+
+}  // namespace
+
+Status SalesforceClient::reserve(const std::string& method, const std::string& path) {
+  std::lock_guard lock(mutex_);
+  net::DailyShare share{config_.max_daily_api_share};
+  // Calls in flight have not been counted in any answer yet.
+  if (!share.allows(api_used_ + in_flight_, 1, api_max_)) {
+    return net::daily_limit_error(
+        "max_daily_api_share " + share.text() + " of the org's daily API request limit " +
+            std::to_string(api_max_) + " allows " + std::to_string(share.allowed(api_max_)) +
+            " requests; Sforce-Limit-Info says api-usage=" + std::to_string(api_used_) + "/" +
+            std::to_string(api_max_) +
+            (in_flight_ ? " with " + std::to_string(in_flight_) + " more in flight" : "") +
+            ", so the next call (" + method + " " + path.substr(0, path.find('?')) +
+            ") would go past it",
+        kLimitReset, 0);
+  }
+  ++in_flight_;
+  return {};
+}
+
+void SalesforceClient::release(const std::optional<std::string>& limit_info) {
+  std::lock_guard lock(mutex_);
+  --in_flight_;
+  if (!limit_info) return;
+  if (auto usage = parse_limit_info(*limit_info)) {
+    // Answers of parallel calls arrive in any order: the highest count is
+    // the newest.
+    api_used_ = usage->second == api_max_ ? std::max(api_used_, usage->first) : usage->first;
+    api_max_ = usage->second;
+  }
+}
+
+Result<net::HttpResponse> SalesforceClient::send(const net::HttpClientRequest& req) {
+  std::unique_ptr<net::HttpClient> http;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_http_.empty()) {
+      http = std::move(idle_http_.back());
+      idle_http_.pop_back();
+    }
+  }
+  if (!http) http = std::make_unique<net::HttpClient>();
+  ++calls_;
+  auto res = http->send(req);
+  std::lock_guard lock(mutex_);
+  idle_http_.push_back(std::move(http));
+  return res;
 }
 
 Status SalesforceClient::ensure_session() {
-  if (!access_token_.empty()) return {};
+  std::lock_guard login_lock(login_mutex_);
+  if (!session().access_token.empty()) return {};
+  return login();
+}
+
+Status SalesforceClient::renew(const std::string& stale) {
+  std::lock_guard login_lock(login_mutex_);
+  std::string current = session().access_token;
+  if (!current.empty() && current != stale) return {};  // another call renewed it
   return login();
 }
 
@@ -54,6 +132,13 @@ Status SalesforceClient::login() {
           .add("username", config_.username)
           .add("password", config_.password);
       break;
+    case SalesforceAuth::web_server:
+      if (config_.refresh_token.empty()) {
+        return Error(ErrorKind::fatal,
+                     "salesforce: auth: web_server has no stored token yet; run `crmsync connect "
+                     "CONNECTION` once (with CRMSYNC_SECRET_KEY set) to log in in a browser");
+      }
+      [[fallthrough]];
     case SalesforceAuth::refresh_token:
       form.add("grant_type", "refresh_token")
           .add("client_id", config_.client_id)
@@ -65,6 +150,17 @@ Status SalesforceClient::login() {
           .add("client_id", config_.client_id)
           .add("client_secret", config_.client_secret);
       break;
+    case SalesforceAuth::jwt: {
+      auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+      auto assertion = salesforce_jwt_assertion(config_.client_id, config_.username,
+                                                config_.audience, config_.private_key_file, now);
+      if (!assertion) return assertion.error();
+      form.add("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
+          .add("assertion", *assertion);
+      break;
+    }
     case SalesforceAuth::access_token:
       return Error(ErrorKind::fatal,
                    "salesforce: the access token was refused and cannot be renewed "
@@ -78,32 +174,13 @@ Status SalesforceClient::login() {
   req.body = form.query();
   req.timeout_secs = config_.timeout_secs;
   req.verify_tls = config_.verify_tls;
-  ++calls_;
-  auto res = http_.send(req);
+  auto res = send(req);
   if (!res) return res.error().with_context("salesforce login at " + config_.login_url);
-  auto body = parse_json(res->body);
-  if (res->status != 200) {
-    // {"error":"invalid_grant","error_description":"authentication failure"}
-    std::string what = res->body.substr(0, 300);
-    if (body && body->is_object()) {
-      const Value* e = body->find("error");
-      const Value* d = body->find("error_description");
-      what = (e ? e->to_text() : std::string("error")) + ": " + (d ? d->to_text() : "");
-    }
-    ErrorKind kind =
-        res->status >= 500 || res->status == 429 ? ErrorKind::retryable : ErrorKind::fatal;
-    return Error(kind, "salesforce login at " + config_.login_url + " refused (HTTP " +
-                           std::to_string(res->status) + "): " + what);
-  }
-  const Value* token = body && body->is_object() ? body->find("access_token") : nullptr;
-  const Value* instance = body && body->is_object() ? body->find("instance_url") : nullptr;
-  if (token == nullptr || !token->is_string() || instance == nullptr || !instance->is_string()) {
-    return Error(ErrorKind::fatal, "salesforce login at " + config_.login_url +
-                                       ": the answer has no access_token or instance_url");
-  }
-  access_token_ = token->as_string();
-  instance_url_ = instance->as_string();
-  while (!instance_url_.empty() && instance_url_.back() == '/') instance_url_.pop_back();
+  auto token = parse_token_answer(*res);
+  if (!token) return token.error().with_context("salesforce login at " + config_.login_url);
+  std::lock_guard lock(mutex_);
+  session_.access_token = token->access_token;
+  session_.instance_url = token->instance_url;
   return {};
 }
 
@@ -113,20 +190,23 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
   if (Status s = ensure_session(); !s) return s.error();
   constexpr int kAttempts = 5;
   int renewals = 0;
+  std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
   for (int attempt = 0;; ++attempt) {
+    Session session = this->session();
     net::HttpClientRequest req;
     req.method = method;
-    req.url = url_for(path);
-    req.headers = {{"Authorization", "Bearer " + access_token_}, {"Accept", "application/json"}};
+    req.url = url_for(path, session.instance_url);
+    req.headers = {{"Authorization", "Bearer " + session.access_token},
+                   {"Accept", "application/json"}};
     if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
     // The caller's headers win (Bulk uploads are text/csv, results are CSV).
     for (const auto& h : extra_headers) net::set_header(req.headers, h.first, h.second);
     req.body = body;
     req.timeout_secs = config_.timeout_secs;
     req.verify_tls = config_.verify_tls;
-    ++calls_;
-    auto res = http_.send(req);
-    std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
+    if (Status within = reserve(method, path); !within) return within.error().with_context(what);
+    auto res = send(req);
+    release(res ? res->header("Sforce-Limit-Info") : std::nullopt);
     // Reads, updates, upserts and deletes are safe to send again after a
     // transient failure; a create (POST) is not: the engine settles those.
     // Creating a Bulk job again only leaves an empty job behind.
@@ -150,25 +230,61 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
       }
     }
     if (!res) return res.error().with_context(what);
-    if (auto limit = res->header("Sforce-Limit-Info")) read_limit_info(*limit);
     if (res->status == 401 && renewals < 2) {
       // The session expired: renew it and send the call again. Twice at
       // most: a session can lapse again between renewal and resend, but a
       // token refused right after login means the setup is wrong.
       ++renewals;
-      access_token_.clear();
-      if (Status s = login(); !s) return s.error();
+      if (Status s = renew(session.access_token); !s) return s.error();
       continue;
     }
     if (res->status >= 200 && res->status < 300) return res;
     if (res->status == 300) return res;  // upsert matched several records: the caller says so
     std::string code = salesforce_error_code(res->body);
+    if (res->status == 403 && code == "REQUEST_LIMIT_EXCEEDED") {
+      // The org's daily limit: retrying before the window moves on only
+      // spends what other integrations need.
+      auto usage = parse_limit_info(res->header("Sforce-Limit-Info").value_or(""));
+      return net::daily_limit_error("the org's daily API request limit" +
+                                        (usage ? " (api-usage=" + std::to_string(usage->first) +
+                                                     "/" + std::to_string(usage->second) + ")"
+                                               : std::string()) +
+                                        ": HTTP 403 " + salesforce_error_text(res->body),
+                                    kLimitReset, 0)
+          .with_context(what);
+    }
     Error e = net::http_status_error(*res, what);
     e.kind = salesforce_error_kind(code, res->status);
     e.message =
         what + ": HTTP " + std::to_string(res->status) + ": " + salesforce_error_text(res->body);
     return e;
   }
+}
+
+Result<SalesforceToken> parse_token_answer(const net::HttpResponse& res) {
+  auto body = parse_json(res.body);
+  if (res.status != 200) {
+    // {"error":"invalid_grant","error_description":"authentication failure"}
+    std::string what = res.body.substr(0, 300);
+    if (body && body->is_object()) {
+      const Value* e = body->find("error");
+      const Value* d = body->find("error_description");
+      what = (e ? e->to_text() : std::string("error")) + ": " + (d ? d->to_text() : "");
+    }
+    ErrorKind kind =
+        res.status >= 500 || res.status == 429 ? ErrorKind::retryable : ErrorKind::fatal;
+    return Error(kind, "refused (HTTP " + std::to_string(res.status) + "): " + what);
+  }
+  auto text = [&](const char* key) -> std::string {
+    const Value* v = body && body->is_object() ? body->find(key) : nullptr;
+    return v && v->is_string() ? v->as_string() : "";
+  };
+  SalesforceToken t{text("access_token"), text("instance_url"), text("refresh_token")};
+  if (t.access_token.empty() || t.instance_url.empty()) {
+    return Error(ErrorKind::fatal, "the answer has no access_token or instance_url");
+  }
+  while (!t.instance_url.empty() && t.instance_url.back() == '/') t.instance_url.pop_back();
+  return t;
 }
 
 namespace {
@@ -221,9 +337,11 @@ std::string salesforce_error_text(std::string_view body) {
 
 ErrorKind salesforce_error_kind(std::string_view code, int http_status) {
   if (code == "INVALID_SESSION_ID") return ErrorKind::auth;
-  // A daily limit does not lift within a run: stop the flow, the next run
-  // resumes from its cursor.
-  if (code == "REQUEST_LIMIT_EXCEEDED") return ErrorKind::fatal;
+  // A daily limit (403) does not lift within a run: stop the flow, the next
+  // run resumes from its cursor. With 429 it is the concurrency limit.
+  if (code == "REQUEST_LIMIT_EXCEEDED") {
+    return http_status == 429 ? ErrorKind::retryable : ErrorKind::fatal;
+  }
   if (code == "UNABLE_TO_LOCK_ROW" || code == "ALL_OR_NONE_OPERATION_ROLLED_BACK" ||
       code == "SERVER_UNAVAILABLE" || code == "QUERY_TIMEOUT") {
     return ErrorKind::retryable;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "connectors/salesforce/salesforce_config.h"
 #include "core/result.h"
@@ -14,7 +17,16 @@ namespace crmsync {
 // renews it on a 401 and repeats the call, retries idempotent calls on
 // 429/5xx, and turns error answers into
 // Errors that quote Salesforce's errorCode and message (never the token).
-// Used from one thread at a time (the connection's).
+//
+// Thread-safe: the connection's write sends up to max_parallel_requests
+// calls at once. Each call borrows its own HTTP handle; a 401 seen by
+// several calls renews the session once (single flight) and all resend.
+//
+// Daily limit: every answer's Sforce-Limit-Info (api-usage=N/M) is noted;
+// a call that would take N (plus the calls in flight) past
+// max_daily_api_share of M is not sent, and a 403 REQUEST_LIMIT_EXCEEDED
+// is not retried: both return a fatal "budget reached" error naming the
+// limit and the numbers, which stops the flows on this connection.
 class SalesforceClient {
  public:
   explicit SalesforceClient(const SalesforceConfig& config);
@@ -28,21 +40,48 @@ class SalesforceClient {
   Status ensure_session();
 
   // API requests used and allowed today, from the last Sforce-Limit-Info.
-  int64_t api_used() const { return api_used_; }
-  int64_t api_max() const { return api_max_; }
-  int64_t calls() const { return calls_; }
+  int64_t api_used() const;
+  int64_t api_max() const;
+  int64_t calls() const { return calls_.load(); }
 
  private:
+  struct Session {
+    std::string access_token;
+    std::string instance_url;
+  };
+  Session session() const;
+  // Logs in; the caller holds login_mutex_.
   Status login();
-  void read_limit_info(std::string_view header);
-  std::string url_for(const std::string& path) const;
+  // Renews the session unless another call already did since `stale` was
+  // refused.
+  Status renew(const std::string& stale);
+  Result<net::HttpResponse> send(const net::HttpClientRequest& req);
+  // Counts a call in flight, or the budget error when it may not be sent.
+  Status reserve(const std::string& method, const std::string& path);
+  void release(const std::optional<std::string>& limit_info);
+  std::string url_for(const std::string& path, const std::string& instance) const;
 
   const SalesforceConfig& config_;
-  net::HttpClient http_;
-  std::string access_token_;
-  std::string instance_url_;
-  int64_t api_used_ = 0, api_max_ = 0, calls_ = 0;
+  std::mutex login_mutex_;  // held through a login: one at a time
+  mutable std::mutex mutex_;
+  Session session_;
+  int64_t api_used_ = 0, api_max_ = 0, in_flight_ = 0;
+  std::vector<std::unique_ptr<net::HttpClient>> idle_http_;  // kept-alive handles
+  std::atomic<int64_t> calls_{0};
 };
+
+// "api-usage=18/15000" (possibly among other entries) into used and max.
+std::optional<std::pair<int64_t, int64_t>> parse_limit_info(std::string_view header);
+
+// What the token endpoint answered (any grant).
+struct SalesforceToken {
+  std::string access_token;
+  std::string instance_url;   // without a trailing slash
+  std::string refresh_token;  // empty unless the grant issues one
+};
+// A token endpoint answer, or its error (fatal: refused, quoting error and
+// error_description; retryable: 429/5xx). Messages never hold a token.
+Result<SalesforceToken> parse_token_answer(const net::HttpResponse& res);
 
 // "errorCode: message (fields: A, B)" of a Salesforce error body: an array of
 // {message, errorCode|statusCode, fields}; the raw body (cut) otherwise.

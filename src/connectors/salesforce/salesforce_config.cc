@@ -19,10 +19,12 @@ ComponentSpec salesforce_spec() {
        false,
        Value("password"),
        "how to get an access token: OAuth password grant, a refresh token, the client "
-       "credentials grant, or a ready access token",
+       "credentials grant, a ready access token, the JWT bearer grant (an assertion signed with "
+       "private_key_file), or web_server: the refresh token `crmsync connect CONNECTION` "
+       "obtained in a browser and stored encrypted in the state store",
        "password",
        false,
-       {"password", "refresh_token", "client_credentials", "access_token"}},
+       {"password", "refresh_token", "client_credentials", "access_token", "jwt", "web_server"}},
       {"login_url",
        T::string,
        false,
@@ -82,6 +84,53 @@ ComponentSpec salesforce_spec() {
        "${SF_ACCESS_TOKEN}",
        true,
        {}},
+      {"private_key_file",
+       T::path,
+       false,
+       Value(),
+       "for auth: jwt, the PEM RSA private key whose certificate the connected app holds "
+       "(relative to the config file)",
+       "secrets/salesforce.key",
+       false,
+       {}},
+      {"audience",
+       T::string,
+       false,
+       Value("https://login.salesforce.com"),
+       "for auth: jwt, the assertion's aud: https://login.salesforce.com, "
+       "https://test.salesforce.com for sandboxes, or a community URL",
+       "https://test.salesforce.com",
+       false,
+       {}},
+      {"redirect_port",
+       T::integer,
+       false,
+       Value(int64_t{8400}),
+       "for auth: web_server, the port `crmsync connect` listens on at 127.0.0.1 for the "
+       "browser's redirect; the connected app's callback URL must be "
+       "http://localhost:PORT/callback (0 picks a free port, for tests)",
+       "8400",
+       false,
+       {}},
+      {"max_daily_api_share",
+       T::number,
+       false,
+       Value(int64_t{1}),
+       "the share (0 < x <= 1) of the org's daily API request limit (Sforce-Limit-Info "
+       "api-usage=N/M) that may be used; the connection stops before a call that would take "
+       "the org's usage past it (\"budget reached, try after reset\")",
+       "0.5",
+       false,
+       {}},
+      {"max_parallel_requests",
+       T::integer,
+       false,
+       Value(int64_t{4}),
+       "sObject Collections calls of one write sent at once (1 to 25); per-record results keep "
+       "their order",
+       "4",
+       false,
+       {}},
       {"timeout_secs", T::number, false, Value(int64_t{60}), "per HTTP request", "120", false, {}},
       {"verify_tls",
        T::boolean,
@@ -127,12 +176,14 @@ ComponentSpec salesforce_spec() {
 namespace {
 
 // Which options each auth mode needs, said all at once.
-Result<SalesforceConfig> read_config(const OptionSet& o) {
+Result<SalesforceConfig> read_config(const OptionSet& o, const ConnectorContext& ctx) {
   SalesforceConfig c;
   std::string auth = option_text(o, "auth", "password");
   c.auth = auth == "refresh_token"        ? SalesforceAuth::refresh_token
            : auth == "client_credentials" ? SalesforceAuth::client_credentials
            : auth == "access_token"       ? SalesforceAuth::access_token
+           : auth == "jwt"                ? SalesforceAuth::jwt
+           : auth == "web_server"         ? SalesforceAuth::web_server
                                           : SalesforceAuth::password;
   c.login_url = option_text(o, "login_url", c.login_url);
   c.instance_url = option_text(o, "instance_url");
@@ -143,6 +194,15 @@ Result<SalesforceConfig> read_config(const OptionSet& o) {
   c.client_secret = option_text(o, "client_secret");
   c.refresh_token = option_text(o, "refresh_token");
   c.access_token = option_text(o, "access_token");
+  if (!option_text(o, "private_key_file").empty()) {
+    c.private_key_file = option_path(o, "private_key_file", ctx.config_dir);
+  }
+  c.audience = option_text(o, "audience", c.audience);
+  c.redirect_port = option_int(o, "redirect_port", c.redirect_port);
+  if (const Value* v = o.get("max_daily_api_share"); v && v->is_number()) {
+    c.max_daily_api_share = std::stod(v->to_text());
+  }
+  c.max_parallel_requests = option_int(o, "max_parallel_requests", c.max_parallel_requests);
   const Value* t = o.get("timeout_secs");
   if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
   c.verify_tls = option_bool(o, "verify_tls", true);
@@ -175,6 +235,17 @@ Result<SalesforceConfig> read_config(const OptionSet& o) {
       need(c.access_token, "access_token");
       need(c.instance_url, "instance_url");
       break;
+    case SalesforceAuth::jwt:
+      need(c.client_id, "client_id");
+      need(c.username, "username");
+      need(c.private_key_file, "private_key_file");
+      break;
+    case SalesforceAuth::web_server:
+      // The refresh token comes from the state store at run time; without
+      // one the first call says to run `crmsync connect`.
+      need(c.client_id, "client_id");
+      need(c.client_secret, "client_secret");
+      break;
   }
   if (!missing.empty()) {
     std::string list;
@@ -184,6 +255,16 @@ Result<SalesforceConfig> read_config(const OptionSet& o) {
   if (c.query_batch_size < 200 || c.query_batch_size > 2000) {
     return Error(ErrorKind::fatal, "query_batch_size must be between 200 and 2000, not " +
                                        std::to_string(c.query_batch_size));
+  }
+  if (!(c.max_daily_api_share > 0 && c.max_daily_api_share <= 1)) {
+    return Error(ErrorKind::fatal, "max_daily_api_share must be more than 0 and at most 1");
+  }
+  if (c.max_parallel_requests < 1 || c.max_parallel_requests > 25) {
+    return Error(ErrorKind::fatal, "max_parallel_requests must be between 1 and 25, not " +
+                                       std::to_string(c.max_parallel_requests));
+  }
+  if (c.redirect_port < 0 || c.redirect_port > 65535) {
+    return Error(ErrorKind::fatal, "redirect_port must be a port number (0 to 65535)");
   }
   if (c.bulk_threshold < 0 || c.bulk_query_threshold < 0) {
     return Error(ErrorKind::fatal,
@@ -195,14 +276,14 @@ Result<SalesforceConfig> read_config(const OptionSet& o) {
 }  // namespace
 
 void register_salesforce_connector(ConnectorRegistry& registry) {
-  registry.add(ConnectorFactory{salesforce_spec(),
-                                [](const ConnectionConfig&, const OptionSet& o,
-                                   const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
-                                  auto c = read_config(o);
-                                  if (!c) return c.error();
-                                  return std::unique_ptr<Connection>(
-                                      new SalesforceConnection(std::move(*c)));
-                                }});
+  registry.add(ConnectorFactory{
+      salesforce_spec(),
+      [](const ConnectionConfig&, const OptionSet& o,
+         const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
+        auto c = read_config(o, ctx);
+        if (!c) return c.error();
+        return std::unique_ptr<Connection>(new SalesforceConnection(std::move(*c)));
+      }});
 }
 
 }  // namespace crmsync

@@ -6,8 +6,17 @@
 
 namespace crmsync {
 
-// How the connection gets its access token (DESIGN.md S0, S3).
-enum class SalesforceAuth { password, refresh_token, client_credentials, access_token };
+// How the connection gets its access token (DESIGN.md S0, S2, S3). jwt signs
+// an assertion with a private key; web_server uses the refresh token that
+// `crmsync connect` stored (the engine hands it over as refresh_token).
+enum class SalesforceAuth {
+  password,
+  refresh_token,
+  client_credentials,
+  access_token,
+  jwt,
+  web_server
+};
 
 struct SalesforceConfig {
   std::string login_url = "https://login.salesforce.com";
@@ -20,6 +29,11 @@ struct SalesforceConfig {
   std::string client_secret;
   std::string refresh_token;
   std::string access_token;
+  std::string private_key_file;                           // auth: jwt (PEM, path resolved)
+  std::string audience = "https://login.salesforce.com";  // auth: jwt
+  int64_t redirect_port = 8400;                           // auth: web_server (crmsync connect)
+  double max_daily_api_share = 1.0;                       // of Sforce-Limit-Info's M
+  int64_t max_parallel_requests = 4;                      // collection chunks sent at once
   double timeout_secs = 60;
   bool verify_tls = true;
   int64_t query_batch_size = 2000;       // Sforce-Query-Options: batchSize

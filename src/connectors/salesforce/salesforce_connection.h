@@ -46,6 +46,10 @@ class SalesforceConnection final : public Connection {
   // An object's describe, fetched once per connection.
   Result<const Described*> described_object(const std::string& object);
   int64_t query_batch_size() const { return config_.query_batch_size; }
+  const SalesforceConfig& config() const { return config_; }
+  // The daily API usage the last answer reported (Sforce-Limit-Info).
+  int64_t api_used() const { return client_.api_used(); }
+  int64_t api_max() const { return client_.api_max(); }
 
  private:
   // All records of a SOQL query, every page.

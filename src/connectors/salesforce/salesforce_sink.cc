@@ -1,4 +1,7 @@
+#include <optional>
+
 #include "connectors/salesforce/salesforce_connection.h"
+#include "net/bounded_parallel.h"
 #include "net/url.h"
 
 namespace crmsync {
@@ -19,12 +22,25 @@ Result<std::vector<WriteResult>> SalesforceConnection::write(const WriteRequest&
       for (size_t k = 0; k < indices.size(); ++k) results[indices[k]] = std::move((*res)[k]);
       continue;
     }
-    for (size_t start = 0; start < indices.size(); start += kCollectionSize) {
-      size_t n = std::min(kCollectionSize, indices.size() - start);
-      std::span<const size_t> chunk(indices.data() + start, n);
-      auto res = write_chunk(req, op, chunk);
-      if (!res) return res.error();
-      for (size_t k = 0; k < n; ++k) results[chunk[k]] = std::move((*res)[k]);
+    // The chunks are independent calls: up to max_parallel_requests of them
+    // go out at once, each into its own slot, so results stay in order.
+    size_t chunks = (indices.size() + kCollectionSize - 1) / kCollectionSize;
+    std::vector<std::optional<Result<std::vector<WriteResult>>>> answers(chunks);
+    net::run_bounded_parallel(
+        chunks, static_cast<size_t>(config_.max_parallel_requests), [&](size_t c) {
+          size_t start = c * kCollectionSize;
+          size_t n = std::min(kCollectionSize, indices.size() - start);
+          answers[c].emplace(
+              write_chunk(req, op, std::span<const size_t>(indices.data() + start, n)));
+        });
+    // The first failed chunk (in order) fails the call, as before chunks
+    // went out in parallel; the engine settles what the others wrote.
+    for (size_t c = 0; c < chunks; ++c) {
+      if (!answers[c]->ok()) return answers[c]->error();
+      size_t start = c * kCollectionSize;
+      for (size_t k = 0; k < (*answers[c])->size(); ++k) {
+        results[indices[start + k]] = std::move((**answers[c])[k]);
+      }
     }
   }
   return results;

@@ -1,12 +1,13 @@
-// Login: the OAuth token endpoint, SOAP login/logout, revoke and identity.
+// Login: the OAuth token endpoint (password, refresh_token, client_credentials;
+// JWT bearer and authorization_code in oauth_jwt.cc / oauth_code.cc), SOAP
+// login/logout, revoke and identity.
 #include <regex>
 
 #include "core/json.h"
-#include "sandbox/salesforce/sandbox_state.h"
+#include "sandbox/salesforce/oauth.h"
 #include "sandbox/salesforce/wire.h"
 
 namespace crmsync::sandbox::salesforce {
-namespace {
 
 void oauth_error(net::HttpResponse& res, int status, const char* error, const char* description) {
   std::string body = "{\"error\":\"";
@@ -17,9 +18,13 @@ void oauth_error(net::HttpResponse& res, int status, const char* error, const ch
   answer_json(res, status, std::move(body));
 }
 
+namespace {
+
 std::string identity_url(const SandboxState& s) {
   return s.instance_url + "/id/" + s.org_id + "/" + s.user_id;
 }
+
+}  // namespace
 
 void token_answer(SandboxState& s, net::HttpResponse& res, const std::string& user,
                   bool with_refresh) {
@@ -44,6 +49,8 @@ void token_answer(SandboxState& s, net::HttpResponse& res, const std::string& us
   body += ",\"scope\":\"api refresh_token\"}";
   answer_json(res, 200, std::move(body));
 }
+
+namespace {
 
 std::string xml_unescape(std::string s) {
   static const std::pair<const char*, const char*> kEntities[] = {
@@ -194,6 +201,8 @@ void token(SandboxState& s, Call& c) {
     }
     return token_answer(s, c.res, s.user_id, false);
   }
+  if (grant == "urn:ietf:params:oauth:grant-type:jwt-bearer") return jwt_bearer_grant(s, c, form);
+  if (grant == "authorization_code") return authorization_code_grant(s, c, form);
   if (grant.empty()) return oauth_error(c.res, 400, "invalid_request", "grant type not supported");
   oauth_error(c.res, 400, "unsupported_grant_type", "grant type not supported");
 }

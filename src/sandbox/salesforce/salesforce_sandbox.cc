@@ -94,6 +94,7 @@ Status SalesforceSandbox::start() {
   if (Status st = reset(); !st) return st;
 
   add_auth_routes(s);
+  add_authorize_routes(s);
   add_rest_routes(s);
   add_query_routes(s);
   add_collection_routes(s);

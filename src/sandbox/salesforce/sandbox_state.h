@@ -36,6 +36,11 @@ struct SalesforceSandboxOptions {
   std::string client_id = "demo-client";
   std::string client_secret = "demo-secret";
   int64_t session_timeout_secs = 7200;
+  // The connected app's certificate (PEM X.509) that JWT bearer assertions
+  // are verified against; empty: every assertion is refused.
+  std::string jwt_cert_pem;
+  // How long an authorization code (web-server flow) can be exchanged.
+  int64_t auth_code_lifetime_secs = 900;
   int64_t daily_api_limit = 100000;
   FaultOptions faults;
   size_t threads = 8;
@@ -109,6 +114,8 @@ void write_delete(SandboxState& s, Call& c, const ObjectDef& def, const std::str
                   const WriteContext& ctx);
 
 void add_auth_routes(SandboxState& s);
+// GET/POST /services/oauth2/authorize: the login page of the web-server flow.
+void add_authorize_routes(SandboxState& s);
 void add_rest_routes(SandboxState& s);
 void add_sobject_routes(SandboxState& s);
 void add_query_routes(SandboxState& s);

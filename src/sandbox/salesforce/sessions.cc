@@ -58,6 +58,24 @@ std::optional<std::string> Sessions::user_of_refresh(const std::string& token) {
   return it->second;
 }
 
+std::string Sessions::issue_code(AuthCode code) {
+  std::lock_guard lock(mutex_);
+  code.issued_micros = clock_();
+  // Real codes look like "aPrx..." and end in "==".
+  std::string text = "aPrx" + random_text(80) + "==";
+  codes_[text] = std::move(code);
+  return text;
+}
+
+std::optional<Sessions::AuthCode> Sessions::take_code(const std::string& code) {
+  std::lock_guard lock(mutex_);
+  auto it = codes_.find(code);
+  if (it == codes_.end()) return std::nullopt;
+  AuthCode out = std::move(it->second);
+  codes_.erase(it);
+  return out;
+}
+
 bool Sessions::revoke(const std::string& token) {
   std::lock_guard lock(mutex_);
   return access_.erase(token) + refresh_.erase(token) > 0;
@@ -67,6 +85,7 @@ void Sessions::clear() {
   std::lock_guard lock(mutex_);
   access_.clear();
   refresh_.clear();
+  codes_.clear();
 }
 
 }  // namespace crmsync::sandbox::salesforce

@@ -29,6 +29,18 @@ class Sessions {
   // The user of a live access token, or nullopt (unknown, expired, revoked).
   std::optional<std::string> user_of(const std::string& token);
   std::optional<std::string> user_of_refresh(const std::string& token);
+  // An authorization code (web-server flow) and what it was issued for.
+  struct AuthCode {
+    std::string user_id;
+    std::string client_id;
+    std::string redirect_uri;
+    std::string code_challenge;  // PKCE S256; empty when the client sent none
+    int64_t issued_micros = 0;
+  };
+  std::string issue_code(AuthCode code);
+  // The code's grant, removed so that it cannot be used again; nullopt when
+  // unknown or already used. The caller checks its age.
+  std::optional<AuthCode> take_code(const std::string& code);
   // Revokes an access or refresh token; false when unknown.
   bool revoke(const std::string& token);
   void clear();
@@ -46,6 +58,7 @@ class Sessions {
   std::mt19937_64 rng_{std::random_device{}()};
   std::unordered_map<std::string, Session> access_;
   std::unordered_map<std::string, std::string> refresh_;  // token -> user
+  std::unordered_map<std::string, AuthCode> codes_;
   int64_t lifetime_secs_ = 7200;
   int64_t expire_every_secs_ = 0;
 };
