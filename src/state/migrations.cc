@@ -53,6 +53,11 @@ CREATE TABLE secrets (name TEXT PRIMARY KEY, ciphertext BLOB NOT NULL, updated_a
       R"sql(
 DROP INDEX IF EXISTS id_map_target;
 )sql",
+      // 3: where each flow's change stream (CDC replay id) resumes.
+      R"sql(
+CREATE TABLE stream_positions (
+  flow TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }
