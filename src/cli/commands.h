@@ -13,6 +13,8 @@ int cmd_init(const Args& args);
 int cmd_validate(const Args& args, bool connect);
 int cmd_plan(const Args& args);
 int cmd_run(const Args& args);
+// `crmsync watch` (cmd_watch.cc).
+int cmd_watch(const Args& args);
 int cmd_status(const Args& args);
 int cmd_history(const Args& args);
 int cmd_errors(const Args& args);

@@ -21,6 +21,8 @@ commands:
   plan [FLOW...]        dry run: what a run would create/update/skip/delete (writes nothing)
   run [FLOW...]         sync the flows (all by default), in dependency order;
                         --create-fields: run setup first
+  watch [--flow F]...   flows with `trigger: {cdc: true}`: a cursor run, then sync each
+                        change the source reports (Salesforce CDC) until Ctrl-C
   status                last run, and per flow: synced records, cursor, open errors
   history               past runs with their counts
   errors [RUN]          failed records: all open ones, or those of one run
@@ -91,6 +93,7 @@ int main(int argc, char** argv) {
   if (c == "check") return cmd_validate(*args, true);
   if (c == "plan") return cmd_plan(*args);
   if (c == "run") return cmd_run(*args);
+  if (c == "watch") return cmd_watch(*args);
   if (c == "status") return cmd_status(*args);
   if (c == "history") return cmd_history(*args);
   if (c == "errors") return cmd_errors(*args);

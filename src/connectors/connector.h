@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +32,7 @@ struct Capabilities {
   bool search_by_field = false;
   bool describe = false;
   bool delete_feed = false;  // reads report deleted records (Record::deleted)
+  bool subscribe = false;    // Connection::subscribe gives change hints (CDC)
 };
 
 struct FieldInfo {
@@ -125,6 +127,50 @@ struct SetupReport {
   std::vector<std::string> missing;
 };
 
+// A change a source reported (a CDC event): which records to look at again.
+// A hint, not data: the engine reads the records' current state.
+struct ChangeHint {
+  enum class Action { created, updated, deleted, undeleted };
+  std::string object;
+  std::vector<std::string> ids;
+  Action action = Action::updated;
+  // Opaque resume token: subscribing again from it delivers what came after
+  // this hint (Salesforce: the event's replay id).
+  std::string position;
+};
+
+// What one ChangeSubscription::poll brought.
+struct ChangeBatch {
+  std::vector<ChangeHint> hints;  // in the source's order
+  // The stored position (or the stream) is no longer retained: changes may
+  // have been missed. The subscription is finished; the caller reads with
+  // its cursor, then subscribes again from an empty position.
+  bool gap = false;
+};
+
+struct SubscribeRequest {
+  std::string object;
+  // Resume after this position (a ChangeHint::position); empty: only
+  // changes made from now on.
+  std::string position;
+  // When it becomes true, a poll in progress returns promptly (no hints).
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// A live subscription to one object's changes. Used from one thread.
+class ChangeSubscription {
+ public:
+  virtual ~ChangeSubscription() = default;
+  // Waits up to about `timeout` (a source may hold a long poll to its own
+  // limit; `stop` ends it) and returns the hints that arrived, possibly none.
+  // Reconnects, re-authenticates and backs off from transient failures
+  // itself; an Error means it gave up (retryable: the service stayed
+  // unreachable; auth/fatal: credentials or setup).
+  virtual Result<ChangeBatch> poll(std::chrono::milliseconds timeout) = 0;
+  // Ends the subscription on the service side (best effort).
+  virtual void close() {}
+};
+
 // One configured system. Created once per run by the registry; used from one
 // thread at a time. Errors follow STYLE.md rule 6; a whole-call failure
 // (connection down) is an Error, a per-record failure is in WriteResult.
@@ -164,6 +210,14 @@ class Connection {
     return Error(ErrorKind::fatal,
                  "this connector cannot list its objects; name them: crmsync discover "
                  "CONNECTION OBJECT...");
+  }
+
+  // Change hints for `request.object` from `request.position` on
+  // (Capabilities::subscribe). The subscription may keep using this
+  // connection's session: use both from the same thread.
+  virtual Result<std::unique_ptr<ChangeSubscription>> subscribe(const SubscribeRequest& request) {
+    return Error(ErrorKind::fatal,
+                 "this connector does not support subscriptions (object " + request.object + ")");
   }
 
   // API calls made so far (for run accounting and budgets).

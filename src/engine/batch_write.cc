@@ -150,6 +150,7 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
   c.run_id = run_id_;
   c.cursor = std::move(cursor);
   c.seen = seen;
+  c.stream_position.swap(stream_position_);
   FlowCounts& n = c.counts;
   n.read = static_cast<int64_t>(bad.size());
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +39,16 @@ struct RunReport {
   bool any_flow_stopped() const;
 };
 
+// `crmsync watch` (engine/watch.cc).
+struct WatchOptions {
+  std::vector<std::string> flows;  // empty: every flow with `trigger: cdc`
+  // How long one poll of one flow's subscription waits for changes; flows
+  // take turns.
+  std::chrono::milliseconds poll_timeout{2000};
+  // One line per synced batch, catch-up run and replay gap.
+  std::function<void(const std::string&)> log;
+};
+
 // Runs flows of one config against one state store: opens the connections
 // the selected flows need, compiles filters and mappings once, orders flows
 // by their references and runs each with a FlowRunner. One run at a time per
@@ -50,6 +63,15 @@ class SyncEngine {
   // mapping that does not compile) are returned as an Error before anything
   // is written. Everything else is in the report.
   Result<RunReport> run(const RunOptions& options);
+
+  // Keeps the flows with `trigger: cdc` in sync from their source's change
+  // stream until `stop` is set: subscribes (from the stored position, else
+  // from now), runs a cursor catch-up run, then syncs each batch of hints
+  // and stores the stream position in the batch's commit. On a replay gap
+  // it subscribes from now, then runs the cursor again, so nothing falls
+  // between the two. An Error means watching stopped (setup problem, a
+  // source that stayed unreachable, the state store failed).
+  Status watch(const WatchOptions& options, const std::atomic<bool>& stop);
 
  private:
   Result<Connection*> connection(const std::string& name);

@@ -38,6 +38,12 @@ class FlowRunner {
   using PlannedCreates = std::map<std::string, std::unordered_set<std::string>>;
   void set_planned_creates(PlannedCreates* planned) { planned_creates_ = planned; }
 
+  // Syncs the records named by change hints (hint_sync.cc): reads their
+  // current state by id (ids the source no longer has, or that left the
+  // flow's filter, get the delete policy), then the normal match, write and
+  // commit path; `position` is committed with the last batch.
+  Status sync_hints(const std::vector<ChangeHint>& hints, const std::string& position);
+
   struct Item;  // one source record in flight through a batch (flow_item.h)
 
  private:
@@ -78,6 +84,7 @@ class FlowRunner {
   std::vector<PlannedChange> planned_;
   std::unordered_set<std::string> dry_run_seen_;
   PlannedCreates* planned_creates_ = nullptr;
+  std::optional<std::string> stream_position_;  // goes into the next batch commit
 };
 
 }  // namespace crmsync

@@ -16,6 +16,10 @@ void init_curl_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+int on_progress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
@@ -106,7 +110,15 @@ Result<HttpResponse> HttpClient::send(const HttpClientRequest& request) {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
   }
 
+  if (request.cancel != nullptr) {
+    // libcurl calls this at least once a second while a transfer waits.
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, request.cancel);
+  }
+
   CURLcode code = curl_easy_perform(easy);
+  if (code == CURLE_ABORTED_BY_CALLBACK) return Error(ErrorKind::retryable, what + ": cancelled");
   ++stats_.requests;
   long connects = 0;
   if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)

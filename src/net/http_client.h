@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,9 @@ struct HttpClientRequest {
   bool verify_tls = true;
   // Offer gzip: worth it for large pages over a WAN, not for small answers.
   bool accept_gzip = false;
+  // When it becomes true the transfer stops within about a second (a
+  // retryable "cancelled" error): lets a long poll end on shutdown.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpClientStats {

@@ -67,6 +67,11 @@ INSERT INTO intent_batches SELECT flow, rowid,
   FROM intents;
 DROP TABLE intents;
 )sql",
+      // 4: where each flow's change stream (CDC replay id) resumes.
+      R"sql(
+CREATE TABLE stream_positions (
+  flow TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }

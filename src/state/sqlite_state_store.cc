@@ -143,6 +143,17 @@ Status SqliteStateStore::reset_cursor(std::string_view flow) {
   return {};
 }
 
+Result<std::string> SqliteStateStore::stream_position(std::string_view flow) {
+  auto q = db_->prepare("SELECT position FROM stream_positions WHERE flow = ?");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, flow);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::string();
+  if (rc != SQLITE_ROW) return db_->error("reading a stream position");
+  return st.text(0);
+}
+
 Status SqliteStateStore::commit(const BatchCommit& batch) {
   if (Status s = db_->exec("BEGIN IMMEDIATE", "starting a batch"); !s) return s;
   Status s = apply(batch);

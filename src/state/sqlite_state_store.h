@@ -25,6 +25,7 @@ class SqliteStateStore final : public StateStore {
   Result<int64_t> count_id_map(std::string_view flow) override;
   Result<std::optional<Cursor>> cursor(std::string_view flow) override;
   Status reset_cursor(std::string_view flow) override;
+  Result<std::string> stream_position(std::string_view flow) override;
   Status commit(const BatchCommit& batch) override;
   Status add_intents(std::string_view flow, std::span<const CreateIntent> intents) override;
   Result<std::vector<CreateIntent>> open_intents(std::string_view flow) override;

@@ -146,6 +146,22 @@ Status SqliteStateStore::apply(const BatchCommit& b) {
     st.bind(5, now_micros());
     if (st.step() != SQLITE_DONE) return db_->error("moving the cursor");
   }
+  if (b.stream_position) {
+    auto q = b.stream_position->empty()
+                 ? db_->prepare("DELETE FROM stream_positions WHERE flow = ?")
+                 : db_->prepare(
+                       "INSERT INTO stream_positions (flow, position, updated_at) VALUES (?,?,?) "
+                       "ON CONFLICT(flow) DO UPDATE SET position = excluded.position, "
+                       "updated_at = excluded.updated_at");
+    if (!q) return q.error();
+    Stmt st(*q);
+    st.bind(1, b.flow);
+    if (!b.stream_position->empty()) {
+      st.bind(2, *b.stream_position);
+      st.bind(3, now_micros());
+    }
+    if (st.step() != SQLITE_DONE) return db_->error("storing the stream position");
+  }
   if (b.run_id > 0) {
     const FlowCounts& c = b.counts;
     auto q = db_->prepare(

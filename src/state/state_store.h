@@ -94,7 +94,10 @@ struct BatchCommit {
   std::vector<std::string> settled_intents;  // source ids whose intents are done
   std::vector<std::string> seen;             // full-scan difference: mark seen in this run
   std::optional<Cursor> cursor;              // new cursor, when it moves
-  FlowCounts counts;                         // added to the run's counts for the flow
+  // New change-stream position (ChangeHint::position), stored with the
+  // batch it completes; an empty string forgets the position.
+  std::optional<std::string> stream_position;
+  FlowCounts counts;  // added to the run's counts for the flow
 };
 
 // The engine's durable memory. One instance per process; calls are
@@ -118,6 +121,9 @@ class StateStore {
   // --- cursors
   virtual Result<std::optional<Cursor>> cursor(std::string_view flow) = 0;
   virtual Status reset_cursor(std::string_view flow) = 0;
+  // Where the flow's change subscription resumes (empty: none stored). Set
+  // through BatchCommit::stream_position.
+  virtual Result<std::string> stream_position(std::string_view flow) = 0;
 
   // --- batches
   virtual Status commit(const BatchCommit& batch) = 0;

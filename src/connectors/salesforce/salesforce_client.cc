@@ -122,6 +122,16 @@ Status SalesforceClient::renew(const std::string& stale) {
   return login();
 }
 
+Result<SalesforceClient::Session> SalesforceClient::session() {
+  if (Status s = ensure_session(); !s) return s.error();
+  return Session{access_token_, instance_url_};
+}
+
+Status SalesforceClient::renew_session() {
+  access_token_.clear();
+  return login();
+}
+
 Status SalesforceClient::login() {
   net::QueryBuilder form;
   switch (config_.auth) {

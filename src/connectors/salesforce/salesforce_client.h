@@ -38,6 +38,15 @@ class SalesforceClient {
                                  const net::HttpHeaders& extra_headers = {});
   // Logs in when there is no token yet (a `check`).
   Status ensure_session();
+  // The session for requests sent outside call() (Streaming API long
+  // polls, on their own HTTP connection); logs in when needed.
+  struct Session {
+    std::string access_token;
+    std::string instance_url;
+  };
+  Result<Session> session();
+  // Drops the token and logs in again (the Streaming API refused it).
+  Status renew_session();
 
   // API requests used and allowed today, from the last Sforce-Limit-Info.
   int64_t api_used() const;

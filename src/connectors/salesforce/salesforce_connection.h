@@ -31,6 +31,8 @@ class SalesforceConnection final : public Connection {
                                      std::string_view field,
                                      std::span<const Value> values) override;
   Result<std::vector<WriteResult>> write(const WriteRequest& request) override;
+  // Change Data Capture over the Streaming API (salesforce_cdc.h).
+  Result<std::unique_ptr<ChangeSubscription>> subscribe(const SubscribeRequest& request) override;
 
   // One REST call through the session, counted as an API call.
   Result<net::HttpResponse> call(const std::string& method, const std::string& path,

@@ -96,6 +96,7 @@ Capabilities SalesforceConnection::capabilities(std::string_view) const {
   c.read_full = c.read_since_cursor = c.ordered_by_cursor = c.read_by_ids = true;
   c.pushdown_filter = c.search_by_field = c.describe = c.delete_feed = true;
   c.write_create = c.write_update = c.write_delete = c.write_upsert_external_id = true;
+  c.subscribe = true;
   return c;
 }
 

@@ -91,6 +91,15 @@ Status SalesforceSandbox::start() {
   s.sessions = std::make_unique<Sessions>(s.org_id, s.options.clock);
   s.sessions->set_lifetime_secs(s.options.session_timeout_secs);
   s.sessions->set_expire_every_secs(s.faults.session_expiry_every_secs);
+  s.cdc = std::make_unique<CdcLog>(s.options.clock, s.options.cdc_retention_secs,
+                                   s.options.cdc_max_events);
+  // Long polls hold server workers: leave some for the REST API.
+  size_t threads = s.options.threads;
+  s.cometd = std::make_unique<CometdServer>(s, *s.cdc, s.options.cometd_timeout_ms,
+                                            threads > 4 ? threads - 2 : threads / 2);
+  s.store->add_listener([&s](const ChangeEvent& e) {
+    if (const ObjectDef* def = s.schema->find(e.object)) s.cdc->append(e, *def);
+  });
   if (Status st = reset(); !st) return st;
 
   add_auth_routes(s);
@@ -99,6 +108,7 @@ Status SalesforceSandbox::start() {
   add_query_routes(s);
   add_collection_routes(s);
   add_composite_routes(s);
+  add_cometd_routes(s);
   add_sobject_routes(s);
   add_bulk_ingest_routes(s);
   add_bulk_query_routes(s);
@@ -118,6 +128,8 @@ Status SalesforceSandbox::start() {
 }
 
 void SalesforceSandbox::stop() {
+  // Waiting long polls answer at once, so the server's workers can be joined.
+  if (state_->cometd) state_->cometd->shutdown();
   if (server_) server_->stop();
 }
 
@@ -143,6 +155,8 @@ Status SalesforceSandbox::reset() {
   if (!s.options.data_dir.empty()) {
     if (Status st = load_data_dir(*s.store, s.user_id, s.options.data_dir); !st) return st;
   }
+  // Seeded and loaded records are the org's starting state, not changes.
+  s.cdc->clear();
   return Status();
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "sandbox/salesforce/bulk_jobs.h"
+#include "sandbox/salesforce/cdc_log.h"
+#include "sandbox/salesforce/cometd.h"
 #include "sandbox/salesforce/router.h"
 #include "sandbox/salesforce/sessions.h"
 #include "sandbox/salesforce/soql_exec.h"
@@ -49,6 +51,12 @@ struct SalesforceSandboxOptions {
   size_t bulk_page_records = 50000;
   // Time source (unix micros); empty: the system clock.
   std::function<int64_t()> clock;
+  // Streaming API: how long a /meta/connect long poll waits for events (the
+  // real service's advice timeout), and how long change events are retained
+  // (sandbox time) and how many at most.
+  int64_t cometd_timeout_ms = 110000;
+  int64_t cdc_retention_secs = 72 * 3600;
+  size_t cdc_max_events = 1000000;
 };
 
 // A query cursor kept for nextRecordsUrl paging.
@@ -83,6 +91,9 @@ struct SandboxState {
   uint64_t next_cursor = 1;
 
   BulkJobs bulk;  // Bulk API 2.0 jobs
+
+  std::unique_ptr<CdcLog> cdc;  // Change Data Capture events
+  std::unique_ptr<CometdServer> cometd;
 
   std::atomic<int64_t> api_requests{0};
   std::atomic<int64_t> daily_limit{100000};
@@ -121,6 +132,7 @@ void add_sobject_routes(SandboxState& s);
 void add_query_routes(SandboxState& s);
 void add_collection_routes(SandboxState& s);
 void add_composite_routes(SandboxState& s);
+void add_cometd_routes(SandboxState& s);
 
 // describe JSON of one object / the global describe.
 std::string describe_object_json(const ObjectDef& def, const Schema& schema,

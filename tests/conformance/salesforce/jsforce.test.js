@@ -3,6 +3,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const jsforce = require('jsforce');
+const { StreamingExtension } = require('jsforce/api/streaming');
 
 const url = process.env.SF_SANDBOX_URL;
 const user = 'demo@example.com';
@@ -222,4 +223,70 @@ test('bulk2.query follows Sforce-Locator over several pages (sandbox started wit
   assert.equal(rows.length, total);
   assert.equal(new Set(rows.map((r) => r.Id)).size, total);
   assert.ok(rows.every((r) => /^003[0-9A-Za-z]{15}$/.test(r.Id)));
+});
+
+// Change Data Capture over the Streaming API (Faye, long polling at
+// /cometd/50.0). Every Faye client is disconnected at the end: a pending
+// long poll would otherwise keep the test process alive.
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// The first `n` change events on `channel` naming `recordId`, from a client
+// subscribed with the replay extension at `replayId`; `afterSubscribe` runs
+// once the subscription is confirmed.
+async function changeEvents(conn, channel, replayId, recordId, n, afterSubscribe) {
+  const client = conn.streaming.createClient([new StreamingExtension.Replay(channel, replayId)]);
+  try {
+    const events = [];
+    const done = new Promise((resolve, reject) => {
+      const sub = client.subscribe(channel, (msg) => {
+        if (!msg.payload.ChangeEventHeader.recordIds.includes(recordId)) return;
+        events.push(msg);
+        if (events.length === n) resolve(events);
+      });
+      sub.then(() => Promise.resolve(afterSubscribe ? afterSubscribe() : null).catch(reject), reject);
+    });
+    return await withTimeout(done, 20000, `${n} events on ${channel}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+test('CDC: a subscription receives the change event of a REST update', async () => {
+  const conn = await oauthConnection();
+  const acct = await conn.sobject('Account').create({ Name: 'CDC Before' });
+  const [msg] = await changeEvents(conn, '/data/AccountChangeEvent', -1, acct.id, 1, () =>
+    conn.sobject('Account').update({ Id: acct.id, Name: 'CDC After' }));
+  const h = msg.payload.ChangeEventHeader;
+  assert.equal(h.entityName, 'Account');
+  assert.deepEqual(h.recordIds, [acct.id]);
+  assert.equal(h.changeType, 'UPDATE');
+  assert.deepEqual(h.changedFields, ['Name', 'LastModifiedDate']);
+  assert.match(h.changeOrigin, /^com\/salesforce\/api\/rest\/50\.0/);
+  assert.match(h.commitUser, /^005/);
+  assert.ok(h.commitTimestamp > 1600000000000);
+  assert.equal(msg.payload.Name, 'CDC After');
+  assert.ok(Number.isInteger(msg.event.replayId));
+  assert.equal(typeof msg.schema, 'string');
+});
+
+test('CDC: replay -2 delivers the retained events, replay N the ones after N', async () => {
+  const conn = await oauthConnection();
+  const channel = '/data/Loan__ChangeEvent';
+  const loan = await conn.sobject('Loan__c').create({ Name: 'Replay Loan' });
+  await conn.sobject('Loan__c').update({ Id: loan.id, Name: 'Replay Loan 2' });
+  await conn.sobject('Loan__c').destroy(loan.id);
+  const all = await changeEvents(conn, channel, -2, loan.id, 3);
+  assert.deepEqual(all.map((m) => m.payload.ChangeEventHeader.changeType), ['CREATE', 'UPDATE', 'DELETE']);
+  assert.equal(all[0].payload.ChangeEventHeader.entityName, 'Loan__c');
+  assert.equal(all[0].payload.Name, 'Replay Loan');
+  const ids = all.map((m) => m.event.replayId);
+  assert.ok(ids[0] < ids[1] && ids[1] < ids[2]);
+  const after = await changeEvents(conn, channel, ids[0], loan.id, 2);
+  assert.deepEqual(after.map((m) => m.event.replayId), ids.slice(1));
 });

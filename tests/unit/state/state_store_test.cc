@@ -23,7 +23,7 @@ TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
   { auto s = open(d); }  // idempotent reopen
   {
     SqliteProbe db(d.file("state.db"));
-    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 3);
+    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 4);
     // Migration 2 dropped the unused target-id index (a random write per record).
     EXPECT_EQ(db.count("select count(*) from pragma_index_list('id_map') "
                        "where name = 'id_map_target'"),
@@ -33,6 +33,32 @@ TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
   auto s = open_sqlite_state_store(d.file("state.db"));
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("newer crmsync"), std::string::npos);
+}
+
+TEST(StateStore, StreamPositionsCommitWithTheirBatchAndSurviveReopen) {
+  TempDir d;
+  {
+    auto s = open(d);
+    EXPECT_EQ(*s->stream_position("f"), "");
+    BatchCommit c;
+    c.flow = "f";
+    c.upserts.push_back({"S1", "T1", 1, 2, 5, 0, false});
+    c.stream_position = "1042";
+    ASSERT_TRUE(s->commit(c).ok());
+    BatchCommit other;
+    other.flow = "g";
+    other.stream_position = "7";
+    ASSERT_TRUE(s->commit(other).ok());
+  }
+  auto s = open(d);
+  EXPECT_EQ(*s->stream_position("f"), "1042");
+  EXPECT_EQ(*s->stream_position("g"), "7");
+  BatchCommit forget;
+  forget.flow = "f";
+  forget.stream_position = "";
+  ASSERT_TRUE(s->commit(forget).ok());
+  EXPECT_EQ(*s->stream_position("f"), "");
+  EXPECT_EQ(*s->stream_position("g"), "7");
 }
 
 TEST(StateStore, IdMapUpsertLookupInChunks) {
