@@ -49,7 +49,7 @@ int64_t SalesforceClient::api_max() const {
   return api_max_;
 }
 
-SalesforceClient::Session SalesforceClient::session() const {
+SalesforceClient::Session SalesforceClient::current_session() const {
   std::lock_guard lock(mutex_);
   return session_;
 }
@@ -111,25 +111,26 @@ Result<net::HttpResponse> SalesforceClient::send(const net::HttpClientRequest& r
 
 Status SalesforceClient::ensure_session() {
   std::lock_guard login_lock(login_mutex_);
-  if (!session().access_token.empty()) return {};
+  if (!current_session().access_token.empty()) return {};
   return login();
 }
 
 Status SalesforceClient::renew(const std::string& stale) {
   std::lock_guard login_lock(login_mutex_);
-  std::string current = session().access_token;
+  std::string current = current_session().access_token;
   if (!current.empty() && current != stale) return {};  // another call renewed it
   return login();
 }
 
 Result<SalesforceClient::Session> SalesforceClient::session() {
   if (Status s = ensure_session(); !s) return s.error();
-  return Session{access_token_, instance_url_};
+  return current_session();
 }
 
 Status SalesforceClient::renew_session() {
-  access_token_.clear();
-  return login();
+  // The stale token is the one the Streaming API refused: the current one,
+  // unless a parallel call already renewed it.
+  return renew(current_session().access_token);
 }
 
 Status SalesforceClient::login() {
@@ -202,7 +203,7 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
   int renewals = 0;
   std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
   for (int attempt = 0;; ++attempt) {
-    Session session = this->session();
+    Session session = current_session();
     net::HttpClientRequest req;
     req.method = method;
     req.url = url_for(path, session.instance_url);

@@ -54,11 +54,7 @@ class SalesforceClient {
   int64_t calls() const { return calls_.load(); }
 
  private:
-  struct Session {
-    std::string access_token;
-    std::string instance_url;
-  };
-  Session session() const;
+  Session current_session() const;
   // Logs in; the caller holds login_mutex_.
   Status login();
   // Renews the session unless another call already did since `stale` was
