@@ -8,6 +8,7 @@
 
 #include "core/json.h"
 #include "net/url.h"
+#include "sandbox/common/html_text.h"
 #include "sandbox/common/json_object.h"
 #include "sandbox/pipedrive/pipedrive_context.h"
 #include "sandbox/pipedrive/pipedrive_envelope.h"
@@ -31,29 +32,6 @@ std::map<std::string, std::string> parse_form(const std::string& body) {
       out[net::url_decode(pair.substr(0, eq))] =
           eq == std::string::npos ? "" : net::url_decode(pair.substr(eq + 1));
     at = amp + 1;
-  }
-  return out;
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include "core/base64.h"
 #include "net/crypto.h"
 #include "net/url.h"
+#include "sandbox/common/html_text.h"
 #include "sandbox/salesforce/oauth.h"
 #include "sandbox/salesforce/wire.h"
 
@@ -15,32 +16,6 @@ namespace {
 constexpr const char* kCarried[] = {"response_type", "client_id",      "redirect_uri",
                                     "state",         "code_challenge", "code_challenge_method",
                                     "scope"};
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 void html_page(net::HttpResponse& res, int status, const std::string& body) {
   res.status = status;
