@@ -66,6 +66,10 @@ class PipedriveConnectorTest : public ::testing::Test {
   std::vector<Record> read_all(const std::string& object) {
     ReadRequest req;
     req.object = object;
+    return read_all(req);
+  }
+
+  std::vector<Record> read_all(const ReadRequest& req) {
     auto reader = conn_->read(req);
     EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().message);
     std::vector<Record> all, batch;

@@ -33,16 +33,7 @@ class PipedriveObjects : public PipedriveConnectorTest {
     req.object = object;
     req.cursor_field = "update_time";
     req.cursor_from = Value(DateTime::from_unix_seconds(epoch_secs));
-    auto reader = conn_->read(req);
-    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().message);
-    std::vector<Record> all, batch;
-    while (reader.ok()) {
-      auto more = (*reader)->next(batch);
-      EXPECT_TRUE(more.ok()) << (more.ok() ? "" : more.error().message);
-      for (Record& r : batch) all.push_back(std::move(r));
-      if (!more.ok() || !*more) break;
-    }
-    return all;
+    return read_all(req);
   }
 
   static std::vector<std::string> values(const std::vector<Record>& records, const char* field) {
