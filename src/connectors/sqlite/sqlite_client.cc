@@ -16,9 +16,11 @@ Result<std::unique_ptr<SqliteClient>> SqliteClient::open(const SqliteConfig& con
     return c->error("opening");
   }
   sqlite3_busy_timeout(c->db_, static_cast<int>(config.busy_timeout_ms));
-  if (Status s =
-          c->exec("PRAGMA journal_mode=" + config.journal_mode + "; PRAGMA synchronous=NORMAL",
-                  "configuring");
+  // As in the state store (state/sqlite_db.cc): checkpoints, and with them
+  // fsyncs, once per 40 MB of WAL instead of SQLite's 4 MB.
+  if (Status s = c->exec("PRAGMA journal_mode=" + config.journal_mode +
+                             "; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000",
+                         "configuring");
       !s) {
     return s.error();
   }
