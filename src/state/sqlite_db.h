@@ -10,6 +10,9 @@
 
 namespace crmsync {
 
+// "?,?,...,?" with n parameters, for `IN (...)` lists and multi-row values.
+std::string sql_placeholders(size_t n);
+
 // A prepared statement, reset for reuse when it goes out of scope.
 class Stmt {
  public:

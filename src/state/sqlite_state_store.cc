@@ -55,12 +55,6 @@ namespace {
 
 constexpr size_t kChunk = 500;  // bound parameters per IN (...) lookup
 
-std::string placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s;
-}
-
 IdMapEntry read_entry(Stmt& st) {
   IdMapEntry e;
   e.source_id = st.text(0);
@@ -83,8 +77,9 @@ Result<std::vector<IdMapEntry>> SqliteStateStore::lookup(std::string_view flow,
   std::vector<IdMapEntry> out;
   for (size_t start = 0; start < ids.size(); start += kChunk) {
     size_t n = std::min(kChunk, ids.size() - start);
-    auto q = db_->prepare(std::string("SELECT ") + kEntryColumns +
-                          " FROM id_map WHERE flow = ? AND source_id IN (" + placeholders(n) + ")");
+    auto q =
+        db_->prepare(std::string("SELECT ") + kEntryColumns +
+                     " FROM id_map WHERE flow = ? AND source_id IN (" + sql_placeholders(n) + ")");
     if (!q) return q.error();
     Stmt st(*q);
     st.bind_borrowed(1, flow);

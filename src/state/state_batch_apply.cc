@@ -13,12 +13,6 @@
 namespace crmsync {
 namespace {
 
-std::string placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s;
-}
-
 // Wall-clock time of a bookkeeping write (not a sync decision, so not
 // the engine's injectable clock).
 int64_t now_micros() {
@@ -60,7 +54,7 @@ Status SqliteStateStore::for_ids(const std::string& sql_head, std::string_view f
   int first = number ? 3 : 2;
   for (size_t start = 0; start < ids.size(); start += 500) {
     size_t n = std::min<size_t>(500, ids.size() - start);
-    auto q = db_->prepare(sql_head + " (" + placeholders(n) + ")");
+    auto q = db_->prepare(sql_head + " (" + sql_placeholders(n) + ")");
     if (!q) return q.error();
     Stmt st(*q);
     st.bind_borrowed(1, flow);

@@ -37,12 +37,6 @@ void bind_error(Stmt& st, const RecordError& e) {
   st.bind(8, e.updated_at);
 }
 
-std::string placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s;
-}
-
 }  // namespace
 
 Result<int64_t> SqliteStateStore::begin_run(std::string_view trigger, int64_t now) {
@@ -213,7 +207,8 @@ Result<std::vector<RecordError>> SqliteStateStore::open_errors(
     std::vector<std::string> params{std::string(flow)};
     params.insert(params.end(), source_ids.begin() + start, source_ids.begin() + start + n);
     auto part = select_errors(
-        "flow = ? AND status != 'resolved' AND source_id IN (" + placeholders(n) + ")", params, {});
+        "flow = ? AND status != 'resolved' AND source_id IN (" + sql_placeholders(n) + ")", params,
+        {});
     if (!part) return part.error();
     out.insert(out.end(), part->begin(), part->end());
   }

@@ -9,7 +9,6 @@
 namespace crmsync::sandbox::salesforce {
 namespace {
 
-constexpr const char* kV = "/services/data/v(\\d+\\.\\d+)";
 constexpr size_t kMaxRecords = 200;
 
 const SfError kRolledBack{400,
@@ -274,7 +273,7 @@ void retrieve_all(SandboxState& s, Call& c) {
 
 void add_collection_routes(SandboxState& s) {
   using A = Router::Access;
-  std::string base = std::string(kV) + "/composite/sobjects";
+  std::string base = std::string(kDataPathPattern) + "/composite/sobjects";
   s.router.add("POST", base + "/?", "collections.create", A::session,
                [&s](Call& c) { create_all(s, c); });
   s.router.add("PATCH", base + "/?", "collections.update", A::session,

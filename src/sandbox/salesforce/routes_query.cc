@@ -6,7 +6,6 @@
 namespace crmsync::sandbox::salesforce {
 namespace {
 
-constexpr const char* kV = "/services/data/v(\\d+\\.\\d+)";
 constexpr size_t kMaxCursors = 1000;
 
 // batchSize from `Sforce-Query-Options: batchSize=N`: 200..2000, default 2000.
@@ -98,7 +97,7 @@ void more(SandboxState& s, Call& c) {
 
 void add_query_routes(SandboxState& s) {
   using A = Router::Access;
-  std::string v = kV;
+  std::string v = kDataPathPattern;
   s.router.add("GET", v + "/query/?", "query", A::session, [&s](Call& c) { run(s, c, false); });
   s.router.add("GET", v + "/queryAll/?", "queryAll", A::session,
                [&s](Call& c) { run(s, c, true); });

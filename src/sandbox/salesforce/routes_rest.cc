@@ -6,8 +6,6 @@
 namespace crmsync::sandbox::salesforce {
 namespace {
 
-constexpr const char* kV = "/services/data/v(\\d+\\.\\d+)";
-
 std::string versions_json() {
   static const char* kSeason[] = {"Winter", "Spring", "Summer"};
   std::string out = "[";
@@ -166,7 +164,7 @@ void deleted_feed(SandboxState& s, Call& c) {
 
 void add_rest_routes(SandboxState& s) {
   using A = Router::Access;
-  std::string v = kV;
+  std::string v = kDataPathPattern;
   s.router.add("GET", "/services/data/?", "versions", A::open,
                [](Call& c) { answer_json(c.res, 200, versions_json()); });
   s.router.add("GET", v + "/?", "resources", A::session,

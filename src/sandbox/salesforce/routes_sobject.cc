@@ -8,8 +8,6 @@
 namespace crmsync::sandbox::salesforce {
 namespace {
 
-constexpr const char* kV = "/services/data/v(\\d+\\.\\d+)";
-
 const ObjectDef* object_or_404(SandboxState& s, Call& c) {
   const ObjectDef* def = s.schema->find(c.m[2]);
   if (!def)
@@ -169,7 +167,7 @@ std::optional<Value> parse_body(std::string_view body, net::HttpResponse& res, b
 
 void add_sobject_routes(SandboxState& s) {
   using A = Router::Access;
-  std::string v = kV;
+  std::string v = kDataPathPattern;
   s.router.add("GET", v + "/sobjects/([^/]+)/?", "sobject.info", A::session, [&s](Call& c) {
     const ObjectDef* def = object_or_404(s, c);
     if (!def) return;

@@ -12,6 +12,8 @@ namespace crmsync::sandbox::salesforce {
 // What real Salesforce puts on its JSON answers; jsforce parses a body as
 // JSON only when the Content-Type matches ^application/json(;|$).
 inline constexpr const char* kJsonType = "application/json;charset=UTF-8";
+// The REST API's path prefix as a route pattern; group 1 is the version.
+inline constexpr const char* kDataPathPattern = "/services/data/v(\\d+\\.\\d+)";
 
 // `[{"message":..,"errorCode":..,"fields":[..]}]` with the error's status.
 void answer_error(net::HttpResponse& res, const SfError& e);

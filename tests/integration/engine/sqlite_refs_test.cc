@@ -8,7 +8,7 @@
 namespace crmsync::testing {
 namespace {
 
-const char* kConfig = R"(
+const char* kRefsConfig = R"(
 connections:
   crm: {type: sqlite, path: source.db}
   dw: {type: sqlite, path: target.db}
@@ -72,7 +72,7 @@ class SqliteRefs : public EngineFixture {
 
 TEST_F(SqliteRefs, ChildrenPointAtTheirParentsAndReRunsWriteNothing) {
   seed(50, 400);
-  load(kConfig);
+  load(kRefsConfig);
   RunReport r = run();
   ASSERT_EQ(r.order, (std::vector<std::string>{"accounts", "contacts"}));
   EXPECT_EQ(counts(r, "accounts").created, 50);
@@ -87,7 +87,7 @@ TEST_F(SqliteRefs, ChildrenPointAtTheirParentsAndReRunsWriteNothing) {
 
 TEST_F(SqliteRefs, IncrementalReadsOnlyWhatChangedSinceTheCursor) {
   seed(10, 100);
-  load(kConfig);
+  load(kRefsConfig);
   run();
   {
     SqliteProbe src(dir.file("source.db"));
@@ -111,7 +111,7 @@ TEST_F(SqliteRefs, IncrementalReadsOnlyWhatChangedSinceTheCursor) {
 // (a read of NOT filter since the cursor) and apply the delete policy.
 TEST_F(SqliteRefs, ARecordThatLeavesAPushedDownFilterGetsTheDeletePolicy) {
   seed(5, 30);
-  load(kConfig);
+  load(kRefsConfig);
   run();
   {
     SqliteProbe src(dir.file("source.db"));
@@ -152,7 +152,7 @@ TEST_F(SqliteRefs, ChildWaitsForAMissingParentAndIsWrittenWhenItArrives) {
     SqliteProbe src(dir.file("source.db"));
     src.exec("insert into contacts values ('ORPHAN', 'A-LATE', 'o@x.com', '2024-01-03T00:00:00Z')");
   }
-  load(kConfig);
+  load(kRefsConfig);
   RunReport r = run();
   FlowCounts c = counts(r, "contacts");
   EXPECT_EQ(c.created, 20);
@@ -180,7 +180,7 @@ TEST_F(SqliteRefs, ChildWaitsForAMissingParentAndIsWrittenWhenItArrives) {
 
 TEST_F(SqliteRefs, FullRunFlagsRecordsGoneFromTheSource) {
   seed(5, 30);
-  load(kConfig);
+  load(kRefsConfig);
   run();
   {
     SqliteProbe src(dir.file("source.db"));

@@ -18,7 +18,7 @@ namespace {
 using sandbox::salesforce::SalesforceSandbox;
 using sandbox::salesforce::SalesforceSandboxOptions;
 
-std::unique_ptr<SalesforceSandbox> start_sandbox(SalesforceSandboxOptions o = {}) {
+std::unique_ptr<SalesforceSandbox> start_bulk_sandbox(SalesforceSandboxOptions o = {}) {
   o.daily_api_limit = 1'000'000;
   return testing::start_sf_sandbox(std::move(o));
 }
@@ -57,7 +57,7 @@ size_t ingest_jobs(Connection& conn) {
 }
 
 TEST(SalesforceBulk, Writes25000ThroughOneJobWithFaultsNoneLostNoneTwice) {
-  auto sb = start_sandbox(testing::sf_fault_options(2));
+  auto sb = start_bulk_sandbox(testing::sf_fault_options(2));
   auto conn = connect(*sb, 10000, 0);
   auto names = make_field_names({"LastName", "FirstName", "Email", "External_Id__c", "Birthdate"});
   constexpr int kGood = 25000;
@@ -150,7 +150,7 @@ TEST(SalesforceBulk, Writes25000ThroughOneJobWithFaultsNoneLostNoneTwice) {
 }
 
 TEST(SalesforceBulk, ABadColumnFailsTheJobAsASetupError) {
-  auto sb = start_sandbox();
+  auto sb = start_bulk_sandbox();
   auto conn = connect(*sb, 2, 0);
   auto names = make_field_names({"LastName", "Not_A_Field__c"});
   std::vector<WriteItem> items;
@@ -169,7 +169,7 @@ TEST(SalesforceBulk, ABadColumnFailsTheJobAsASetupError) {
 }
 
 TEST(SalesforceBulk, Reads50000ThroughAQueryJobEqualToTheRestRead) {
-  auto sb = start_sandbox();
+  auto sb = start_bulk_sandbox();
   auto writer = connect(*sb, 10000, 0);
   auto account_names = make_field_names({"Name", "AnnualRevenue", "NumberOfEmployees"});
   std::vector<WriteItem> accounts;

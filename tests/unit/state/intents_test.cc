@@ -12,7 +12,7 @@ namespace {
 using testing::SqliteProbe;
 using testing::TempDir;
 
-std::unique_ptr<StateStore> open(const TempDir& d) {
+std::unique_ptr<StateStore> open_store(const TempDir& d) {
   auto s = open_sqlite_state_store(d.file("state.db"));
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
   return s.ok() ? std::move(*s) : nullptr;
@@ -37,7 +37,7 @@ Status settle(StateStore& s, const std::string& flow, std::vector<std::string> i
 
 TEST(CreateIntents, OneRowPerCallAndAPartlySettledCallKeepsTheRest) {
   TempDir d;
-  auto s = open(d);
+  auto s = open_store(d);
   std::vector<CreateIntent> a = {{"a1", "email", Value("x@e.com"), 4, 10},
                                  {"a2", "email", Value("y@e.com"), 4, 10},
                                  {"a3", "email", Value(int64_t{7}), 4, 10}};
@@ -55,7 +55,7 @@ TEST(CreateIntents, OneRowPerCallAndAPartlySettledCallKeepsTheRest) {
 
   // Another process (after a crash) sees exactly the open one, value intact.
   s.reset();
-  auto again = open(d);
+  auto again = open_store(d);
   auto open_f = again->open_intents("f");
   ASSERT_TRUE(open_f.ok());
   ASSERT_EQ(open_f->size(), 1u);
@@ -70,7 +70,7 @@ TEST(CreateIntents, OneRowPerCallAndAPartlySettledCallKeepsTheRest) {
 
 TEST(CreateIntents, ALaterIntentForTheSameRecordReplacesTheEarlierOne) {
   TempDir d;
-  auto s = open(d);
+  auto s = open_store(d);
   ASSERT_TRUE(s->add_intents("f", std::vector<CreateIntent>{{"r", "email", Value("old"), 1, 1},
                                                             {"q", "email", Value("q"), 1, 1}})
                   .ok());
@@ -87,7 +87,7 @@ TEST(CreateIntents, ALaterIntentForTheSameRecordReplacesTheEarlierOne) {
 
 TEST(CreateIntents, AFailedCommitLeavesTheIntentsAsTheDatabaseHasThem) {
   TempDir d;
-  auto s = open(d);
+  auto s = open_store(d);
   ASSERT_TRUE(
       s->add_intents("f", std::vector<CreateIntent>{{"r", "email", Value("v"), 1, 1}}).ok());
   // The batch settles the intent, then fails on its cursor: all of it is
@@ -129,7 +129,7 @@ TEST(CreateIntents, IntentsOfAnOlderStateFileSurviveTheMigration) {
         "INSERT INTO intents VALUES ('f', 'r1', 'email', 'string', 'a\"b@e.com', 3, 30),"
         "('f', 'r2', 'no', 'integer', '42', 3, 31), ('g', 'r1', 'email', 'string', 'g', 3, 32);");
   }
-  auto s = open(d);
+  auto s = open_store(d);
   ASSERT_NE(s, nullptr);
   auto open_f = s->open_intents("f");
   ASSERT_TRUE(open_f.ok());
