@@ -202,7 +202,10 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
   constexpr int kAttempts = 5;
   int renewals = 0;
   std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
-  for (int attempt = 0;; ++attempt) {
+  // Counts transient failures only: a session renewal (401) is not one, so
+  // an expiring session does not use up the retries a 503 needs.
+  int attempt = 0;
+  while (true) {
     Session session = current_session();
     net::HttpClientRequest req;
     req.method = method;
@@ -237,6 +240,7 @@ Result<net::HttpResponse> SalesforceClient::call(const std::string& method, cons
       }
       if (wait >= 0) {
         std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 30.0)));
+        ++attempt;
         continue;
       }
     }
