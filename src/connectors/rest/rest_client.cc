@@ -65,6 +65,15 @@ std::string RestClient::api_message(const net::HttpResponse& res) const {
   return text.empty() ? "(no body)" : text;
 }
 
+Error RestClient::login_refused(const net::HttpResponse& res, const std::string& what) const {
+  Error e = net::http_status_error(res, what);
+  // A refused login or token grant is the credentials (auth), not the record
+  // or the call.
+  if (e.kind == ErrorKind::rejected || e.kind == ErrorKind::fatal) e.kind = ErrorKind::auth;
+  e.message = what + ": HTTP " + std::to_string(res.status) + ": " + api_message(res);
+  return e;
+}
+
 Result<net::HttpResponse> RestClient::send(net::HttpClientRequest req) {
   pacer_.wait_turn();
   req.timeout_secs = config_.timeout_secs;
@@ -95,13 +104,7 @@ Status RestClient::login() {
   auto res = send(std::move(req));
   if (!res) return res.error().with_context(what);
   ++logins_;
-  if (res->status < 200 || res->status >= 300) {
-    Error e = net::http_status_error(*res, what);
-    // A refused login is the credentials (auth), not the record or the call.
-    if (e.kind == ErrorKind::rejected || e.kind == ErrorKind::fatal) e.kind = ErrorKind::auth;
-    e.message = what + ": HTTP " + std::to_string(res->status) + ": " + api_message(*res);
-    return e;
-  }
+  if (res->status < 200 || res->status >= 300) return login_refused(*res, what);
   auto v = parse_json(res->body);
   const Value* t = v ? json_pointer(*v, config_.token_pointer) : nullptr;
   if (t == nullptr || t->is_null() || t->to_text().empty()) {
@@ -150,12 +153,7 @@ Status RestClient::fetch_oauth_token() {
   }
   if (!res) return res.error().with_context(what);
   ++logins_;
-  if (res->status < 200 || res->status >= 300) {
-    Error e = net::http_status_error(*res, what);
-    if (e.kind == ErrorKind::rejected || e.kind == ErrorKind::fatal) e.kind = ErrorKind::auth;
-    e.message = what + ": HTTP " + std::to_string(res->status) + ": " + api_message(*res);
-    return e;
-  }
+  if (res->status < 200 || res->status >= 300) return login_refused(*res, what);
   auto v = parse_json(res->body);
   const Value* t = v && v->is_object() ? v->find("access_token") : nullptr;
   if (t == nullptr || !t->is_string() || t->as_string().empty()) {

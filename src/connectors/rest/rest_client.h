@@ -56,6 +56,8 @@ class RestClient {
   void apply_auth(net::HttpClientRequest& req) const;
   Result<net::HttpResponse> send(net::HttpClientRequest req);
   std::string api_message(const net::HttpResponse& res) const;
+  // The error for a login or token answer that is not 2xx: kind auth.
+  Error login_refused(const net::HttpResponse& res, const std::string& what) const;
   // One call with its retries, re-login and classification (call()).
   Result<Answer> call_with_retries(const std::string& method, const std::string& url,
                                    const std::string& body);
