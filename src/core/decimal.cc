@@ -1,6 +1,7 @@
 #include "core/decimal.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -118,13 +119,18 @@ double Decimal::to_double() const {
 }
 
 std::string Decimal::to_string() const {
-  __int128 c = coef_ < 0 ? -coef_ : coef_;
+  unsigned __int128 c =
+      coef_ < 0 ? -static_cast<unsigned __int128>(coef_) : static_cast<unsigned __int128>(coef_);
   char buf[64];
   int n = 0;
+  // 128-bit division is a library call per digit; nearly every amount
+  // fits 64 bits, where it is one multiply.
+  for (; c > UINT64_MAX; c /= 10) buf[n++] = static_cast<char>('0' + static_cast<int>(c % 10));
+  uint64_t small = static_cast<uint64_t>(c);
   do {
-    buf[n++] = static_cast<char>('0' + static_cast<int>(c % 10));
-    c /= 10;
-  } while (c != 0);
+    buf[n++] = static_cast<char>('0' + small % 10);
+    small /= 10;
+  } while (small != 0);
   while (n <= scale_) buf[n++] = '0';  // at least one digit before the point
   std::string out;
   out.reserve(n + 2);

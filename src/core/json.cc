@@ -9,7 +9,18 @@ namespace crmsync {
 
 void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
-  for (char c : s) {
+  // Runs of characters that need no escaping go in with one append: most
+  // strings have none to escape, and this sits on the state store's hot path.
+  auto plain = [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  };
+  for (size_t i = 0; i < s.size();) {
+    size_t run = i;
+    while (run < s.size() && plain(s[run])) ++run;
+    out.append(s.data() + i, run - i);
+    if (run == s.size()) break;
+    i = run + 1;
+    char c = s[run];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -26,14 +37,11 @@ void append_json_string(std::string_view s, std::string& out) {
       case '\t':
         out += "\\t";
         break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
+      default: {  // the other control characters
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
   out.push_back('"');

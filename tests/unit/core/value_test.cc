@@ -13,7 +13,10 @@ namespace {
 
 TEST(Decimal, RoundTripsExactly) {
   for (const char* s : {"123.45", "0.1", "-0.01", "100", "0", "12345678901234567890123456.789012",
-                        "0.000000000000000000000000000000000001"}) {
+                        "0.000000000000000000000000000000000001",
+                        // either side of the 64-bit coefficient boundary
+                        "18446744073709551615", "18446744073709551616", "-1844674407370955161.6",
+                        "-184467440737095516.17"}) {
     auto d = Decimal::parse(s);
     ASSERT_TRUE(d.has_value()) << s;
     EXPECT_EQ(d->to_string(), s);
@@ -115,6 +118,30 @@ TEST(Json, NumbersStayExact) {
   EXPECT_EQ(v->find("e")->as_string(), "t\xc3\xa9");
   EXPECT_EQ(to_json(*v), R"({"a":123.45,"b":12,"c":[true,null,"x"],"d":100,"e":"t)"
                          "\xc3\xa9\"}");
+}
+
+TEST(Json, StringsEscapeQuotesBackslashesAndControlCharacters) {
+  std::string out;
+  append_json_string(
+      "plain \"q\" back\\slash\nnl\rcr\ttab\x01\x1f"
+      " end \xc3\xa9",
+      out);
+  EXPECT_EQ(out, R"("plain \"q\" back\\slash\nnl\rcr\ttab\u0001\u001f end )"
+                 "\xc3\xa9\"");
+  out.clear();
+  append_json_string("", out);
+  EXPECT_EQ(out, "\"\"");
+  out.clear();
+  append_json_string("\"", out);
+  EXPECT_EQ(out, R"("\"")");
+  // What it writes reads back the same.
+  std::string all;
+  for (int c = 1; c < 128; ++c) all += static_cast<char>(c);
+  out.clear();
+  append_json_string(all, out);
+  auto back = parse_json(out);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->as_string(), all);
 }
 
 TEST(Json, ReportsErrors) {
