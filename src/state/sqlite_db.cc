@@ -2,7 +2,26 @@
 
 namespace crmsync {
 
+namespace {
+
+// SQLite keeps memory statistics by default, behind a global mutex taken on
+// every allocation: a tenth of a first sync's SQLite time, for numbers no
+// one reads. It is a process-wide setting that only holds if made before
+// SQLite initializes; the state store opens before any flow's connections
+// (engine), so this is the place. Later, it answers SQLITE_MISUSE and
+// statistics stay on: slower, not wrong, so that answer is not an error.
+void turn_off_memory_statistics() {
+  static const bool once = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)once;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path) {
+  turn_off_memory_statistics();
   auto db = std::make_unique<SqliteDb>();
   db->path_ = path;
   int rc =
