@@ -12,8 +12,9 @@ namespace crmsync {
 
 // SQLite tables as objects. Reads stream one prepared statement (flat
 // memory), push the filter down as parameterised SQL and order by
-// (cursor, id); writes run in one transaction per call, one statement per
-// record, so one bad row is rejected alone.
+// (cursor, id); writes run in one transaction per call, runs of creates as
+// multi-row inserts, the rest one statement per record; one bad row is
+// rejected alone.
 class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(SqliteConfig config) : config_(std::move(config)) {}

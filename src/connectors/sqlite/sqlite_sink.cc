@@ -4,6 +4,7 @@
 
 #include "connectors/sql/sql_common.h"
 #include "connectors/sqlite/sqlite_connection.h"
+#include "connectors/sqlite/sqlite_run_insert.h"
 
 namespace crmsync {
 namespace {
@@ -75,9 +76,10 @@ Status SqliteConnection::ensure_columns(const std::string& table, const std::str
 
 namespace {
 
-// Writes the items of one call. Every item is one statement, and a statement
-// that fails (constraint, type) is undone by SQLite alone, so the others in
-// the same transaction stand: no savepoint per record is needed.
+// Writes the items of one call that are not part of a run of inserts
+// (SqliteRunInsert). Every item is one statement, and a statement that fails
+// (constraint, type) is undone by SQLite alone, so the others in the same
+// transaction stand: no savepoint per record is needed.
 class BatchWriter {
  public:
   BatchWriter(SqliteClient& c, const WriteRequest& req, std::string id_field)
@@ -211,6 +213,14 @@ class BatchWriter {
         },
         res, doing);
     if (!ok) return false;
+    if (sqlite3_changes(c_.db()) == 0) {
+      // An OR IGNORE conflict clause dropped the row without an error; the
+      // last rowid is then another record's.
+      res.error =
+          Error(ErrorKind::rejected,
+                "not inserted into " + table_ + ": a conflict clause of the table ignored the row");
+      return false;
+    }
     if (id_index_ == -2 || id_names_ != r.names().get()) {
       id_names_ = r.names().get();
       id_index_ = r.names()->index_of(id_field_);
@@ -262,11 +272,27 @@ Result<std::vector<WriteResult>> SqliteConnection::write(const WriteRequest& req
   BatchWriter writer(c, req, id_field);
   std::vector<WriteResult> results(req.items.size());
   if (Status s = c.exec("BEGIN IMMEDIATE", "starting a write to " + table); !s) return s.error();
+  SqliteRunInsert runs(c, req, id_field);
   bool rolled_back = false;
-  for (size_t i = 0; i < req.items.size() && !rolled_back; ++i) {
+  for (size_t i = 0; i < req.items.size() && !rolled_back;) {
+    size_t n = runs.run_length(i);
+    if (n >= 2) {
+      auto done = runs.insert(i, n, results);
+      if (!done) {
+        (void)c.exec("ROLLBACK", "rolling back");
+        return done.error();
+      }
+      if (*done == SqliteRunInsert::Outcome::written) {
+        i += n;
+        continue;
+      }
+      rolled_back = *done == SqliteRunInsert::Outcome::rolled_back;
+    }
     // A table declared with ON CONFLICT ROLLBACK ends the whole transaction
     // on one bad row; then the call is written again one row per transaction.
-    rolled_back = !writer.write_one(i, results[i]) && sqlite3_get_autocommit(c.db());
+    for (size_t end = i + std::max<size_t>(n, 1); i < end && !rolled_back; ++i) {
+      rolled_back = !writer.write_one(i, results[i]) && sqlite3_get_autocommit(c.db());
+    }
   }
   if (!rolled_back) {
     if (Status s = c.exec("COMMIT", "committing a write to " + table); !s) {

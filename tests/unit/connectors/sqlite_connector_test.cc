@@ -1,24 +1,16 @@
 #include <gtest/gtest.h>
 
 #include "connectors/registry.h"
+#include "support/sqlite_connection.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
 namespace crmsync {
 namespace {
 
+using testing::open_sqlite_connection;
 using testing::SqliteProbe;
 using testing::TempDir;
-
-std::unique_ptr<Connection> sqlite_conn(const TempDir& d) {
-  ConnectionConfig c;
-  c.name = "db";
-  c.type = "sqlite";
-  c.options.values = Value(Object{{"path", Value("t.db")}});
-  auto conn = ConnectorRegistry::instance().create(c, ConnectorContext{d.path().string()});
-  EXPECT_TRUE(conn.ok()) << (conn.ok() ? "" : conn.error().message);
-  return std::move(*conn);
-}
 
 TEST(SqliteConnector, StreamsWithPushedDownFilterCursorAndOrder) {
   TempDir d;
@@ -36,7 +28,7 @@ TEST(SqliteConnector, StreamsWithPushedDownFilterCursorAndOrder) {
     }
     db.exec(sql + "commit;");
   }
-  auto c = sqlite_conn(d);
+  auto c = open_sqlite_connection(d);
   auto f = filter::Filter::parse("active = TRUE AND score > 3");
   ReadRequest req;
   req.object = "people";
@@ -67,7 +59,7 @@ TEST(SqliteConnector, StreamsWithPushedDownFilterCursorAndOrder) {
 
 TEST(SqliteConnector, WritesCreateTablesAddColumnsAndIsolateBadRows) {
   TempDir d;
-  auto c = sqlite_conn(d);
+  auto c = open_sqlite_connection(d);
   auto names = make_field_names({"ext", "amount", "when"});
   auto rec = [&](const char* ext, const char* amount) {
     Record r(names);
@@ -121,7 +113,7 @@ TEST(SqliteConnector, WritesCreateTablesAddColumnsAndIsolateBadRows) {
 
 TEST(SqliteConnector, MissingTableOrColumnIsAFatalErrorThatSaysWhich) {
   TempDir d;
-  auto c = sqlite_conn(d);
+  auto c = open_sqlite_connection(d);
   ReadRequest req;
   req.object = "nope";
   auto r = c->read(req);
@@ -151,7 +143,7 @@ TEST(SqliteConnector, SearchedColumnGetsAnIndexOnce) {
         "create index customers_email on customers (email);"
         "insert into customers (customer_no, email) values ('C1', 'a@x'), ('C2', 'b@x');");
   }
-  auto c = sqlite_conn(d);
+  auto c = open_sqlite_connection(d);
   for (int i = 0; i < 2; ++i) {
     auto found = c->search("customers", "id", "customer_no", std::vector<Value>{Value("C2")});
     ASSERT_TRUE(found.ok()) << found.error().message;
@@ -176,13 +168,9 @@ TEST(SqliteConnector, SearchLeavesTheSchemaAloneWithoutCreateTables) {
     SqliteProbe db(d.file("t.db"));
     db.exec("create table customers (id integer primary key, customer_no text)");
   }
-  ConnectionConfig cc;
-  cc.name = "db";
-  cc.type = "sqlite";
-  cc.options.values = Value(Object{{"path", Value("t.db")}, {"create_tables", Value(false)}});
-  auto c = ConnectorRegistry::instance().create(cc, ConnectorContext{d.path().string()});
-  ASSERT_TRUE(c.ok()) << c.error().message;
-  ASSERT_TRUE((*c)->search("customers", "id", "customer_no", std::vector<Value>{Value("x")}).ok());
+  auto c = open_sqlite_connection(d, Object{{"create_tables", Value(false)}});
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->search("customers", "id", "customer_no", std::vector<Value>{Value("x")}).ok());
   SqliteProbe db(d.file("t.db"));
   EXPECT_EQ(db.count("select count(*) from pragma_index_list('customers')"), 0);
 }
