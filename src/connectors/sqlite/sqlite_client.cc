@@ -1,5 +1,7 @@
 #include "connectors/sqlite/sqlite_client.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -79,6 +81,14 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteClient::columns(
   }
   sqlite3_finalize(*st);
   return out;
+}
+
+bool SqliteClient::same_column(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool SqliteClient::rowid_name(std::string_view name) {
+  return same_column(name, "rowid") || same_column(name, "oid") || same_column(name, "_rowid_");
 }
 
 std::string SqliteClient::quote(std::string_view ident) {

@@ -34,6 +34,10 @@ class SqliteClient {
   Result<std::vector<std::pair<std::string, std::string>>> columns(const std::string& table);
 
   static std::string quote(std::string_view ident);
+  // SQLite compares column names without case (ASCII).
+  static bool same_column(std::string_view a, std::string_view b);
+  // rowid, oid or _rowid_: the rowid itself, unless a column takes the name.
+  static bool rowid_name(std::string_view name);
   static void bind(sqlite3_stmt* st, int index, const Value& v);
   // The same without a copy of text values: `v` must stay alive and
   // unchanged until the statement is reset. Copying every text bound

@@ -1,7 +1,5 @@
 #include "connectors/sqlite/sqlite_run_insert.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -51,18 +49,43 @@ bool SqliteRunInsert::table_allows_explicit_rowids() {
   auto cols = c_.columns(req_.object);
   if (!cols) return false;
   for (const auto& [name, type] : *cols) {
-    if (strcasecmp(name.c_str(), "rowid") == 0) return false;
+    if (SqliteClient::same_column(name, "rowid")) return false;
   }
   auto st = c_.cached(
       "SELECT sql LIKE '%AUTOINCREMENT%' OR sql LIKE '%WITHOUT%ROWID%' FROM sqlite_master "
       "WHERE type = 'table' AND name = ?",
       "reading the schema");
   if (!st) return false;
+  {
+    StmtUse use(*st);
+    SqliteClient::bind(*st, 1, Value(req_.object));
+    if (sqlite3_step(*st) != SQLITE_ROW || sqlite3_column_int(*st, 0) != 0) return false;
+  }
+  // An INTEGER PRIMARY KEY column is another name of the rowid.
+  st = c_.cached(
+      "SELECT max(name), count(*) FROM pragma_table_info(?) WHERE pk > 0 AND upper(type) = "
+      "'INTEGER'",
+      "reading the schema");
+  if (!st) return false;
   StmtUse use(*st);
   SqliteClient::bind(*st, 1, Value(req_.object));
-  if (sqlite3_step(*st) != SQLITE_ROW || sqlite3_column_int(*st, 0) != 0) return false;
+  if (sqlite3_step(*st) != SQLITE_ROW) return false;
+  const unsigned char* alias = sqlite3_column_text(*st, 0);
+  if (alias != nullptr && sqlite3_column_int(*st, 1) == 1) {
+    rowid_alias_ = reinterpret_cast<const char*>(alias);
+  }
   rowid_ok_ = 1;
   return true;
+}
+
+// A field named like the rowid (any case) would set it a second time in the
+// same row, and SQLite keeps the last.
+bool SqliteRunInsert::names_rowid(const FieldNames& names) const {
+  for (size_t k = 0; k < names.size(); ++k) {
+    const std::string& n = names.name(k);
+    if (SqliteClient::rowid_name(n) || SqliteClient::same_column(n, rowid_alias_)) return true;
+  }
+  return false;
 }
 
 sqlite3_stmt* SqliteRunInsert::statement(const Record& shape, size_t n, bool with_rowid) {
@@ -103,7 +126,9 @@ Result<SqliteRunInsert::Outcome> SqliteRunInsert::insert(size_t first, size_t n,
   bool with_rowid = id_index < 0;
   int64_t base = 0;
   if (with_rowid) {
-    if (!table_allows_explicit_rowids()) return Outcome::one_by_one;
+    if (!table_allows_explicit_rowids() || names_rowid(*shape.names())) {
+      return Outcome::one_by_one;
+    }
     auto st = c_.cached("SELECT max(rowid) FROM " + qt_, "reading the largest rowid");
     if (!st) return Outcome::one_by_one;
     StmtUse use(*st);

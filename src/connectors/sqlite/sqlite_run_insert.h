@@ -20,9 +20,9 @@ namespace crmsync {
 // the ones SQLite would have chosen one by one (the call holds the write
 // lock), because the order of RETURNING rows is not defined. Whatever this
 // cannot do exactly as the row-by-row path would (AUTOINCREMENT, a column
-// named rowid, WITHOUT ROWID, a row that fails or is ignored by a conflict
-// clause) it leaves to that path: the run is undone to a savepoint and
-// answered `one_by_one`.
+// named rowid, WITHOUT ROWID, a record field that sets the rowid, a row
+// that fails or is ignored by a conflict clause) it leaves to that path: the run is undone to a
+// savepoint and answered `one_by_one`.
 class SqliteRunInsert {
  public:
   enum class Outcome { written, one_by_one, rolled_back };
@@ -41,13 +41,15 @@ class SqliteRunInsert {
  private:
   int rows_per_statement(size_t fields, bool with_rowid) const;
   bool table_allows_explicit_rowids();
+  bool names_rowid(const FieldNames& names) const;
   sqlite3_stmt* statement(const Record& shape, size_t n, bool with_rowid);
   Result<Outcome> undo(Outcome outcome);
 
   SqliteClient& c_;
   const WriteRequest& req_;
   std::string id_field_, qt_;
-  int rowid_ok_ = -1;  // unknown until a run needs rowids
+  int rowid_ok_ = -1;        // unknown until a run needs rowids
+  std::string rowid_alias_;  // the INTEGER PRIMARY KEY column, if any
   std::map<std::tuple<const FieldNames*, size_t, bool>, sqlite3_stmt*> statements_;
 };
 

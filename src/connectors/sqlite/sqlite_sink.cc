@@ -56,8 +56,12 @@ Status SqliteConnection::ensure_columns(const std::string& table, const std::str
     if (Status s = (*c)->exec(sql, "creating table " + table); !s) return s;
   } else {
     for (const auto& [name, v] : fields) {
-      bool known =
-          std::any_of(cols->begin(), cols->end(), [&](const auto& p) { return p.first == name; });
+      // A field named like the rowid sets it: a column of that name would
+      // hide it.
+      bool known = SqliteClient::rowid_name(name) ||
+                   std::any_of(cols->begin(), cols->end(), [&](const auto& p) {
+                     return SqliteClient::same_column(p.first, name);
+                   });
       if (known) continue;
       if (!config_.create_tables) continue;  // the insert reports the missing column per record
       std::string sql = "ALTER TABLE " + SqliteClient::quote(table) + " ADD COLUMN " +

@@ -161,15 +161,32 @@ TEST(SqliteRunInsert, AConflictThatRollsBackRewritesTheCallRowByRow) {
   expect_ids_name_their_rows(t, "t", items, res);
 }
 
-// Tables where explicit rowids are not SQLite's rowids are written one row
-// at a time, with the ids that gives.
-TEST(SqliteRunInsert, TablesWithoutUsableRowidsAreWrittenRowByRow) {
+// Where explicit rowids would not be the rows' ids (a table without a usable
+// rowid, a field that sets it) rows are written one at a time, with the ids
+// that gives.
+TEST(SqliteRunInsert, TablesAndFieldsThatHideTheRowidAreWrittenRowByRow) {
   Target t(
+      "create table t (id integer primary key, ext text, n integer);"
       "create table shadow (rowid text, ext text, n integer);"
       "create table norowid (id text primary key, ext text, n integer) without rowid;");
   auto items = creates("a", 6);
   expect_ids_from(t.write("shadow", items), 1);
   EXPECT_EQ(t.probe().count("select count(*) from shadow where rowid is null"), 6);
+  // A field that is the rowid under another name (any case) sets it.
+  for (const char* field : {"ID", "rowid", "OID"}) {
+    auto names = make_field_names({field, "ext", "n"});
+    std::vector<WriteItem> given;
+    for (int i = 0; i < 4; ++i) {
+      Record r(names);
+      r.value(0) = Value(int64_t{100 + i});
+      r.value(1) = Value(std::string(field) + std::to_string(i));
+      given.push_back({WriteOp::create, "", std::move(r)});
+    }
+    auto res = t.write("t", given);
+    expect_ids_from(res, 100);
+    expect_ids_name_their_rows(t, "t", given, res);
+    t.probe().exec("delete from t");
+  }
   // Without the id in the record a WITHOUT ROWID table has no id to give.
   auto res = t.write("norowid", items);
   for (size_t i = 0; i < items.size(); ++i) EXPECT_FALSE(res[i].ok) << i;
