@@ -51,27 +51,19 @@ bool SqliteRunInsert::table_allows_explicit_rowids() {
   for (const auto& [name, type] : *cols) {
     if (SqliteClient::same_column(name, "rowid")) return false;
   }
+  // One row: does the table's SQL rule rowids out, and its INTEGER PRIMARY
+  // KEY column (another name of the rowid) when there is exactly one.
   auto st = c_.cached(
-      "SELECT sql LIKE '%AUTOINCREMENT%' OR sql LIKE '%WITHOUT%ROWID%' FROM sqlite_master "
-      "WHERE type = 'table' AND name = ?",
-      "reading the schema");
-  if (!st) return false;
-  {
-    StmtUse use(*st);
-    SqliteClient::bind(*st, 1, Value(req_.object));
-    if (sqlite3_step(*st) != SQLITE_ROW || sqlite3_column_int(*st, 0) != 0) return false;
-  }
-  // An INTEGER PRIMARY KEY column is another name of the rowid.
-  st = c_.cached(
-      "SELECT max(name), count(*) FROM pragma_table_info(?) WHERE pk > 0 AND upper(type) = "
-      "'INTEGER'",
+      "SELECT (SELECT sql LIKE '%AUTOINCREMENT%' OR sql LIKE '%WITHOUT%ROWID%' FROM sqlite_master "
+      "WHERE type = 'table' AND name = ?1), max(name), count(*) FROM pragma_table_info(?1) "
+      "WHERE pk > 0 AND upper(type) = 'INTEGER'",
       "reading the schema");
   if (!st) return false;
   StmtUse use(*st);
   SqliteClient::bind(*st, 1, Value(req_.object));
-  if (sqlite3_step(*st) != SQLITE_ROW) return false;
-  const unsigned char* alias = sqlite3_column_text(*st, 0);
-  if (alias != nullptr && sqlite3_column_int(*st, 1) == 1) {
+  if (sqlite3_step(*st) != SQLITE_ROW || sqlite3_column_int(*st, 0) != 0) return false;
+  const unsigned char* alias = sqlite3_column_text(*st, 1);
+  if (alias != nullptr && sqlite3_column_int(*st, 2) == 1) {
     rowid_alias_ = reinterpret_cast<const char*>(alias);
   }
   rowid_ok_ = 1;
