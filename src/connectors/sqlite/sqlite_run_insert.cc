@@ -46,16 +46,13 @@ size_t SqliteRunInsert::run_length(size_t first) {
 bool SqliteRunInsert::table_allows_explicit_rowids() {
   if (rowid_ok_ >= 0) return rowid_ok_ == 1;
   rowid_ok_ = 0;
-  auto cols = c_.columns(req_.object);
-  if (!cols) return false;
-  for (const auto& [name, type] : *cols) {
-    if (SqliteClient::same_column(name, "rowid")) return false;
-  }
-  // One row: does the table's SQL rule rowids out, and its INTEGER PRIMARY
-  // KEY column (another name of the rowid) when there is exactly one.
+  // One row: whether the table's SQL or a column named rowid rules explicit
+  // rowids out, and its INTEGER PRIMARY KEY column (another name of the
+  // rowid) when there is exactly one.
   auto st = c_.cached(
       "SELECT (SELECT sql LIKE '%AUTOINCREMENT%' OR sql LIKE '%WITHOUT%ROWID%' FROM sqlite_master "
-      "WHERE type = 'table' AND name = ?1), max(name), count(*) FROM pragma_table_info(?1) "
+      "WHERE type = 'table' AND name = ?1) OR (SELECT count(*) FROM pragma_table_info(?1) "
+      "WHERE name = 'rowid' COLLATE NOCASE) > 0, max(name), count(*) FROM pragma_table_info(?1) "
       "WHERE pk > 0 AND upper(type) = 'INTEGER'",
       "reading the schema");
   if (!st) return false;
