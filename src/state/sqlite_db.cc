@@ -1,5 +1,7 @@
 #include "state/sqlite_db.h"
 
+#include "sqlite/wal_checkpointer.h"
+
 namespace crmsync {
 
 namespace {
@@ -31,15 +33,17 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path) {
   sqlite3_busy_timeout(db->db_, 5000);
   // WAL lets `crmsync status` read while a run writes; NORMAL keeps every
   // committed transaction atomic across a process crash. Under NORMAL the
-  // only fsyncs are a checkpoint's two; at SQLite's default of one per
-  // 1,000 WAL pages (4 MB) they were a quarter of a first sync's wall
-  // time, so the WAL may grow to 40 MB between checkpoints.
+  // only fsyncs are a checkpoint's two, and those run on a thread of their
+  // own (sqlite/wal_checkpointer.h).
   if (Status s = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                          "PRAGMA wal_autocheckpoint=10000; PRAGMA foreign_keys=ON;",
+                          "PRAGMA foreign_keys=ON;",
                           "configuring");
       !s) {
     return s.error();
   }
+  auto checkpointer = WalCheckpointer::attach(db->db_, "state store " + path);
+  if (!checkpointer) return checkpointer.error();
+  db->checkpointer_ = std::move(*checkpointer);
   return db;
 }
 
@@ -50,6 +54,7 @@ std::string sql_placeholders(size_t n) {
 }
 
 SqliteDb::~SqliteDb() {
+  checkpointer_.reset();  // its thread must stop before the connection closes
   for (auto& [sql, s] : cache_) sqlite3_finalize(s);
   if (db_) sqlite3_close(db_);
 }
@@ -70,6 +75,13 @@ Status SqliteDb::exec(const std::string& sql, std::string_view doing) {
     return Error(ErrorKind::fatal, "state store " + path_ + ": " + std::string(doing) + ": " + msg);
   }
   return {};
+}
+
+Status SqliteDb::begin_write(std::string_view doing) {
+  if (checkpointer_) {
+    if (Status s = checkpointer_->take_failure(); !s) return s;
+  }
+  return exec("BEGIN IMMEDIATE", doing);
 }
 
 Result<sqlite3_stmt*> SqliteDb::prepare(const std::string& sql) {

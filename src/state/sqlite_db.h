@@ -10,6 +10,8 @@
 
 namespace crmsync {
 
+class WalCheckpointer;
+
 // "?,?,...,?" with n parameters, for `IN (...)` lists and multi-row values.
 std::string sql_placeholders(size_t n);
 
@@ -53,6 +55,9 @@ class SqliteDb {
   ~SqliteDb();
 
   Status exec(const std::string& sql, std::string_view doing);
+  // BEGIN IMMEDIATE, unless the log could not be checkpointed since the
+  // last write: that stops the run before it writes more.
+  Status begin_write(std::string_view doing);
   // Cached; wrap it in a Stmt on the stack for one use.
   Result<sqlite3_stmt*> prepare(const std::string& sql);
   Error error(std::string_view doing) const;
@@ -63,6 +68,7 @@ class SqliteDb {
   sqlite3* db_ = nullptr;
   std::string path_;
   std::map<std::string, sqlite3_stmt*> cache_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // null when SQLite checkpoints itself
 };
 
 }  // namespace crmsync

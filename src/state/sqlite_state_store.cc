@@ -150,7 +150,7 @@ Result<std::string> SqliteStateStore::stream_position(std::string_view flow) {
 }
 
 Status SqliteStateStore::commit(const BatchCommit& batch) {
-  if (Status s = db_->exec("BEGIN IMMEDIATE", "starting a batch"); !s) return s;
+  if (Status s = db_->begin_write("starting a batch"); !s) return s;
   Status s = apply(batch);
   if (s) s = db_->exec("COMMIT", "committing a batch");
   if (!s) {

@@ -160,7 +160,7 @@ Status SqliteStateStore::add_intents(std::string_view flow, std::span<const Crea
   for (const CreateIntent& in : entries) {
     if (f.batch_of.count(in.source_id)) replaced.push_back(in.source_id);
   }
-  if (Status s = db_->exec("BEGIN IMMEDIATE", "recording create intents"); !s) return s;
+  if (Status s = db_->begin_write("recording create intents"); !s) return s;
   int64_t batch = f.next_batch;
   Status s = settle_intents(flow, replaced);
   if (s) {

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "core/json.h"
+#include "sqlite/wal_checkpointer.h"
 
 namespace crmsync {
 
@@ -18,11 +19,11 @@ Result<std::unique_ptr<SqliteClient>> SqliteClient::open(const SqliteConfig& con
     return c->error("opening");
   }
   sqlite3_busy_timeout(c->db_, static_cast<int>(config.busy_timeout_ms));
-  // As in the state store (state/sqlite_db.cc): checkpoints, and with them
-  // fsyncs, once per 40 MB of WAL instead of SQLite's 4 MB.
-  if (Status s = c->exec("PRAGMA journal_mode=" + config.journal_mode +
-                             "; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000",
-                         "configuring");
+  // As in the state store (state/sqlite_db.cc): in WAL mode, checkpoints
+  // and their fsyncs run on a thread of their own, from the first write.
+  if (Status s =
+          c->exec("PRAGMA journal_mode=" + config.journal_mode + "; PRAGMA synchronous=NORMAL",
+                  "configuring");
       !s) {
     return s.error();
   }
@@ -30,6 +31,7 @@ Result<std::unique_ptr<SqliteClient>> SqliteClient::open(const SqliteConfig& con
 }
 
 SqliteClient::~SqliteClient() {
+  checkpointer_.reset();  // its thread must stop before the connection closes
   for (auto& [sql, st] : cache_) sqlite3_finalize(st);
   if (db_) sqlite3_close_v2(db_);
 }
@@ -49,6 +51,21 @@ Error SqliteClient::error(std::string_view doing) const {
 Status SqliteClient::exec(const std::string& sql, std::string_view doing) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return error(doing);
   return {};
+}
+
+Status SqliteClient::begin_write(std::string_view doing) {
+  // Attached at the first write, so a connection that only reads has no
+  // thread and no second connection.
+  if (!checkpointer_attached_) {
+    auto checkpointer = WalCheckpointer::attach(db_, "sqlite " + path_);
+    if (!checkpointer) return checkpointer.error();
+    checkpointer_ = std::move(*checkpointer);
+    checkpointer_attached_ = true;
+  }
+  if (checkpointer_) {
+    if (Status s = checkpointer_->take_failure(); !s) return s;
+  }
+  return exec("BEGIN IMMEDIATE", doing);
 }
 
 Result<sqlite3_stmt*> SqliteClient::prepare(const std::string& sql, std::string_view doing) {

@@ -13,6 +13,8 @@
 
 namespace crmsync {
 
+class WalCheckpointer;
+
 // The connector's SQLite connection: open, errors with context, quoting,
 // and the Value <-> column conversions (by declared column type).
 class SqliteClient {
@@ -23,6 +25,9 @@ class SqliteClient {
   sqlite3* db() const { return db_; }
   Error error(std::string_view doing) const;
   Status exec(const std::string& sql, std::string_view doing);
+  // BEGIN IMMEDIATE, unless the log could not be checkpointed since the
+  // last write: that stops the flow before it writes more.
+  Status begin_write(std::string_view doing);
   // A new statement; the caller finalizes it (long-lived readers).
   Result<sqlite3_stmt*> prepare(const std::string& sql, std::string_view doing);
   // A statement prepared once per connection and kept: writes and look-ups
@@ -51,6 +56,8 @@ class SqliteClient {
   sqlite3* db_ = nullptr;
   std::string path_;
   std::map<std::string, sqlite3_stmt*> cache_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // null when SQLite checkpoints itself
+  bool checkpointer_attached_ = false;
 };
 
 // One use of a cached statement: reset and unbound when it ends.

@@ -275,7 +275,7 @@ Result<std::vector<WriteResult>> SqliteConnection::write(const WriteRequest& req
   count_api_call();
   BatchWriter writer(c, req, id_field);
   std::vector<WriteResult> results(req.items.size());
-  if (Status s = c.exec("BEGIN IMMEDIATE", "starting a write to " + table); !s) return s.error();
+  if (Status s = c.begin_write("starting a write to " + table); !s) return s.error();
   SqliteRunInsert runs(c, req, id_field);
   bool rolled_back = false;
   for (size_t i = 0; i < req.items.size() && !rolled_back;) {
@@ -307,7 +307,7 @@ Result<std::vector<WriteResult>> SqliteConnection::write(const WriteRequest& req
   }
   results.assign(req.items.size(), WriteResult{});
   for (size_t i = 0; i < req.items.size(); ++i) {
-    if (Status s = c.exec("BEGIN IMMEDIATE", "starting a write to " + table); !s) return s.error();
+    if (Status s = c.begin_write("starting a write to " + table); !s) return s.error();
     bool ok = writer.write_one(i, results[i]);
     if (!ok && sqlite3_get_autocommit(c.db())) continue;
     if (Status s = c.exec("COMMIT", "committing a write to " + table); !s) {
