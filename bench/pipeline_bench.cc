@@ -11,6 +11,11 @@
 // peak MB is the process's peak RSS so far.
 // For profiling one part alone (e.g. under callgrind): BENCH_ONLY_MEM=1 skips
 // the engine runs, BENCH_ONLY_FIRST=1 runs only the first run into SQLite.
+// --warm measures a second pass in the same process (fresh files, fresh
+// state store) after an untimed first one: what a long-lived process (the
+// daemon) sees, without the process's one-time costs. At 10k records those
+// are most of the time: a first touch of a page of memory costs 11-15 us on
+// the VMs this was measured on, and a fresh process touches ~2,300 of them.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -106,11 +111,9 @@ struct Stopwatch {
   double cpu_secs() const { return cpu_now() - cpu; }
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  long n = argc > 1 ? std::stol(argv[1]) : 100000;
-  bool header = !(argc > 2 && std::string(argv[2]) == "--no-header");
+// One measurement of `n` records in a directory of its own; prints its rows
+// when `print`. `warm` only labels them.
+int measure(long n, bool print, bool header, bool warm) {
   fs::path dir = fs::temp_directory_path() / ("crmsync-bench-" + std::to_string(getpid()));
   fs::create_directories(dir);
   write_csv(dir / "customers.csv", n);
@@ -182,14 +185,42 @@ int main(int argc, char** argv) {
   }
 
   if (header) {
-    std::printf("%10s  %-26s %11s %11s %9s\n", "records", "phase", "r/s", "r/cpu-s", "peak MB");
+    std::printf("%10s  %-32s %11s %11s %9s\n", "records", "phase", "r/s", "r/cpu-s", "peak MB");
   }
   auto row = [&](const char* phase, double wall, double cpu) {
-    std::printf("%10ld  %-26s %11.0f %11.0f %9.1f\n", n, phase, n / wall, n / cpu, peak_rss_mb());
+    std::string name = std::string(phase) + (warm ? " (warm)" : "");
+    std::printf("%10ld  %-32s %11.0f %11.0f %9.1f\n", n, name.c_str(), n / wall, n / cpu,
+                peak_rss_mb());
   };
-  row("parse+filter+map+checksum", mem_secs, mem_cpu);
-  for (const Phase& p : phases) row(p.name, p.wall, p.cpu);
-  std::fflush(stdout);
+  if (print) {
+    row("parse+filter+map+checksum", mem_secs, mem_cpu);
+    for (const Phase& p : phases) row(p.name, p.wall, p.cpu);
+    std::fflush(stdout);
+  }
   fs::remove_all(dir);
   return sink == 42 && mapped < 0 ? 1 : 0;  // keep `sink` alive
+}
+
+}  // namespace
+
+// bench_pipeline N [--no-header] [--warm]
+int main(int argc, char** argv) {
+  long n = argc > 1 ? std::stol(argv[1]) : 100000;
+  bool header = true, warm = false;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--no-header") {
+      header = false;
+    } else if (arg == "--warm") {
+      warm = true;
+    } else {
+      std::fprintf(stderr, "bench_pipeline: unknown argument '%s' (--no-header, --warm)\n",
+                   argv[i]);
+      return 2;
+    }
+  }
+  if (warm) {
+    if (int rc = measure(n, false, false, false); rc != 0) return rc;
+  }
+  return measure(n, true, header, warm);
 }
