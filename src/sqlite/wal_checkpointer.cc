@@ -11,8 +11,8 @@ bool in_wal_mode(sqlite3* db) {
   if (sqlite3_prepare_v2(db, "PRAGMA main.journal_mode", -1, &st, nullptr) != SQLITE_OK) {
     return false;
   }
-  bool wal = sqlite3_step(st) == SQLITE_ROW &&
-             std::strcmp(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal") == 0;
+  const unsigned char* mode = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : nullptr;
+  bool wal = mode != nullptr && std::strcmp(reinterpret_cast<const char*>(mode), "wal") == 0;
   sqlite3_finalize(st);
   return wal;
 }

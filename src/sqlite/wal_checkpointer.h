@@ -27,8 +27,9 @@ class WalCheckpointer {
  public:
   struct Thresholds {
     // Background checkpoints from 16 MB of log. At SQLite's 4 MB a first
-    // sync ran five times as many, each with its two fsyncs, for about 5%
-    // less throughput (bench_pipeline, 1M records).
+    // sync ran three times as many, each with its fsyncs and a restart of
+    // the log (one more fsync, on the writer), for about 5% less
+    // throughput (bench_pipeline, 1M records).
     int start_pages = 4000;
     int limit_pages = 10000;  // the writer checkpoints itself from here
   };
@@ -53,7 +54,7 @@ class WalCheckpointer {
   // owner calls this before each write transaction and stops there.
   Status take_failure();
 
-  // Checkpoints that copied frames back, by whom (for tests and benches).
+  // Checkpoints that succeeded, by whom (for tests and benches).
   int64_t background_checkpoints() const { return background_.load(); }
   int64_t writer_checkpoints() const { return by_writer_.load(); }
 
@@ -61,7 +62,7 @@ class WalCheckpointer {
   WalCheckpointer(sqlite3* writer, sqlite3* own, std::string label, Thresholds t);
   static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
   void run();
-  // Under `checkpoint_mutex_`; records a failure, returns whether frames moved.
+  // Under `checkpoint_mutex_`; records a failure, returns whether it succeeded.
   bool checkpoint(sqlite3* db);
 
   sqlite3* writer_;

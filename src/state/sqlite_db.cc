@@ -33,8 +33,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path) {
   sqlite3_busy_timeout(db->db_, 5000);
   // WAL lets `crmsync status` read while a run writes; NORMAL keeps every
   // committed transaction atomic across a process crash. Under NORMAL the
-  // only fsyncs are a checkpoint's two, and those run on a thread of their
-  // own (sqlite/wal_checkpointer.h).
+  // fsyncs are a checkpoint's two, which run on a thread of their own
+  // (sqlite/wal_checkpointer.h), and one when the log starts over.
   if (Status s = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                           "PRAGMA foreign_keys=ON;",
                           "configuring");
