@@ -24,6 +24,11 @@ struct Error {
   std::string message;
   // Seconds the other side asked us to wait (Retry-After); 0 when unknown.
   double retry_after_secs = 0;
+  // The request may have been applied although no answer came back (a reset
+  // or timeout after it was sent, a 500/502/504 from a proxy). A write with
+  // this flag is never resent blindly: the caller looks the record up first
+  // (DESIGN.md 4.4). Always false for errors from requests never sent.
+  bool outcome_unknown = false;
 
   Error() = default;
   Error(ErrorKind k, std::string msg) : kind(k), message(std::move(msg)) {}
