@@ -28,7 +28,7 @@
 #include "config/loader.h"
 #include "connectors/registry.h"
 #include "core/checksum.h"
-#include "engine/clock.h"
+#include "core/clock.h"
 #include "engine/engine.h"
 #include "filter/filter.h"
 #include "mapping/mapping.h"

@@ -2,7 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "engine/clock.h"
+#include "core/clock.h"
 
 namespace crmsync::cli {
 namespace {

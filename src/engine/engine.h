@@ -10,7 +10,7 @@
 
 #include "config/config.h"
 #include "connectors/connector.h"
-#include "engine/clock.h"
+#include "core/clock.h"
 #include "engine/flow_runtime.h"
 #include "engine/progress.h"
 #include "state/state_store.h"

@@ -7,8 +7,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "engine/backoff.h"
-#include "engine/clock.h"
+#include "core/backoff.h"
+#include "core/clock.h"
 #include "engine/flow_runtime.h"
 #include "engine/progress.h"
 #include "state/state_store.h"

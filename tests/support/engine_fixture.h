@@ -6,7 +6,7 @@
 #include <string>
 
 #include "config/loader.h"
-#include "engine/clock.h"
+#include "core/clock.h"
 #include "engine/engine.h"
 #include "engine/validator.h"
 #include "state/state_store.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/backoff.h"
+#include "core/backoff.h"
 
 namespace crmsync {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/backoff.h"
+#include "core/backoff.h"
 
 #include <algorithm>
 #include <cmath>
