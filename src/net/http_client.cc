@@ -46,12 +46,36 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// The body of a non-idempotent request, handed to libcurl piece by piece.
+// There is deliberately no seek callback: libcurl must rewind the body to
+// resend it, and without one that rewind fails (CURLE_SEND_FAIL_REWIND),
+// so a request whose answer was lost is never sent a second time by the
+// transport.
+struct BodyReader {
+  std::string_view body;
+  size_t offset = 0;
+};
+
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  auto* r = static_cast<BodyReader*>(user);
+  size_t n = std::min(size * count, r->body.size() - r->offset);
+  std::copy_n(r->body.data() + r->offset, n, buffer);
+  r->offset += n;
+  return n;
+}
+
 struct HeaderList {
   curl_slist* list = nullptr;
   ~HeaderList() { curl_slist_free_all(list); }
   void add(const std::string& line) { list = curl_slist_append(list, line.c_str()); }
 };
 }  // namespace
+
+bool HttpClientRequest::is_idempotent() const {
+  if (idempotent) return *idempotent;
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS";
+}
 
 struct HttpClient::Impl {
   CURL* easy = nullptr;
@@ -75,6 +99,7 @@ Result<HttpResponse> HttpClient::send(const HttpClientRequest& request) {
 
   HttpResponse response;
   response.content_type.clear();
+  BodyReader body_reader{request.body};
   HeaderList headers;
   for (const auto& [name, value] : request.headers) headers.add(name + ": " + value);
   headers.add("Expect:");  // no 100-continue round trip for bodies
@@ -102,12 +127,23 @@ Result<HttpResponse> HttpClient::send(const HttpClientRequest& request) {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   } else if (request.method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-  } else {
+  } else if (request.is_idempotent()) {
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     // POSTFIELDS sends the body (also an empty one) for any custom method.
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
+  } else {
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(easy, CURLOPT_READDATA, &body_reader);
+    // libcurl asks for a rewind only when body bytes were sent: with no
+    // body its resend would go through. A fresh connection is never
+    // resent, and a bodiless POST is rare enough to pay for the connect.
+    if (request.body.empty()) curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
   }
 
   if (request.cancel != nullptr) {
@@ -118,12 +154,18 @@ Result<HttpResponse> HttpClient::send(const HttpClientRequest& request) {
   }
 
   CURLcode code = curl_easy_perform(easy);
-  if (code == CURLE_ABORTED_BY_CALLBACK) return Error(ErrorKind::retryable, what + ": cancelled");
+  long request_bytes = 0;  // request headers sent; 0 = nothing reached the server
+  curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+  if (code == CURLE_ABORTED_BY_CALLBACK) {
+    Error e(ErrorKind::retryable, what + ": cancelled");
+    e.outcome_unknown = request_bytes > 0;
+    return e;
+  }
   ++stats_.requests;
   long connects = 0;
   if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
     stats_.connections_opened += connects;
-  if (code != CURLE_OK) return curl_transport_error(code, what);
+  if (code != CURLE_OK) return curl_transport_error(code, what, request_bytes > 0);
 
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);

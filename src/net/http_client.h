@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -24,6 +25,14 @@ struct HttpClientRequest {
   // When it becomes true the transfer stops within about a second (a
   // retryable "cancelled" error): lets a long poll end on shutdown.
   const std::atomic<bool>* cancel = nullptr;
+  // Whether sending the request twice does no harm. Unset: from the method
+  // (GET, HEAD, PUT, DELETE, OPTIONS yes; POST, PATCH and others no). A
+  // caller sets it for a POST that only reads (a query) or upserts by an
+  // external id. A non-idempotent request is never resent by the transport
+  // on its own (see send()).
+  std::optional<bool> idempotent;
+
+  bool is_idempotent() const;
 };
 
 struct HttpClientStats {
@@ -47,7 +56,18 @@ class HttpClient {
   // Errors are transport failures only: retryable (timeout, connection
   // refused or reset, DNS failure, truncated answer) or fatal (malformed
   // URL, unsupported scheme, TLS/certificate problems). Messages name the
-  // method and the URL with credentials redacted.
+  // method and the URL with credentials redacted. `outcome_unknown` is set
+  // when the request may have reached the server (the failure came after
+  // its first bytes were sent: timeout, reset, nothing or part of an
+  // answer); never for DNS, connect or TLS handshake failures.
+  //
+  // libcurl resends a request whose reused keep-alive connection turns out
+  // dead (no byte of answer) on a fresh connection, POST bodies included.
+  // For a non-idempotent request that resend is made impossible: the body
+  // goes through a read callback that cannot rewind, so libcurl fails with
+  // CURLE_SEND_FAIL_REWIND instead of sending it again; an empty body
+  // (nothing to rewind) goes on a fresh connection, which libcurl never
+  // retries.
   Result<HttpResponse> send(const HttpClientRequest& request);
 
   const HttpClientStats& stats() const { return stats_; }
