@@ -38,6 +38,7 @@ int cmd_errors(const Args& args) {
           {"record", Value(e.source_id)},
           {"kind", Value(std::string(to_string(e.kind)))},
           {"status", Value(std::string(to_string(e.status)))},
+          {"outcome_unknown", Value(e.outcome_unknown)},
           {"attempts", Value(int64_t{e.attempts})},
           {"next_attempt_at", e.next_attempt_at ? Value(DateTime{e.next_attempt_at, 0}) : Value()},
           {"message", Value(e.message)},
@@ -56,7 +57,7 @@ int cmd_errors(const Args& args) {
     std::string msg = e.message;
     if (msg.size() > 160) msg = msg.substr(0, 157) + "...";
     t.add({std::to_string(e.run_id), e.flow, e.source_id, std::string(to_string(e.kind)),
-           std::string(to_string(e.status)), std::to_string(e.attempts), msg});
+           std::string(display_status(e)), std::to_string(e.attempts), msg});
   }
   std::printf("%s", t.render().c_str());
   std::printf("retry them with: crmsync retry%s\n",

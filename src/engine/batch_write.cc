@@ -26,31 +26,31 @@ WriteOp op_for(Action a) {
 
 }  // namespace
 
-Result<std::vector<WriteResult>> FlowRunner::write_with_retry(const WriteRequest& request) {
-  constexpr int kAttempts = 4;
-  for (int attempt = 1;; ++attempt) {
-    auto res = flow_.target->write(request);
-    if (res) {
-      if (res->size() != request.items.size()) {
-        return Error(ErrorKind::fatal, "connector returned " + std::to_string(res->size()) +
-                                           " results for " + std::to_string(request.items.size()) +
-                                           " records");
-      }
-      return res;
-    }
-    if (res.error().kind != ErrorKind::retryable || attempt == kAttempts) return res;
-    int64_t wait = call_backoff_.delay_micros(attempt);
-    wait = std::max(wait, static_cast<int64_t>(res.error().retry_after_secs * 1e6));
-    clock_.sleep_micros(wait);
+Result<std::vector<WriteResult>> FlowRunner::write_call(const WriteRequest& request) {
+  auto res = flow_.target->write(request);
+  if (res && res->size() != request.items.size()) {
+    return Error(ErrorKind::fatal, "connector returned " + std::to_string(res->size()) +
+                                       " results for " + std::to_string(request.items.size()) +
+                                       " records");
   }
+  return res;
 }
 
 // Writes the decided changes: deletes, then updates, upserts and creates, in
-// chunks of the target's batch size. Creates are preceded by committed
-// intents (DESIGN.md 4.4).
+// chunks of the target's batch size. Every create is preceded by a
+// committed intent (DESIGN.md 4.4); a create whose answer was lost is
+// resolved right after its chunk (unknown_outcome.cc), never resent blindly.
+// A failed call is not repeated here: the connection's HTTP session retried
+// it already, so its records become per-record errors with the record
+// backoff.
 Status FlowRunner::write_items(std::vector<Item>& items) {
   const TargetConfig& tgt = flow_.config->target;
   size_t chunk = static_cast<size_t>(std::max(1, tgt.batch_size));
+  for (Item& it : items) {
+    if (it.action == Action::create && !it.error && unverifiable_.count(it.source_id)) {
+      park_unverifiable(it, "an earlier create of it may have been applied");
+    }
+  }
   for (Action kind :
        {Action::remove, Action::flag, Action::update, Action::upsert, Action::create}) {
     std::vector<Item*> group;
@@ -72,8 +72,9 @@ Status FlowRunner::write_items(std::vector<Item>& items) {
           // Nothing reads the mapped record after its write: move, not copy.
           w.record = std::move(it.mapped->record);
         }
-        if (kind == Action::create && !flow_.match_target_field.empty() &&
-            !it.match_value.is_null()) {
+        if (kind == Action::create) {
+          // Also without a match key: the open intent is what keeps a
+          // create that may have been applied from being sent again.
           intents.push_back(CreateIntent{it.source_id, flow_.match_target_field, it.match_value,
                                          run_id_, clock_.now_micros()});
         }
@@ -86,23 +87,33 @@ Status FlowRunner::write_items(std::vector<Item>& items) {
       req.id_field = tgt.id_field;
       req.external_id = tgt.external_id;
       req.items = writes;
-      auto res = write_with_retry(req);
-      if (!res) {
-        if (res.error().kind == ErrorKind::fatal || res.error().kind == ErrorKind::auth) {
-          return res.error().with_context("flow " + flow_.name() + ": writing " + tgt.object);
-        }
-        for (size_t i = 0; i < n; ++i) group[start + i]->error = res.error();
-        continue;
+      auto res = write_call(req);
+      if (!res && (res.error().kind == ErrorKind::fatal || res.error().kind == ErrorKind::auth)) {
+        // The flow stops; open intents are settled by the next run.
+        return res.error().with_context("flow " + flow_.name() + ": writing " + tgt.object);
       }
+      std::vector<Item*> lost;
+      std::vector<WriteItem> lost_writes;
       for (size_t i = 0; i < n; ++i) {
         Item& it = *group[start + i];
-        WriteResult& r = (*res)[i];
-        if (!r.ok) {
+        if (!res) {
+          it.error = res.error();
+        } else if (WriteResult& r = (*res)[i]; !r.ok) {
           it.error = r.error.with_context("record " + it.source_id);
+        } else {
+          if (!r.target_id.empty()) it.target_id = r.target_id;
+          it.created = kind == Action::create || (kind == Action::upsert && r.created);
           continue;
         }
-        if (!r.target_id.empty()) it.target_id = r.target_id;
-        it.created = kind == Action::create || (kind == Action::upsert && r.created);
+        // Updates, upserts and deletes may simply be tried again; a create
+        // that may have been applied must be looked up first.
+        if (kind == Action::create && it.error->outcome_unknown) {
+          lost.push_back(&it);
+          lost_writes.push_back(std::move(writes[i]));
+        }
+      }
+      if (!lost.empty()) {
+        if (Status s = resolve_lost_creates(lost, lost_writes); !s) return s;
       }
     }
   }
@@ -122,6 +133,7 @@ RecordError FlowRunner::make_error(const std::string& source_id, const Error& er
   e.message = error.message;
   e.payload = payload;
   e.attempts = previous_attempts + 1;
+  e.outcome_unknown = error.outcome_unknown;
   e.created_at = now;
   e.updated_at = now;
   if (parent_wait) {
@@ -175,9 +187,13 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
       std::string payload = it.source ? to_json(*it.source) : std::string();
       c.errors.push_back(
           make_error(it.source_id, *it.error, payload, attempts[it.source_id], it.parent_wait));
-      // A create refused outright did not happen; a timeout may have: keep
-      // that intent open so the next run settles it by the match key.
-      if (it.action == Action::create && it.error->kind != ErrorKind::retryable) {
+      if (it.link_despite_error) {
+        // Created (found by the look-up after a lost answer), but the
+        // update after it failed: link it so the retry updates it.
+        c.upserts.push_back(
+            IdMapEntry{it.source_id, it.target_id, it.source_checksum, 0, now, run_id_, false});
+        c.settled_intents.push_back(it.source_id);
+      } else if (it.action == Action::create && !intent_stays_open(it)) {
         c.settled_intents.push_back(it.source_id);
       }
       continue;

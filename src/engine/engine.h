@@ -73,6 +73,13 @@ class SyncEngine {
   // source that stayed unreachable, the state store failed).
   Status watch(const WatchOptions& options, const std::atomic<bool>& stop);
 
+  // Uses `connection` for the connection called `name` instead of creating
+  // one from the config. For tests that wrap a real connection to inject
+  // faults (a lost answer after the write was applied).
+  void use_connection(const std::string& name, std::unique_ptr<Connection> connection) {
+    connections_[name] = std::move(connection);
+  }
+
  private:
   Result<Connection*> connection(const std::string& name);
   Result<std::unique_ptr<FlowRuntime>> prepare(const FlowConfig& flow, const RunOptions& options);

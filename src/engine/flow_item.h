@@ -36,6 +36,10 @@ struct FlowRunner::Item {
   std::optional<Error> error;
   bool parent_wait = false;  // error is a missing parent, not a failure
   bool created = false;      // upsert created the record
+  // The create's answer was lost, a look-up found the record, but its
+  // update failed: link target_id despite the error, so that the retry
+  // updates it instead of creating it again.
+  bool link_despite_error = false;
 };
 
 }  // namespace crmsync

@@ -18,8 +18,7 @@ FlowRunner::FlowRunner(FlowRuntime& flow, StateStore& store, Clock& clock,
       options_(options),
       run_id_(run_id),
       progress_(progress),
-      record_backoff_(flow.config->retry.backoff_base_secs, flow.config->retry.backoff_max_secs),
-      call_backoff_(0.5, 30) {}
+      record_backoff_(flow.config->retry.backoff_base_secs, flow.config->retry.backoff_max_secs) {}
 
 Status FlowRunner::run() {
   if (!options_.dry_run) {
@@ -34,40 +33,46 @@ Status FlowRunner::run() {
 }
 
 // A create whose intent is still open may or may not have reached the
-// target before the process died. The match key tells: found means it was
-// created (link it), not found means it was not (forget the intent; the
-// record is re-read because the cursor did not move past it).
+// target: the process died mid-call, or its answer was lost and the run
+// could not resolve it. The match key tells: found means it was created
+// (link it), not found means it was not (forget the intent; the record is
+// re-read because the cursor did not move past it, or retried as a due
+// error). An intent that cannot be looked up (no match key, no search in
+// the target, an empty key) stays open and its record is not created again
+// (unverifiable_), until `crmsync retry`: the operator was told to check
+// the target first.
 Status FlowRunner::settle_intents() {
   auto intents = store_.open_intents(flow_.name());
   if (!intents) return intents.error();
   if (intents->empty()) return {};
   std::map<std::string, std::vector<const CreateIntent*>> by_field;
-  for (const CreateIntent& in : *intents) by_field[in.match_field].push_back(&in);
   BatchCommit commit;
   commit.flow = flow_.name();
   commit.run_id = run_id_;
+  for (const CreateIntent& in : *intents) {
+    bool checkable = !in.match_field.empty() && flow_.target_caps.search_by_field &&
+                     !in.match_value.is_null() &&
+                     !(in.match_value.is_string() && in.match_value.as_string().empty());
+    if (checkable) {
+      by_field[in.match_field].push_back(&in);
+    } else if (options_.retry_only) {
+      commit.settled_intents.push_back(in.source_id);
+    } else {
+      unverifiable_.insert(in.source_id);
+    }
+  }
   for (auto& [field, list] : by_field) {
-    std::map<std::string, std::string> found;  // match value text -> target id
-    if (!field.empty() && flow_.target_caps.search_by_field) {
-      std::vector<Value> values;
-      for (const CreateIntent* in : list) values.push_back(in->match_value);
-      for (size_t i = 0; i < values.size(); i += 200) {
-        size_t n = std::min<size_t>(200, values.size() - i);
-        auto hits = flow_.target->search(flow_.config->target.object, flow_.config->target.id_field,
-                                         field, std::span<const Value>(values.data() + i, n));
-        if (!hits) {
-          return hits.error().with_context("flow " + flow_.name() +
-                                           ": settling interrupted creates");
-        }
-        for (const Record& r : *hits) {
-          if (const Value* v = r.get(field)) found.emplace(v->to_text(), r.id());
-        }
-      }
+    std::vector<Value> values;
+    for (const CreateIntent* in : list) values.push_back(in->match_value);
+    auto found = look_up(field, values);
+    if (!found) {
+      return found.error().with_context("flow " + flow_.name() +
+                                        ": settling creates that may have been applied");
     }
     for (const CreateIntent* in : list) {
       commit.settled_intents.push_back(in->source_id);
-      auto it = found.find(in->match_value.to_text());
-      if (it == found.end()) continue;
+      auto it = found->find(in->match_value.to_text());
+      if (it == found->end()) continue;
       IdMapEntry e;
       e.source_id = in->source_id;
       e.target_id = it->second;
@@ -77,6 +82,7 @@ Status FlowRunner::settle_intents() {
       commit.upserts.push_back(std::move(e));
     }
   }
+  if (commit.settled_intents.empty()) return {};
   return store_.commit(commit);
 }
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -67,8 +68,21 @@ class FlowRunner {
                       bool from_retry);
   void record_plan(const std::vector<Item>& items);
 
-  // Calls the target, retrying whole-call transient failures with backoff.
-  Result<std::vector<WriteResult>> write_with_retry(const WriteRequest& request);
+  // Calls the target once (the connection's HTTP session owns retries of
+  // a call) and checks that it answered for every record.
+  Result<std::vector<WriteResult>> write_call(const WriteRequest& request);
+  // Unknown outcomes (unknown_outcome.cc): creates that may have been
+  // applied although their answer was lost are looked up by the match key
+  // before anything is sent again; found -> linked and updated, absent ->
+  // created, no way to look -> parked.
+  bool can_look_up(const Item& item) const;
+  Status resolve_lost_creates(std::vector<Item*>& lost, std::vector<WriteItem>& writes);
+  // Target ids by match value text, searched in `field`, 200 values a call.
+  Result<std::unordered_map<std::string, std::string>> look_up(const std::string& field,
+                                                               const std::vector<Value>& values);
+  void park_unverifiable(Item& item, std::string_view cause);
+  // Whether a failed create keeps its intent open for settling by a look-up.
+  bool intent_stays_open(const Item& item) const;
   RecordError make_error(const std::string& source_id, const Error& error,
                          const std::string& payload, int previous_attempts, bool parent_wait);
 
@@ -79,12 +93,15 @@ class FlowRunner {
   int64_t run_id_;
   ProgressListener* progress_;
   Backoff record_backoff_;
-  Backoff call_backoff_;
   FlowCounts counts_;
   std::vector<PlannedChange> planned_;
   std::unordered_set<std::string> dry_run_seen_;
   PlannedCreates* planned_creates_ = nullptr;
   std::optional<std::string> stream_position_;  // goes into the next batch commit
+  // Records whose earlier create may have been applied (answer lost, or
+  // killed mid-call) and that the target offers no way to look up: never
+  // created again until `crmsync retry` says the operator checked.
+  std::unordered_set<std::string> unverifiable_;
 };
 
 }  // namespace crmsync

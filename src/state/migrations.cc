@@ -72,6 +72,12 @@ DROP TABLE intents;
 CREATE TABLE stream_positions (
   flow TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);
 )sql",
+      // 5: a record error whose write may have been applied although its
+      // answer was lost (issue 30): shown as "unknown outcome", looked up
+      // by its match key before it is retried.
+      R"sql(
+ALTER TABLE record_errors ADD COLUMN outcome_unknown INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

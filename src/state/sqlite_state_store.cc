@@ -17,6 +17,11 @@ std::string_view to_string(RecordErrorStatus s) {
   return "pending";
 }
 
+std::string_view display_status(const RecordError& e) {
+  if (e.outcome_unknown && e.status != RecordErrorStatus::resolved) return "unknown outcome";
+  return to_string(e.status);
+}
+
 std::string_view to_string(RunStatus s) {
   switch (s) {
     case RunStatus::running:

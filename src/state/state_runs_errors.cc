@@ -25,7 +25,7 @@ RecordErrorStatus parse_error_status(const std::string& s) {
   return RecordErrorStatus::pending;
 }
 
-// Parameters 1-8 of both the update and the insert of an error row.
+// Parameters 1-8 and 12 of both the update and the insert of an error row.
 void bind_error(Stmt& st, const RecordError& e) {
   st.bind(1, e.run_id);
   st.bind(2, to_string(e.kind));
@@ -35,6 +35,7 @@ void bind_error(Stmt& st, const RecordError& e) {
   st.bind(6, e.next_attempt_at);
   st.bind(7, to_string(e.status));
   st.bind(8, e.updated_at);
+  st.bind(12, int64_t{e.outcome_unknown ? 1 : 0});
 }
 
 }  // namespace
@@ -132,8 +133,8 @@ Result<std::optional<RunInfo>> SqliteStateStore::run(int64_t run_id) {
 Status SqliteStateStore::write_error(const RecordError& e) {
   auto q = db_->prepare(
       "UPDATE record_errors SET run_id = ?1, kind = ?2, message = ?3, payload = ?4, attempts = ?5, "
-      "next_attempt_at = ?6, status = ?7, updated_at = ?8 WHERE flow = ?10 AND source_id = ?11 "
-      "AND status != 'resolved'");
+      "next_attempt_at = ?6, status = ?7, updated_at = ?8, outcome_unknown = ?12 WHERE flow = ?10 "
+      "AND source_id = ?11 AND status != 'resolved'");
   if (!q) return q.error();
   {
     Stmt st(*q);
@@ -145,7 +146,8 @@ Status SqliteStateStore::write_error(const RecordError& e) {
   if (sqlite3_changes(db_->handle()) > 0) return {};
   auto ins = db_->prepare(
       "INSERT INTO record_errors (run_id, kind, message, payload, attempts, next_attempt_at, "
-      "status, updated_at, created_at, flow, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+      "status, updated_at, created_at, flow, source_id, outcome_unknown) VALUES "
+      "(?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!ins) return ins.error();
   Stmt st(*ins);
   bind_error(st, e);
@@ -161,7 +163,7 @@ Result<std::vector<RecordError>> SqliteStateStore::select_errors(
     const std::vector<int64_t>& int_params) {
   auto q = db_->prepare(
       "SELECT id, run_id, flow, source_id, kind, message, payload, attempts, next_attempt_at, "
-      "status, created_at, updated_at FROM record_errors WHERE " +
+      "status, created_at, updated_at, outcome_unknown FROM record_errors WHERE " +
       where);
   if (!q) return q.error();
   Stmt st(*q);
@@ -184,6 +186,7 @@ Result<std::vector<RecordError>> SqliteStateStore::select_errors(
     e.status = parse_error_status(st.text(9));
     e.created_at = st.int64(10);
     e.updated_at = st.int64(11);
+    e.outcome_unknown = st.int64(12) != 0;
     out.push_back(std::move(e));
   }
   if (rc != SQLITE_DONE) return db_->error("reading record errors");

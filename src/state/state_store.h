@@ -49,7 +49,15 @@ struct RecordError {
   RecordErrorStatus status = RecordErrorStatus::pending;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // The failed write may have been applied (its answer was lost): its
+  // create intent stays open and the record is looked up by the match key
+  // before it is written again.
+  bool outcome_unknown = false;
 };
+
+// What `crmsync errors` shows: "unknown outcome" for an open error whose
+// write may have been applied, else the status.
+std::string_view display_status(const RecordError& e);
 
 // Committed before a create is sent (DESIGN.md 4.4): if the process dies
 // between the create and the id-map commit, the next run finds the created

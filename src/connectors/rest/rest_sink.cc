@@ -101,10 +101,11 @@ Result<std::vector<WriteResult>> RestConnection::write(const WriteRequest& req) 
     if (results[i].ok || results[i].error.kind == ErrorKind::rejected) continue;
     // The API itself failed (down, limited, credentials): the rest of the
     // batch is not sent and gets the same error, to be retried by record.
-    Error e = results[i].error;
-    for (size_t k = i + 1; k < req.items.size(); ++k) {
-      results[k].error = e.with_context("not sent after an earlier failure");
-    }
+    // They were never sent, so their outcome is known even when the
+    // failed record's answer was lost.
+    Error e = results[i].error.with_context("not sent after an earlier failure");
+    e.outcome_unknown = false;
+    for (size_t k = i + 1; k < req.items.size(); ++k) results[k].error = e;
     break;
   }
   return results;

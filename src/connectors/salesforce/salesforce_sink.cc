@@ -33,11 +33,23 @@ Result<std::vector<WriteResult>> SalesforceConnection::write(const WriteRequest&
           answers[c].emplace(
               write_chunk(req, op, std::span<const size_t>(indices.data() + start, n)));
         });
-    // The first failed chunk (in order) fails the call, as before chunks
-    // went out in parallel; the engine settles what the others wrote.
+    // A setup problem (fatal, auth) fails the call. A transient failure of
+    // one chunk fails its records only: the other chunks' records were
+    // written and must be recorded as such. When the chunk's answer was
+    // lost, every one of its records carries outcome_unknown (a create
+    // among them may have been applied).
     for (size_t c = 0; c < chunks; ++c) {
-      if (!answers[c]->ok()) return answers[c]->error();
       size_t start = c * kCollectionSize;
+      if (!answers[c]->ok()) {
+        const Error& e = answers[c]->error();
+        if (e.kind == ErrorKind::fatal || e.kind == ErrorKind::auth) return e;
+        size_t n = std::min(kCollectionSize, indices.size() - start);
+        for (size_t k = 0; k < n; ++k) {
+          results[indices[start + k]].ok = false;
+          results[indices[start + k]].error = e;
+        }
+        continue;
+      }
       for (size_t k = 0; k < (*answers[c])->size(); ++k) {
         results[indices[start + k]] = std::move((**answers[c])[k]);
       }
