@@ -8,6 +8,11 @@
 namespace crmsync {
 
 Status FlowRunner::sync_hints(const std::vector<ChangeHint>& hints, const std::string& position) {
+  // Creates whose outcome is still unknown are looked up (or held back)
+  // before any record of this batch is written, as at the start of a run.
+  if (!options_.dry_run) {
+    if (Status s = settle_intents(); !s) return s;
+  }
   const SourceConfig& src = flow_.config->source;
   std::vector<std::string> ids;
   std::unordered_set<std::string> listed;

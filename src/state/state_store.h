@@ -60,11 +60,14 @@ struct RecordError {
 std::string_view display_status(const RecordError& e);
 
 // Committed before a create is sent (DESIGN.md 4.4): if the process dies
-// between the create and the id-map commit, the next run finds the created
-// record by `match_value` in `match_field` instead of creating it again.
+// between the create and the id-map commit, or the create's answer is lost
+// (outcome unknown), the next run finds the created record by `match_value`
+// in `match_field` instead of creating it again. Every create has one; with
+// no match field (or value) it cannot be looked up, and its record is held
+// back until `crmsync retry`.
 struct CreateIntent {
   std::string source_id;
-  std::string match_field;  // target field searched when settling
+  std::string match_field;  // target field searched when settling; empty: none
   Value match_value;
   int64_t run_id = 0;
   int64_t created_at = 0;

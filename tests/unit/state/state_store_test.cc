@@ -27,7 +27,7 @@ TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
   { auto s = open(d); }  // idempotent reopen
   {
     SqliteProbe db(d.file("state.db"));
-    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 4);
+    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 5);
     // Migration 2 dropped the unused target-id index (a random write per record).
     EXPECT_EQ(db.count("select count(*) from pragma_index_list('id_map') "
                        "where name = 'id_map_target'"),
@@ -241,6 +241,42 @@ TEST(StateStore, OneOpenErrorPerRecordAndRetryQueues) {
   EXPECT_TRUE(s->errors(0, 10)->empty());
   EXPECT_EQ(s->errors(run, 10)->size(), 1u);  // history keeps it, resolved
   EXPECT_EQ((*s->errors(run, 10))[0].status, RecordErrorStatus::resolved);
+}
+
+TEST(StateStore, AnUnknownOutcomeIsKeptAndShownUntilResolved) {
+  TempDir d;
+  auto s = open(d);
+  int64_t run = *s->begin_run("cli", 100);
+  auto fail = [&](bool unknown) {
+    BatchCommit c;
+    c.flow = "f";
+    c.run_id = run;
+    RecordError e;
+    e.run_id = run;
+    e.flow = "f";
+    e.source_id = "X";
+    e.kind = ErrorKind::retryable;
+    e.message = "create of record X may have been applied; answer lost";
+    e.next_attempt_at = 200;
+    e.outcome_unknown = unknown;
+    c.errors.push_back(e);
+    ASSERT_TRUE(s->commit(c).ok());
+  };
+  fail(true);
+  auto open_errs = s->errors(0, 10);
+  ASSERT_EQ(open_errs->size(), 1u);
+  EXPECT_TRUE((*open_errs)[0].outcome_unknown);
+  EXPECT_EQ(display_status((*open_errs)[0]), "unknown outcome");
+  EXPECT_EQ(s->due_errors("f", 200, 10)->size(), 1u);  // scheduled like any pending error
+  fail(false);                                         // the next failure knows better
+  EXPECT_FALSE((*s->errors(0, 10))[0].outcome_unknown);
+  EXPECT_EQ(display_status((*s->errors(0, 10))[0]), "pending");
+  fail(true);
+  BatchCommit ok;
+  ok.flow = "f";
+  ok.resolved = {"X"};
+  ASSERT_TRUE(s->commit(ok).ok());
+  EXPECT_EQ(display_status((*s->errors(run, 10))[0]), "resolved");
 }
 
 TEST(StateStore, RunsAccumulateCountsAndAbandonedRunsAreClosed) {
