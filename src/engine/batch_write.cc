@@ -47,7 +47,11 @@ Status FlowRunner::write_items(std::vector<Item>& items) {
   const TargetConfig& tgt = flow_.config->target;
   size_t chunk = static_cast<size_t>(std::max(1, tgt.batch_size));
   for (Item& it : items) {
-    if (it.action == Action::create && !it.error && unverifiable_.count(it.source_id)) {
+    // A record that can be looked up was searched by match_in_target a
+    // moment ago (a match key added since it was parked): absent, so it
+    // may be created.
+    if (it.action == Action::create && !it.error && unverifiable_.count(it.source_id) &&
+        !can_look_up(it)) {
       park_unverifiable(it, "an earlier create of it may have been applied");
     }
   }
@@ -205,6 +209,7 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
       case Action::link:
         ++n.skipped;
         if (from_retry) c.resolved.push_back(it.source_id);
+        if (unverifiable_.count(it.source_id)) c.settled_intents.push_back(it.source_id);
         if (it.action == Action::link) {
           c.upserts.push_back(
               IdMapEntry{it.source_id, it.target_id, it.source_checksum, 0, now, run_id_, false});
@@ -221,7 +226,11 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
         c.upserts.push_back(IdMapEntry{it.source_id, it.target_id, it.source_checksum, it.checksum,
                                        now, run_id_, false});
         c.resolved.push_back(it.source_id);
-        if (it.action == Action::create) c.settled_intents.push_back(it.source_id);
+        // Found by the match key after all (unverifiable_): its old
+        // intent is settled by this write too.
+        if (it.action == Action::create || unverifiable_.count(it.source_id)) {
+          c.settled_intents.push_back(it.source_id);
+        }
         break;
       case Action::remove:
         ++n.deleted;

@@ -328,6 +328,18 @@ TEST_F(LostAnswers, WithoutAMatchKeyTheRecordIsParkedNeverCreatedTwice) {
     EXPECT_EQ(db.count("select count(*) from customers"), 100);
     EXPECT_EQ(db.count("select count(distinct customer_no) from customers"), 100);
   }
+
+  // With a match key added, the next run finds them and links them.
+  store.reset();
+  load(loss_config(true));
+  c = counts(run_losing(), "customers");
+  EXPECT_EQ(c.created, 0);
+  EXPECT_EQ(c.updated, 2);
+  EXPECT_EQ(c.failed, 0);
+  EXPECT_EQ(db.count("select count(*) from customers"), 100);
+  EXPECT_EQ(*store->count_id_map("customers"), 100);
+  EXPECT_TRUE(open_errors().empty());
+  EXPECT_TRUE(store->open_intents("customers")->empty());
 }
 
 TEST_F(LostAnswers, WithoutALookUpInTheTargetTheRecordIsParkedToo) {
