@@ -49,7 +49,7 @@ TEST(MaxDeletes, ACountOrAPercent) {
 }
 
 TEST(MaxDeletes, BadValuesNameFileLineAndKey) {
-  for (const char* bad : {"lots", "-3", "150%", "1.5", "%", "10%%", "1e3"}) {
+  for (const char* bad : {"lots", "-3", "150%", "1.5", "\"%\"", "10%%", "1e3"}) {
     SCOPED_TRACE(bad);
     LoadResult r = load_with(bad);
     ASSERT_EQ(r.diagnostics.size(), 1u);
