@@ -22,6 +22,7 @@ std::optional<long> Args::int_option(const std::string& name, long def, long min
 
 std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
   static const std::set<std::string> kValued = {"limit",
+                                                "allow-deletes",
                                                 "diffs",
                                                 "port",
                                                 "seed-records",

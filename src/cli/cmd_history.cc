@@ -58,6 +58,11 @@ int cmd_history(const Args& args) {
            format_count(c.deleted), format_count(c.failed), format_count(c.api_calls)});
   }
   std::printf("%s", t.render().c_str());
+  // Why a run was not a success (a flow that stopped, deletes withheld).
+  for (const RunInfo& r : *runs) {
+    if (!r.message.empty())
+      std::printf("run %lld: %s\n", static_cast<long long>(r.id), r.message.c_str());
+  }
   return kExitOk;
 }
 

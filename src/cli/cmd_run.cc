@@ -17,7 +17,7 @@ int exit_code(const RunReport& r) {
   for (const auto& [name, f] : r.flows) {
     if (!f.error.empty()) return kExitConnection;
   }
-  return r.any_failed_records() ? kExitRecordsFailed : kExitOk;
+  return r.any_failed_records() || r.any_deletes_withheld() ? kExitRecordsFailed : kExitOk;
 }
 
 void print_summary(const RunReport& r, bool dry_run) {
@@ -45,7 +45,19 @@ void print_summary(const RunReport& r, bool dry_run) {
   for (const std::string& name : r.order) {
     const FlowReport& f = r.flows.at(name);
     if (!f.error.empty()) std::printf("flow %s stopped: %s\n", name.c_str(), f.error.c_str());
+    if (!f.deletes_withheld.reason.empty()) {
+      std::printf("flow %s: %s\n", name.c_str(), f.deletes_withheld.reason.c_str());
+    }
   }
+}
+
+Value hold_json(const DeleteHold& h) {
+  Object o{{"reason", Value(h.reason)}, {"read_errors", Value(h.read_errors)}};
+  if (h.limit >= 0) {
+    o.push_back({"deletes", Value(h.would_delete)});
+    o.push_back({"limit", Value(h.limit)});
+  }
+  return Value(std::move(o));
 }
 
 void print_plan(const RunReport& r) {
@@ -55,8 +67,9 @@ void print_plan(const RunReport& r) {
     std::printf("\n%s: first %zu change%s\n", name.c_str(), f.planned.size(),
                 f.planned.size() == 1 ? "" : "s");
     for (const PlannedChange& c : f.planned) {
-      std::printf("  %s %s%s\n", c.action.c_str(), c.source_id.c_str(),
-                  c.target_id.empty() ? "" : (" -> " + c.target_id).c_str());
+      std::printf("  %s %s%s%s\n", c.action.c_str(), c.source_id.c_str(),
+                  c.target_id.empty() ? "" : (" -> " + c.target_id).c_str(),
+                  c.held ? " (held back by max_deletes)" : "");
       for (const auto& field : c.fields) {
         if (field.before.empty()) {
           std::printf("      %s: %s\n", field.name.c_str(), field.after.c_str());
@@ -75,6 +88,9 @@ Value report_json(const RunReport& r, bool dry_run) {
     const FlowReport& f = r.flows.at(name);
     Value c = counts_json(f.counts);
     if (!f.error.empty()) c.as_object().push_back({"error", Value(f.error)});
+    if (!f.deletes_withheld.reason.empty()) {
+      c.as_object().push_back({"deletes_withheld", hold_json(f.deletes_withheld)});
+    }
     if (dry_run) {
       Array changes;
       for (const PlannedChange& p : f.planned) {
@@ -86,6 +102,7 @@ Value report_json(const RunReport& r, bool dry_run) {
         changes.push_back(Value(Object{{"action", Value(p.action)},
                                        {"source_id", Value(p.source_id)},
                                        {"target_id", Value(p.target_id)},
+                                       {"held", Value(p.held)},
                                        {"fields", Value(std::move(fields))}}));
       }
       c.as_object().push_back({"changes", Value(std::move(changes))});
@@ -122,6 +139,9 @@ void log_run_summary(const RunReport& r, const Config& config, StateStore& store
     const FlowReport& f = r.flows.at(name);
     Value c = counts_json(f.counts);
     if (!f.error.empty()) c.as_object().push_back({"error", Value(f.error)});
+    if (!f.deletes_withheld.reason.empty()) {
+      c.as_object().push_back({"deletes_withheld", hold_json(f.deletes_withheld)});
+    }
     flows.push_back({name, std::move(c)});
   }
   Array failures;
@@ -178,6 +198,13 @@ int run_engine(const Args& args, RunOptions options) {
     }
     print_summary(*report, options.dry_run);
     if (options.dry_run) print_plan(*report);
+    if (options.dry_run) {
+      for (const std::string& name : report->order) {
+        const DeleteHold& h = report->flows.at(name).deletes_withheld;
+        if (!h.reason.empty())
+          std::printf("\n%s: a run would hold back its deletes\n", name.c_str());
+      }
+    }
     if (!options.dry_run && report->any_failed_records()) {
       std::printf("see the failed records with: crmsync errors %lld\n",
                   static_cast<long long>(report->run_id));
@@ -192,6 +219,9 @@ int cmd_run(const Args& args) {
   RunOptions o;
   o.flows = args.positional;
   o.full = args.full;
+  if (auto it = args.all_values.find("allow-deletes"); it != args.all_values.end()) {
+    o.allow_deletes = it->second;
+  }
   return run_engine(args, o);
 }
 
@@ -204,6 +234,9 @@ int cmd_plan(const Args& args) {
   o.full = args.full;
   o.dry_run = true;
   o.max_diffs = static_cast<size_t>(*diffs);
+  if (auto it = args.all_values.find("allow-deletes"); it != args.all_values.end()) {
+    o.allow_deletes = it->second;
+  }
   return run_engine(args, o);
 }
 

@@ -46,6 +46,8 @@ options:
   --param NAME=VALUE    a value for the config's params: (repeatable), used as ${param.NAME}
   --full                run/plan: ignore cursors and read everything
   --diffs N             plan: changes to show per flow (default 10)
+  --allow-deletes FLOW  run/plan: let FLOW delete more than its max_deletes this once
+                        (repeatable)
   --limit N             history/errors: rows to show
   --no-progress         run: no live progress line
   --timeout-secs N      connect: how long to wait for the browser's redirect (default 300)
@@ -63,7 +65,8 @@ options:
 
 exit codes:
   0  everything synced
-  1  the run finished but some records failed (see crmsync errors)
+  1  the run finished but some records failed (see crmsync errors), or a flow's
+     deletes were withheld (read errors, or more than its max_deletes)
   2  config or command-line error; nothing was synced
   3  a connection failed (unreachable, credentials, setup); a flow stopped
 )";

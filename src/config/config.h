@@ -67,6 +67,21 @@ struct DeletePolicy {
   Location location;
 };
 
+// The mass-delete guard (`max_deletes:`): the most full-scan deletes a run of
+// the flow may make, as a count or a percent of the records the flow has in
+// the state store. Beyond it the run deletes nothing in that flow. Default
+// 10%: a source that suddenly lacks a tenth of a CRM table is far more often
+// a broken export than real churn (docs/configuration.md says why).
+struct DeleteLimit {
+  int64_t count = -1;   // given as a count; -1: use percent
+  double percent = 10;  // given as "N%"
+  Location location;
+  // The limit in records for a flow with `known` records in the state store:
+  // at least 1, so a single delete from a small table is never held back.
+  int64_t limit_for(int64_t known) const;
+  std::string to_string() const;  // "500" or "10%"
+};
+
 // How to find an existing target record when the id map has none: search the
 // target's `target_field` for the value of `source_field` (or the mapped
 // value of that target field when source_field is empty).
@@ -107,6 +122,7 @@ struct FlowConfig {
   SyncMode mode = SyncMode::upsert;
   std::optional<MatchConfig> match;
   DeletePolicy on_delete;
+  DeleteLimit max_deletes;
   std::vector<MappingEntry> mapping;
   RetryConfig retry;
   TriggerConfig trigger;

@@ -1,5 +1,8 @@
 #include "config/flow_reader.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <regex>
 
 #include "config/schedule.h"
@@ -106,6 +109,35 @@ void read_on_delete(YamlReader& r, const YAML::Node& n, const std::string& key, 
   if (f["value"]) d.flag_value = r.value(f["value"], key + ".flag.value");
 }
 
+// `max_deletes: 500` (records) or `max_deletes: 10%` (of the flow's records
+// in the state store).
+void read_max_deletes(YamlReader& r, const YAML::Node& n, const std::string& key, DeleteLimit& d) {
+  d.location = r.where(n, key);
+  auto t = r.text(n, key);
+  if (!t) return;
+  std::string s = *t;
+  bool percent = !s.empty() && s.back() == '%';
+  if (percent) s.pop_back();
+  char* end = nullptr;
+  errno = 0;
+  double v = s.empty() ? -1 : std::strtod(s.c_str(), &end);
+  bool whole = !percent && end != nullptr && *end == '\0' && v == std::floor(v);
+  if (s.empty() || *end != '\0' || errno != 0 || v < 0 || (percent && v > 100) ||
+      (!percent && !whole) || s.find_first_not_of("0123456789.") != std::string::npos) {
+    r.error(n, key,
+            "expected a number of records (500) or a percent of the flow's records (10%), "
+            "found '" +
+                *t + "'");
+    return;
+  }
+  if (percent) {
+    d.count = -1;
+    d.percent = v;
+  } else {
+    d.count = static_cast<int64_t>(v);
+  }
+}
+
 void read_flow(YamlReader& r, const std::string& name, const YAML::Node& key_node,
                const YAML::Node& n, Config& c) {
   std::string key = "flows." + name;
@@ -113,8 +145,8 @@ void read_flow(YamlReader& r, const std::string& name, const YAML::Node& key_nod
   f.name = name;
   f.location = r.where(key_node, key);
   if (!r.expect_map(n, key,
-                    {"description", "source", "target", "mode", "match", "on_delete", "mapping",
-                     "retry", "trigger"})) {
+                    {"description", "source", "target", "mode", "match", "on_delete", "max_deletes",
+                     "mapping", "retry", "trigger"})) {
     return;
   }
   if (n["source"]) {
@@ -167,6 +199,7 @@ void read_flow(YamlReader& r, const std::string& name, const YAML::Node& key_nod
   } else if (mode_set && f.mode == SyncMode::mirror) {
     f.on_delete.kind = DeletePolicy::Kind::remove;
   }
+  if (n["max_deletes"]) read_max_deletes(r, n["max_deletes"], key + ".max_deletes", f.max_deletes);
   if (!n["mapping"]) {
     r.error(n, key + ".mapping", "missing required key 'mapping' (target field: source field)");
   } else if (r.expect_map(n["mapping"], key + ".mapping", {})) {

@@ -208,6 +208,8 @@ std::string render_json_schema(const std::vector<ComponentSpec>& specs) {
                                                              Value("insert"), Value("mirror")})}})},
                   {"match", Value(Object{})},
                   {"on_delete", Value(Object{})},
+                  {"max_deletes",
+                   Value(Object{{"type", Value(Array{Value("integer"), Value("string")})}})},
                   {"mapping", Value(Object{{"type", Value("object")}})},
                   {"retry", Value(Object{{"type", Value("object")}})},
                   {"trigger", Value(Object{{"type", Value("object")}})}})},

@@ -77,6 +77,10 @@ class RecordReader {
     std::string id;       // best effort ("line 17")
     std::string message;  // "line 17: expected 5 columns, found 3"
     std::string raw;
+    // The whole source was empty where emptiness is suspect (a 0-byte file,
+    // not even a header): a read error, unless the user allowed this flow's
+    // deletes for the run (`crmsync run --allow-deletes FLOW`).
+    bool empty_source = false;
   };
   std::vector<BadRecord> bad_records;
 };

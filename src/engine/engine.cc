@@ -16,6 +16,13 @@ bool RunReport::any_failed_records() const {
   return false;
 }
 
+bool RunReport::any_deletes_withheld() const {
+  for (const auto& [name, f] : flows) {
+    if (!f.deletes_withheld.reason.empty()) return true;
+  }
+  return false;
+}
+
 bool RunReport::any_flow_stopped() const {
   for (const auto& [name, f] : flows) {
     if (!f.error.empty()) return true;
@@ -116,6 +123,11 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
   }
   auto selected = select_flows(order, options.flows);
   if (!selected) return selected.error();
+  for (const std::string& name : options.allow_deletes) {
+    if (config_.flow(name) == nullptr) {
+      return Error(ErrorKind::fatal, "no flow named '" + name + "' (--allow-deletes)");
+    }
+  }
   for (const std::string& name : *selected) {
     auto rt = prepare(*config_.flow(name), options);
     if (!rt) return rt.error();
@@ -149,6 +161,7 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
     for (Connection* c : conns) calls_after += c->api_calls();
     fr.counts.api_calls = static_cast<int64_t>(calls_after - calls_before);
     fr.planned = runner.planned();
+    fr.deletes_withheld = runner.delete_hold();
     if (!s) {
       fr.error = s.error().message;
       fr.error_kind = s.error().kind;
@@ -169,13 +182,18 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
   }
   if (report.any_flow_stopped()) {
     report.status = RunStatus::failed;
-  } else if (report.any_failed_records()) {
+  } else if (report.any_failed_records() || report.any_deletes_withheld()) {
+    // Withheld deletes leave the target out of step with the source until
+    // someone looks: not a success.
     report.status = RunStatus::partial;
   }
   if (!options.dry_run) {
     std::string message;
     for (const auto& [name, f] : report.flows) {
       if (!f.error.empty()) message += (message.empty() ? "" : "; ") + name + ": " + f.error;
+      if (!f.deletes_withheld.reason.empty()) {
+        message += (message.empty() ? "" : "; ") + name + ": " + f.deletes_withheld.reason;
+      }
     }
     if (Status s = store_.end_run(report.run_id, report.status, message, report.ended_at); !s) {
       return s.error();

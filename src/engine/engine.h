@@ -22,6 +22,8 @@ struct FlowReport {
   std::string error;  // why the flow stopped; empty when it ran to the end
   ErrorKind error_kind = ErrorKind::fatal;
   std::vector<PlannedChange> planned;  // dry runs
+  // Full-scan deletes held back (read errors, or the mass-delete guard).
+  DeleteHold deletes_withheld;
 };
 
 struct RunReport {
@@ -37,6 +39,7 @@ struct RunReport {
 
   bool any_failed_records() const;
   bool any_flow_stopped() const;
+  bool any_deletes_withheld() const;
 };
 
 // `crmsync watch` (engine/watch.cc).

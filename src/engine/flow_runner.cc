@@ -27,7 +27,13 @@ Status FlowRunner::run() {
   if (Status s = retry_due_errors(); !s) return s;
   if (options_.retry_only) return {};
   if (Status s = read_scope_exits(); !s) return s;
-  if (Status s = read_source(); !s) return s;
+  if (Status s = read_source(); !s) {
+    if (flow_.track_seen) {
+      hold_.read_errors = std::max<int64_t>(read_errors_, 1);
+      hold_.reason = "deletes withheld: the read stopped before the end of the source";
+    }
+    return s;
+  }
   if (flow_.track_seen) return delete_unseen();
   return {};
 }
@@ -169,11 +175,22 @@ Status FlowRunner::read_source() {
   bool ordered = flow_.source_caps.ordered_by_cursor;
   std::optional<Cursor> max_cursor;  // unordered sources: committed after the whole read
   std::vector<Record> batch;
+  std::vector<RecordReader::BadRecord> bad;
+  in_full_read_ = flow_.track_seen;
   while (true) {
     auto more = (*reader)->next(batch);
     if (!more) {
+      in_full_read_ = false;
+      ++read_errors_;
       return more.error().with_context("flow " + flow_.name() + ": reading " + src.object);
     }
+    bad = (*reader)->bad_records;
+    if (deletes_allowed()) {
+      // The user said the source really is empty: read it as an empty table.
+      std::erase_if(bad, [](const RecordReader::BadRecord& b) { return b.empty_source; });
+    }
+    reject_duplicate_ids(batch, bad);
+    read_errors_ += static_cast<int64_t>(bad.size());
     std::optional<Cursor> cursor;
     if (!src.cursor_field.empty()) {
       for (const Record& r : batch) {
@@ -186,11 +203,15 @@ Status FlowRunner::read_source() {
       }
       if (ordered) cursor = max_cursor;
     }
-    if (!batch.empty() || !(*reader)->bad_records.empty()) {
-      if (Status s = process_batch(batch, (*reader)->bad_records, cursor, false); !s) return s;
+    if (!batch.empty() || !bad.empty()) {
+      if (Status s = process_batch(batch, bad, cursor, false); !s) {
+        in_full_read_ = false;
+        return s;
+      }
     }
     if (!*more) break;
   }
+  in_full_read_ = false;
   if (!ordered && max_cursor && !options_.dry_run) {
     BatchCommit c;
     c.flow = flow_.name();
@@ -308,6 +329,20 @@ Status FlowRunner::process_batch(std::vector<Record>& records,
       }
     }
   }
+  if (in_full_read_) {
+    // A full scan applies the delete policy only after the whole read, where
+    // a read error or the mass-delete guard can still hold it back: a record
+    // that left an in-process filter waits for delete_unseen like one the
+    // source no longer returns. Deletes the source reports itself are
+    // explicit and go through now.
+    for (Item& it : items) {
+      bool reported_deleted = it.source != nullptr && it.source->deleted();
+      if (!it.live && !reported_deleted &&
+          (it.action == Item::Action::remove || it.action == Item::Action::flag)) {
+        it.action = Item::Action::none;
+      }
+    }
+  }
   if (options_.dry_run) {
     record_plan(items);
   } else if (Status s = write_items(items); !s) {
@@ -326,38 +361,6 @@ Status FlowRunner::process_batch(std::vector<Record>& records,
     }
   }
   return commit_items(items, bad, cursor, seen, from_retry);
-}
-
-// Records in the id map that the full read did not return have left the
-// source (deleted, or no longer matching a pushed-down filter): apply the
-// delete policy to them.
-Status FlowRunner::delete_unseen() {
-  std::string after;
-  while (true) {
-    auto page = store_.unseen(flow_.name(), run_id_, after, 500);
-    if (!page) return page.error();
-    if (page->empty()) return {};
-    after = page->back().source_id;
-    std::vector<Item> items;
-    items.reserve(page->size());
-    for (IdMapEntry& e : *page) {
-      // A dry run marks nothing in the store; it remembers what it saw.
-      if (options_.dry_run && dry_run_seen_.count(e.source_id)) continue;
-      Item& it = items.emplace_back();
-      it.source_id = e.source_id;
-      it.entry = std::move(e);
-      it.live = false;
-    }
-    decide(items);
-    if (options_.dry_run) {
-      record_plan(items);
-      continue;
-    }
-    if (Status s = write_items(items); !s) return s;
-    if (Status s = commit_items(items, {}, std::nullopt, {}, false); !s) return s;
-    // Rows that were deleted are gone from the map; flagged ones are marked
-    // deleted: neither comes back on the next page.
-  }
 }
 
 }  // namespace crmsync

@@ -32,6 +32,8 @@ class FlowRunner {
   Status run();
   const FlowCounts& counts() const { return counts_; }
   const std::vector<PlannedChange>& planned() const { return planned_; }
+  // Set when the run held back this flow's full-scan deletes (run exits 1).
+  const DeleteHold& delete_hold() const { return hold_; }
 
   // Dry runs: the source ids each flow of the plan would create. A child
   // whose parent is among them is planned against a placeholder parent
@@ -53,6 +55,14 @@ class FlowRunner {
   Status read_source();
   Status read_scope_exits();
   Status delete_unseen();
+  // Full-scan deletes (full_scan_deletes.cc): how many the read implies, and
+  // whether the mass-delete guard lets them through.
+  Result<int64_t> count_unseen();
+  Status check_delete_guard(int64_t would_delete);
+  bool deletes_allowed() const;  // named by --allow-deletes for this run
+  // A read's copies of one id (full_scan_deletes.cc): every copy becomes a
+  // bad record, none is written.
+  void reject_duplicate_ids(std::vector<Record>& batch, std::vector<RecordReader::BadRecord>& bad);
   Status process_batch(std::vector<Record>& records,
                        const std::vector<RecordReader::BadRecord>& bad,
                        std::optional<Cursor> cursor, bool from_retry);
@@ -102,6 +112,14 @@ class FlowRunner {
   // killed mid-call) and that the target offers no way to look up: never
   // created again until `crmsync retry` says the operator checked.
   std::unordered_set<std::string> unverifiable_;
+  // Full-scan delete safety: set while read_source reads the whole source;
+  // rows or pages it could not use; hashes of the ids it returned (to find
+  // duplicates without keeping every id's text).
+  bool in_full_read_ = false;
+  int64_t read_errors_ = 0;
+  std::unordered_set<uint64_t> read_id_hashes_;
+  std::unordered_set<std::string> duplicate_ids_;
+  DeleteHold hold_;
 };
 
 }  // namespace crmsync

@@ -41,6 +41,20 @@ struct RunOptions {
   std::string trigger = "cli";
   size_t max_diffs = 10;    // plan: diffs kept per flow
   bool retry_only = false;  // only retry due errors (crmsync retry)
+  // Flows whose full-scan deletes may exceed their `max_deletes` in this
+  // run (`crmsync run --allow-deletes FLOW`).
+  std::vector<std::string> allow_deletes;
+};
+
+// Why a flow's full-scan deletes were held back in a run (empty `reason`:
+// they were not). Either the read was not clean (a row or page that could
+// not be read makes an absent id meaningless) or there were more deletes
+// than the flow's `max_deletes` allows.
+struct DeleteHold {
+  std::string reason;        // "deletes withheld: 3 read errors", or the guard's message
+  int64_t read_errors = 0;   // rows or pages the read could not use
+  int64_t would_delete = 0;  // deletes (or flags) the guard held back
+  int64_t limit = -1;        // the guard's limit in records; -1 when it did not apply
 };
 
 // One planned change, shown by `crmsync plan`.
@@ -48,6 +62,7 @@ struct PlannedChange {
   std::string action;  // create | update | delete | flag
   std::string source_id;
   std::string target_id;
+  bool held = false;  // a delete the mass-delete guard (max_deletes) holds back
   struct Field {
     std::string name;
     std::string before;  // empty when unknown (creates, or the target cannot be read)

@@ -7,15 +7,30 @@
 #include "core/json.h"
 
 namespace crmsync {
+namespace {
+
+// What a byte that is not valid text most likely means.
+std::string encoding_hint(unsigned char byte, TextEncoding declared) {
+  if (declared != TextEncoding::utf8) return "";
+  if (byte == 0) {
+    return " (a UTF-16 file without a byte order mark? set encoding: utf-16le or utf-16be)";
+  }
+  return " (a Latin-1 or Windows-1252 file? set encoding: latin1 or cp1252)";
+}
+
+}  // namespace
 
 Result<std::unique_ptr<FileRowReader>> FileRowReader::open(const std::string& path,
                                                            FileFormat format, char delimiter,
-                                                           bool empty_as_null) {
+                                                           bool empty_as_null,
+                                                           TextEncoding encoding,
+                                                           const std::string& name) {
   std::unique_ptr<FileRowReader> r(new FileRowReader());
   r->f_ = std::fopen(path.c_str(), "rb");
   if (r->f_ == nullptr) {
     return Error(ErrorKind::fatal, "cannot open " + path + ": " + std::strerror(errno));
   }
+  r->name_ = name.empty() ? path : name;
   r->format_ = format;
   r->delim_ = delimiter;
   for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('"'),
@@ -25,19 +40,58 @@ Result<std::unique_ptr<FileRowReader>> FileRowReader::open(const std::string& pa
   r->empty_as_null_ = empty_as_null;
   r->buf_.resize(1 << 20);
   r->line_ = 1;
-  if (format == FileFormat::csv) {
-    // Strip a UTF-8 byte order mark.
-    int a = r->getc();
-    if (a == 0xEF) {
-      r->getc();
-      r->getc();
-    } else if (a != EOF) {
-      --r->pos_;
+  // A UTF-16 file says so with its byte order mark, whatever was declared.
+  unsigned char bom[2] = {0, 0};
+  size_t got = std::fread(bom, 1, 2, r->f_);
+  r->empty_file_ = got == 0;
+  if (got == 2 && bom[0] == 0xFF && bom[1] == 0xFE) {
+    encoding = TextEncoding::utf16le;
+  } else if (got == 2 && bom[0] == 0xFE && bom[1] == 0xFF) {
+    encoding = TextEncoding::utf16be;
+  } else {
+    std::rewind(r->f_);
+    if (encoding == TextEncoding::utf16 && got > 0) {
+      return Error(ErrorKind::fatal, r->name_ +
+                                         " has no UTF-16 byte order mark; set the connection's "
+                                         "encoding to utf-16le or utf-16be");
     }
+  }
+  r->encoding_ = encoding;
+  if (encoding != TextEncoding::utf8) {
+    r->decoder_.emplace(encoding);
+    r->raw_.resize(1 << 19);
+  }
+  // Strip a byte order mark (UTF-8, or UTF-16's decoded to UTF-8).
+  int a = r->getc();
+  if (a == 0xEF && r->peek() == 0xBB) {
+    r->getc();
+    r->getc();
+  } else if (a != EOF) {
+    --r->pos_;
+  }
+  if (format == FileFormat::csv) {
     std::vector<std::string> cells;
     std::vector<bool> quoted;
     bool unterminated = false;
     if (!r->read_csv_row(cells, quoted, unterminated)) cells.clear();
+    for (size_t i = 0; i < cells.size(); ++i) {
+      size_t bad = first_invalid_utf8(cells[i]);
+      if (bad != std::string::npos) {
+        return Error(ErrorKind::fatal,
+                     r->name_ + ":1: the header's column " + std::to_string(i + 1) +
+                         " is not valid " + to_string(encoding) + " text ('" +
+                         escape_invalid_utf8(cells[i]) + "')" +
+                         encoding_hint(static_cast<unsigned char>(cells[i][bad]), encoding));
+      }
+      for (size_t k = 0; k < i; ++k) {
+        if (cells[k] == cells[i]) {
+          return Error(ErrorKind::fatal, r->name_ + ":1: the header names column '" + cells[i] +
+                                             "' twice (columns " + std::to_string(k + 1) + " and " +
+                                             std::to_string(i + 1) +
+                                             "): which one is meant is ambiguous; rename one");
+        }
+      }
+    }
     r->names_ = make_field_names(cells);
   } else {
     r->names_ = make_field_names({});
@@ -62,11 +116,51 @@ int FileRowReader::peek() {
     // The CSV row being read continues past this buffer: keep its start.
     if (format_ == FileFormat::csv) spill_.append(buf_.data() + row_start_, len_ - row_start_);
     row_start_ = 0;
-    len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+    buf_base_ += len_;
+    len_ = refill();
     pos_ = 0;
     if (len_ == 0) return EOF;
   }
   return static_cast<unsigned char>(buf_[pos_]);
+}
+
+size_t FileRowReader::refill() {
+  if (!decoder_) return std::fread(buf_.data(), 1, buf_.size(), f_);
+  while (true) {
+    size_t n = std::fread(raw_.data(), 1, raw_.size(), f_);
+    decoded_.clear();
+    if (n > 0) {
+      decoder_->decode(std::string_view(raw_.data(), n), decoded_);
+    } else if (!decoder_done_) {
+      decoder_->finish(decoded_);
+      decoder_done_ = true;
+    }
+    if (decoded_.empty() && n > 0) continue;  // half a code unit so far
+    if (buf_.size() < decoded_.size()) buf_.resize(decoded_.size());
+    std::memcpy(buf_.data(), decoded_.data(), decoded_.size());
+    return decoded_.size();
+  }
+}
+
+bool FileRowReader::reject_invalid_text(Row& row, const std::vector<std::string>& cells) {
+  bool bad = false;
+  for (const std::string& c : cells) {
+    if (first_invalid_utf8(c) != std::string::npos) bad = true;
+  }
+  if (!bad) return false;
+  std::string raw = last_raw();
+  size_t at = first_invalid_utf8(raw);
+  if (at == std::string::npos) at = 0;
+  auto byte = static_cast<unsigned char>(raw[at]);
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02x", byte);
+  std::string hint = encoding_hint(byte, encoding_);
+  uint64_t offset = row_offset_ + at;
+  row.bad = name_ + ":" + std::to_string(row.line) + ": byte " + hex + " at byte offset " +
+            std::to_string(offset) + (decoder_ ? " of the decoded text" : "") + " is not valid " +
+            to_string(encoding_) + " text" + hint;
+  row.raw = escape_invalid_utf8(raw);
+  return true;
 }
 
 // Scans the buffer span by span (up to the next delimiter, quote or line
@@ -81,6 +175,7 @@ bool FileRowReader::read_csv_row(std::vector<std::string>& cells, std::vector<bo
   // copy it on demand (last_raw).
   spill_.clear();
   row_start_ = pos_;
+  row_offset_ = buf_base_ + pos_;
   std::string cell;
   bool in_quotes = false, was_quoted = false;
   while (true) {
@@ -167,8 +262,14 @@ std::optional<FileRowReader::Row> FileRowReader::next() {
     auto v = parse_json(text);
     row.raw = text;
     json_raw_ = text;
+    if (size_t at = first_invalid_utf8(text); at != std::string::npos) {
+      row.bad = name_ + ":" + std::to_string(row.line) + ": byte at offset " + std::to_string(at) +
+                " of the line is not valid " + to_string(encoding_) + " text";
+      row.raw = json_raw_ = escape_invalid_utf8(text);
+      return row;
+    }
     if (!v || !v->is_object()) {
-      row.bad = "line " + std::to_string(row.line) + ": " +
+      row.bad = name_ + ":" + std::to_string(row.line) + ": " +
                 (v ? std::string("expected a JSON object") : v.error().message);
       return row;
     }
@@ -182,14 +283,16 @@ std::optional<FileRowReader::Row> FileRowReader::next() {
     row.line = line_;
     if (!read_csv_row(cells, quoted, unterminated)) return std::nullopt;
   } while (cells.size() == 1 && cells[0].empty() && !quoted[0] && !unterminated);  // blank line
+  if (reject_invalid_text(row, cells)) return row;
   if (unterminated) {
-    row.bad = "line " + std::to_string(row.line) + ": a quote is never closed";
+    row.bad = name_ + ":" + std::to_string(row.line) +
+              ": a quote is never closed (the rest of the file is inside it)";
     row.raw = last_raw();
     return row;
   }
   if (cells.size() != names_->size()) {
-    row.bad = "line " + std::to_string(row.line) + ": expected " + std::to_string(names_->size()) +
-              " columns, found " + std::to_string(cells.size());
+    row.bad = name_ + ":" + std::to_string(row.line) + ": expected " +
+              std::to_string(names_->size()) + " columns, found " + std::to_string(cells.size());
     row.raw = last_raw();
     return row;
   }

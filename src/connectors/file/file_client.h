@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/file/text_encoding.h"
 #include "core/record.h"
 #include "core/result.h"
 
@@ -20,19 +21,27 @@ enum class FileFormat { csv, jsonl };
 // with its line number and carrying on awkward; the state machine is small.
 class FileRowReader {
  public:
+  // `name` is how messages call the file (the object name); empty: the
+  // path. A UTF-16 byte order mark overrides `encoding`. A header that names
+  // a column twice or is not valid text is an error.
   static Result<std::unique_ptr<FileRowReader>> open(const std::string& path, FileFormat format,
-                                                     char delimiter, bool empty_as_null);
+                                                     char delimiter, bool empty_as_null,
+                                                     TextEncoding encoding = TextEncoding::utf8,
+                                                     const std::string& name = "");
   ~FileRowReader();
 
   // The column names (CSV header, or the keys of the first JSON line).
   const FieldNamesPtr& names() const { return names_; }
+  // The file had no byte at all (not even a CSV header line).
+  bool empty_file() const { return empty_file_; }
+  const std::string& name() const { return name_; }
 
   // Next record; nullopt at the end. A malformed row sets `bad` (with its
   // line number and raw text) and returns a record-less result so the
   // caller can carry on.
   struct Row {
     std::optional<Record> record;
-    std::string bad;  // "line 17: expected 5 columns, found 3"
+    std::string bad;  // "customers.csv:17: expected 5 columns, found 3"
     std::string raw;
     size_t line = 0;
   };
@@ -43,7 +52,11 @@ class FileRowReader {
 
  private:
   int getc();
-  int peek();  // the next byte without taking it; EOF at the end
+  int peek();       // the next byte without taking it; EOF at the end
+  size_t refill();  // the next chunk into buf_, decoded to UTF-8; 0 at the end
+  // "customers.csv:17: " + why, and the row rejected, when the row's text is
+  // not valid in the file's encoding.
+  bool reject_invalid_text(Row& row, const std::vector<std::string>& cells);
   bool read_csv_row(std::vector<std::string>& cells, std::vector<bool>& quoted, bool& unterminated);
   bool read_line(std::string& line);
 
@@ -62,6 +75,15 @@ class FileRowReader {
   std::string json_raw_;
   FieldNamesPtr names_;
   std::optional<Row> first_json_;  // JSONL: the row read to learn the names
+  std::string name_;
+  TextEncoding encoding_ = TextEncoding::utf8;
+  std::optional<TextDecoder> decoder_;  // none for UTF-8: read as is
+  std::vector<char> raw_;               // undecoded bytes of the chunk
+  std::string decoded_;
+  bool decoder_done_ = false;
+  bool empty_file_ = false;
+  uint64_t buf_base_ = 0;    // offset (in the decoded text) of buf_[0]
+  uint64_t row_offset_ = 0;  // offset of the current CSV row's first byte
 };
 
 // CSV cell text, quoted when it needs to be.

@@ -59,6 +59,17 @@ ComponentSpec file_spec() {
        "false",
        false,
        {}},
+      {"encoding",
+       T::enumeration,
+       false,
+       Value("utf-8"),
+       "text encoding of the files read: utf-8, latin1, cp1252, utf-16 (by its byte order "
+       "mark), utf-16le, utf-16be. A UTF-16 byte order mark is always honoured. Bytes not "
+       "valid in the encoding make their row an error (file:line and byte offset); files are "
+       "written as UTF-8",
+       "cp1252",
+       false,
+       {"utf-8", "latin1", "cp1252", "utf-16", "utf-16le", "utf-16be"}},
       {"create_dirs",
        T::boolean,
        false,
@@ -86,6 +97,9 @@ void register_file_connector(ConnectorRegistry& registry) {
         c.delimiter = d[0];
         c.empty_as_null = option_bool(o, "empty_as_null", true);
         c.create_dirs = option_bool(o, "create_dirs", true);
+        auto enc = parse_text_encoding(option_text(o, "encoding", "utf-8"));
+        if (!enc) return Error(ErrorKind::fatal, cfg.name + ": unknown encoding");
+        c.encoding = *enc;
         return std::unique_ptr<Connection>(new FileConnection(std::move(c)));
       }});
 }

@@ -12,6 +12,7 @@ struct FileConfig {
   char delimiter = ',';
   bool empty_as_null = true;
   bool create_dirs = true;
+  TextEncoding encoding = TextEncoding::utf8;  // of the files it reads; writes are UTF-8
 
   FileFormat format_of(const std::string& object) const;
   std::string path_of(const std::string& object) const;

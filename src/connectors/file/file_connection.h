@@ -31,6 +31,10 @@ class FileConnection final : public Connection {
   Result<std::vector<Record>> scan(std::string_view object, std::string_view id_field,
                                    const std::function<bool(const Record&)>& keep);
 
+  // The object's rows, decoded with the connection's encoding; messages
+  // name the file by its object name.
+  Result<std::unique_ptr<FileRowReader>> open_rows(const std::string& object);
+
   FileConfig config_;
 };
 

@@ -68,7 +68,7 @@ Result<std::vector<WriteResult>> FileConnection::write(const WriteRequest& req) 
   std::vector<std::string> header;
   bool exists = fs::exists(path, ec) && fs::file_size(path, ec) > 0;
   if (exists && format == FileFormat::csv) {
-    auto rows = FileRowReader::open(path, format, config_.delimiter, config_.empty_as_null);
+    auto rows = open_rows(req.object);
     if (!rows) return rows.error();
     header = (*rows)->names()->names();
   }

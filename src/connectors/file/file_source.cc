@@ -34,6 +34,17 @@ class FileReader final : public RecordReader {
   Result<bool> next(std::vector<Record>& batch) override {
     batch.clear();
     bad_records.clear();
+    if (rows_->empty_file() && !empty_reported_) {
+      // An export that failed half-way often leaves exactly this; a table
+      // with no rows still has its header line.
+      empty_reported_ = true;
+      bad_records.push_back({rows_->name(),
+                             rows_->name() +
+                                 " is empty (0 bytes, not even a header line): read as an "
+                                 "error, not as an empty table",
+                             "", true});
+      return true;
+    }
     while (batch.size() < req_.batch_size && bad_records.size() < req_.batch_size) {
       auto row = rows_->next();
       if (!row) return false;
@@ -45,7 +56,8 @@ class FileReader final : public RecordReader {
       std::string id = id_of(r, req_.id_field);
       if (id.empty()) {
         bad_records.push_back({"line " + std::to_string(row->line),
-                               "line " + std::to_string(row->line) + ": no value in id column '" +
+                               rows_->name() + ":" + std::to_string(row->line) +
+                                   ": no value in id column '" +
                                    (req_.id_field.empty() ? "id" : req_.id_field) + "'",
                                rows_->last_raw()});
         continue;
@@ -63,6 +75,7 @@ class FileReader final : public RecordReader {
  private:
   std::unique_ptr<FileRowReader> rows_;
   ReadRequest req_;
+  bool empty_reported_ = false;
 };
 
 }  // namespace
@@ -104,8 +117,7 @@ Result<std::vector<std::string>> FileConnection::list_objects() {
 
 Result<ObjectSchema> FileConnection::describe(std::string_view object) {
   std::string o(object);
-  auto rows = FileRowReader::open(config_.path_of(o), config_.format_of(o), config_.delimiter,
-                                  config_.empty_as_null);
+  auto rows = open_rows(o);
   if (!rows) return rows.error();
   ObjectSchema s;
   s.object = o;
@@ -115,12 +127,15 @@ Result<ObjectSchema> FileConnection::describe(std::string_view object) {
 }
 
 Result<std::unique_ptr<RecordReader>> FileConnection::read(const ReadRequest& request) {
-  auto rows =
-      FileRowReader::open(config_.path_of(request.object), config_.format_of(request.object),
-                          config_.delimiter, config_.empty_as_null);
+  auto rows = open_rows(request.object);
   if (!rows) return rows.error();
   count_api_call();
   return std::unique_ptr<RecordReader>(new FileReader(std::move(*rows), request));
+}
+
+Result<std::unique_ptr<FileRowReader>> FileConnection::open_rows(const std::string& object) {
+  return FileRowReader::open(config_.path_of(object), config_.format_of(object), config_.delimiter,
+                             config_.empty_as_null, config_.encoding, object);
 }
 
 Result<std::vector<Record>> FileConnection::scan(std::string_view object, std::string_view id_field,
@@ -129,8 +144,7 @@ Result<std::vector<Record>> FileConnection::scan(std::string_view object, std::s
   std::vector<Record> out;
   std::error_code ec;
   if (!std::filesystem::exists(config_.path_of(o), ec)) return out;  // nothing written yet
-  auto rows = FileRowReader::open(config_.path_of(o), config_.format_of(o), config_.delimiter,
-                                  config_.empty_as_null);
+  auto rows = open_rows(o);
   if (!rows) return rows.error();
   count_api_call();
   while (auto row = (*rows)->next()) {

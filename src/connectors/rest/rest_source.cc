@@ -61,8 +61,11 @@ class RestReader final : public RecordReader {
       const Value& json = page_[pos_++];
       auto rec = conn_.to_record(json, obj_, req_.id_field, names_);
       if (!rec) {
+        // The page is then a read error: the flow makes no deletes this run.
         bad_records.push_back(
-            {"record " + std::to_string(index_), rec.error().message, to_json(json)});
+            {"record " + std::to_string(index_),
+             rec.error().message + " (record " + std::to_string(pos_) + " of " + page_label_ + ")",
+             to_json(json)});
         ++index_;
         continue;
       }
@@ -116,10 +119,23 @@ class RestReader final : public RecordReader {
     if (!a) return a.error();
     page_.clear();
     pos_ = 0;
+    ++pages_read_;
+    page_label_ = "page " + std::to_string(pages_read_) + " (GET " + url + ")";
+    if (a->json.is_null() && !a->body.empty()) {
+      // The client keeps no parse error: parse again for the parser's cause.
+      auto parsed = parse_json(a->body);
+      if (!parsed) {
+        Error e = parsed.error().with_context("rest " + obj_.name + ": " + page_label_ +
+                                              " is not valid JSON");
+        e.kind = ErrorKind::fatal;  // the read stops here, not one record
+        return e;
+      }
+    }
     const Value* recs = json_pointer(a->json, obj_.records_pointer);
     if (recs == nullptr || !recs->is_array()) {
-      return Error(ErrorKind::fatal, "rest " + obj_.name + ": the list answer has no array at '" +
-                                         obj_.records_pointer + "': " + a->body.substr(0, 200));
+      return Error(ErrorKind::fatal, "rest " + obj_.name + ": " + page_label_ +
+                                         ": the answer has no array at '" + obj_.records_pointer +
+                                         "': " + a->body.substr(0, 200));
     }
     page_.assign(recs->as_array().begin(), recs->as_array().end());
     size_t n = page_.size();
@@ -177,6 +193,8 @@ class RestReader final : public RecordReader {
   std::string cursor_;
   std::string next_url_;
   FieldNamesPtr names_;
+  int64_t pages_read_ = 0;
+  std::string page_label_;  // "page 2 (GET /customers?page=2)", for messages
 };
 
 std::unique_ptr<RestReader> make_reader(RestConnection& conn, const RestObject& obj,

@@ -103,7 +103,7 @@ TEST_F(CsvToSqlite, BadRowsAreListedAndGoodRowsStillSync) {
       tier =
           e.message.find("tier") != std::string::npos && e.message.find("'x'") != std::string::npos;
       EXPECT_NE(e.payload.find("Bad Tier"), std::string::npos);
-    } else if (e.message.find("line 8") != std::string::npos) {
+    } else if (e.message.find("customers.csv:8:") != std::string::npos) {
       few = true;
     } else if (e.message.find("quote") != std::string::npos) {
       quote = true;

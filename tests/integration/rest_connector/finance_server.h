@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -135,6 +136,7 @@ class FinanceServer {
                                                  "&limit=" + std::to_string(limit))
                                          : Value()}})});
           res.body = to_json(Value(std::move(page)));
+          if (auto c = corrupt_.find(from); c != corrupt_.end()) res.body = c->second(res.body);
         });
     server_.on("GET", "/api/customers/(\\d+)",
                [this](const net::HttpRequest& req, net::HttpResponse& res) {
@@ -309,6 +311,17 @@ class FinanceServer {
     }
   }
 
+  // The customers page that starts at record `from` answers `rewrite` of
+  // its body from now on (a broken page); heal() ends that.
+  void corrupt_page(size_t from, std::function<std::string(const std::string&)> rewrite) {
+    std::lock_guard lock(mu_);
+    corrupt_[from] = std::move(rewrite);
+  }
+  void heal() {
+    std::lock_guard lock(mu_);
+    corrupt_.clear();
+  }
+
   // The next `n` calls (logins excepted) answer 503.
   void fail(int n) {
     std::lock_guard lock(mu_);
@@ -398,6 +411,7 @@ class FinanceServer {
   int64_t next_id_ = 1000, clock_ = 0;
   std::vector<Value> customers_, invoices_, preinvoices_;
   std::vector<std::string> queries_;
+  std::map<size_t, std::function<std::string(const std::string&)>> corrupt_;
 };
 
 }  // namespace crmsync::testing

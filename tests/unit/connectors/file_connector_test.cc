@@ -60,7 +60,7 @@ TEST(FileConnector, CsvQuotesNewlinesCrlfBomAndBrokenRows) {
   EXPECT_EQ(rows[2].get("note")->as_string(), "");  // quoted empty stays text
   EXPECT_EQ(rows[3].id(), "5");
   ASSERT_EQ(bad.size(), 1u);
-  EXPECT_NE(bad[0].message.find("line 5: expected 3 columns, found 2"), std::string::npos)
+  EXPECT_NE(bad[0].message.find("c.csv:5: expected 3 columns, found 2"), std::string::npos)
       << bad[0].message;
   EXPECT_EQ(bad[0].raw, "3,short");
 }
@@ -123,7 +123,37 @@ TEST(FileConnector, JsonLinesKeepExactNumbers) {
   EXPECT_EQ(rows[0].get("amount")->as_decimal().to_string(), "123.45");
   EXPECT_EQ(rows[0].get("n")->as_int(), 7);
   ASSERT_EQ(bad.size(), 1u);
-  EXPECT_NE(bad[0].message.find("line 2"), std::string::npos);
+  EXPECT_NE(bad[0].message.find("c.jsonl:2:"), std::string::npos) << bad[0].message;
+}
+
+TEST(FileConnector, AmbiguousOrUndecodableFilesSayWhereAndWhy) {
+  TempDir d;
+  d.write("dup.csv", "id,name,name\n1,a,b\n");
+  auto c = file_conn(d);
+  ReadRequest req;
+  req.object = "dup.csv";
+  auto reader = c->read(req);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.error().message.find("dup.csv:1: the header names column 'name' twice"),
+            std::string::npos)
+      << reader.error().message;
+
+  d.write("empty.csv", "");
+  std::vector<RecordReader::BadRecord> bad;
+  EXPECT_TRUE(read_all(*c, "empty.csv", "id", &bad).empty());
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_TRUE(bad[0].empty_source);
+
+  d.write("latin.csv", "id,name\n1,M\xfcller\n2,ok\n");
+  bad.clear();
+  auto rows = read_all(*c, "latin.csv", "id", &bad);
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(bad.size(), 1u);
+  // Line 2 starts at byte 8; the bad byte is the fourth of the row.
+  EXPECT_NE(bad[0].message.find("latin.csv:2: byte 0xfc at byte offset 11 is not valid utf-8"),
+            std::string::npos)
+      << bad[0].message;
+  EXPECT_EQ(bad[0].raw, "1,M\\xfcller");  // no invalid UTF-8 leaves the reader
 }
 
 TEST(FileConnector, SinkCreatesUpdatesUpsertsAndDeletes) {
