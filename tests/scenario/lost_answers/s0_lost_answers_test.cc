@@ -106,6 +106,15 @@ TEST_P(S0LostAnswers, RunAndRetryLeaveNoDuplicateAndNothingMissing) {
             << " missing; persons: " << persons.duplicates << " duplicate, " << persons.missing
             << " missing; " << audit << "\n";
 
+  // The sandbox's own request log saw every create the proxy forwarded:
+  // the proxy's log, which has the bodies, is the whole story.
+  int64_t logged = 0;
+  for (const auto& [method, path] : w.pd_requests()) {
+    logged += method == "POST" && (path == "/api/v2/persons" || path == "/api/v2/deals");
+  }
+  auto forwarded = proxy.forwarded();
+  EXPECT_EQ(logged, forwarded["POST /api/v2/persons"] + forwarded["POST /api/v2/deals"]);
+
   EXPECT_EQ(deals.duplicates, 0);
   EXPECT_EQ(deals.missing, 0);
   EXPECT_EQ(deals.strays, 0);

@@ -116,7 +116,8 @@ TEST_P(SalesforceLostAnswers, RunAndRetryCreateEveryContactOnce) {
   ASSERT_GT(proxy.faults(), 0) << "the proxy lost no answer: the test proves nothing";
 
   std::map<std::string, int> found;
-  for (const Value& c : probe.soql("SELECT Id, Email FROM Contact").as_array()) {
+  Value contacts = probe.soql("SELECT Id, Email FROM Contact");
+  for (const Value& c : contacts.as_array()) {
     const Value* e = c.find("Email");
     if (e && emails.count(e->to_text())) ++found[e->to_text()];
   }
