@@ -40,6 +40,10 @@ struct RawClient {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons(static_cast<uint16_t>(port));
     EXPECT_EQ(::connect(peer.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    // A proxy that wrongly keeps the connection open fails the test instead
+    // of hanging it.
+    timeval limit{10, 0};
+    ::setsockopt(peer.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   }
   ~RawClient() { ::close(peer.fd); }
   void send(const std::string& method, const std::string& body, bool expect_continue = false) {
@@ -61,7 +65,8 @@ struct RawClient {
     auto body = wire::read_body(peer, *head, false);
     return {body ? wire::status_of(*head) : 0, body ? body->raw : peer.buf};
   }
-  // Everything until the connection ends, and whether it ended in a reset.
+  // Everything until the connection ends (or 10 s pass), and whether it
+  // ended in a reset.
   std::pair<std::string, bool> rest() {
     std::string got = std::move(peer.buf);
     char chunk[4096];
