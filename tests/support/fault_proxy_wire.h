@@ -6,9 +6,9 @@
 // keep-alive connection can carry the next one. Only as much of HTTP as
 // libcurl and the sandboxes use; anything it cannot frame fails the read.
 
+#include <strings.h>
 #include <sys/socket.h>
 
-#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,14 +17,7 @@
 namespace crmsync::testing::wire {
 
 inline bool iequals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 // One socket and the bytes read from it but not yet consumed.

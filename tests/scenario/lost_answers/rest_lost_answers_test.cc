@@ -4,16 +4,9 @@
 // `crmsync retry`, every customer exists once (issue 30, "Lost answers").
 #include <gtest/gtest.h>
 
-#include <iostream>
-#include <map>
-#include <set>
-
 #include "integration/rest_connector/finance_server.h"
 #include "net/url.h"
-#include "support/fault_proxy.h"
-#include "support/fault_proxy_audit.h"
-#include "support/run_command.h"
-#include "support/temp_dir.h"
+#include "scenario/lost_answers/lost_answers.h"
 
 namespace crmsync::testing {
 namespace {
@@ -86,31 +79,17 @@ TEST_P(RestLostAnswers, RunAndRetryCreateEveryCustomerOnce) {
   }
   dir.write("data/customers.csv", csv);
   dir.write("crmsync.yaml", config(proxy.url()));
-  auto crmsync = [&](const std::string& args) {
-    return run_command("cd " + dir.path().string() + " && " + CRMSYNC_BINARY + " " + args);
-  };
 
-  CommandResult run = crmsync("run --json");
+  CommandResult run = crmsync_in(dir, "run --json");
   ASSERT_NE(run.exit_code, 2) << run.output;
-  CommandResult retry = crmsync("retry --json");
+  CommandResult retry = crmsync_in(dir, "retry --json");
   ASSERT_NE(retry.exit_code, 2) << retry.output;
   ASSERT_GT(proxy.faults(), 0) << "the proxy lost no answer: the test proves nothing";
 
   std::map<std::string, int> found;
   for (const Value& c : server.customers()) ++found[c.find("code")->to_text()];
-  int duplicates = 0, missing = 0;
-  for (const auto& [code, n] : found) duplicates += n - 1;
-  for (const std::string& code : codes) missing += found.count(code) == 0;
-  CreateAudit audit = audit_creates(proxy.exchanges(), rest_creates, rest_lookups);
-  std::cout << "[ REST lost answers ] " << proxy.faults()
-            << " answers lost; customers: " << duplicates << " duplicate, " << missing
-            << " missing; " << audit << "\n";
-
-  EXPECT_EQ(duplicates, 0);
-  EXPECT_EQ(missing, 0);
-  EXPECT_EQ(found.size(), codes.size());
-  EXPECT_TRUE(audit.resent_blind.empty()) << audit;
-  EXPECT_TRUE(audit.created_twice.empty()) << audit;
+  expect_exactly_once("REST customers", tally(found, codes));
+  expect_no_blind_resend(proxy, audit_creates(proxy.exchanges(), rest_creates, rest_lookups));
   EXPECT_EQ(retry.exit_code, 0) << retry.output;
 }
 

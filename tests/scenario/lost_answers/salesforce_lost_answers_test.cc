@@ -4,17 +4,10 @@
 // `crmsync retry`, every contact exists once (issue 30, "Lost answers").
 #include <gtest/gtest.h>
 
-#include <iostream>
-#include <map>
-#include <set>
-
 #include "net/url.h"
 #include "sandbox/salesforce/salesforce_sandbox.h"
-#include "support/fault_proxy.h"
-#include "support/fault_proxy_audit.h"
-#include "support/run_command.h"
+#include "scenario/lost_answers/lost_answers.h"
 #include "support/salesforce_probe.h"
-#include "support/temp_dir.h"
 
 namespace crmsync::testing {
 namespace {
@@ -105,13 +98,10 @@ TEST_P(SalesforceLostAnswers, RunAndRetryCreateEveryContactOnce) {
   dir.write("data/contacts.csv", csv);
   // The instance is the proxy: every API call after the token goes through it.
   dir.write("crmsync.yaml", config(proxy.url(), token));
-  auto crmsync = [&](const std::string& args) {
-    return run_command("cd " + dir.path().string() + " && " + CRMSYNC_BINARY + " " + args);
-  };
 
-  CommandResult run = crmsync("run --json");
+  CommandResult run = crmsync_in(dir, "run --json");
   ASSERT_NE(run.exit_code, 2) << run.output;
-  CommandResult retry = crmsync("retry --json");
+  CommandResult retry = crmsync_in(dir, "retry --json");
   ASSERT_NE(retry.exit_code, 2) << retry.output;
   ASSERT_GT(proxy.faults(), 0) << "the proxy lost no answer: the test proves nothing";
 
@@ -121,18 +111,9 @@ TEST_P(SalesforceLostAnswers, RunAndRetryCreateEveryContactOnce) {
     const Value* e = c.find("Email");
     if (e && emails.count(e->to_text())) ++found[e->to_text()];
   }
-  int duplicates = 0, missing = 0;
-  for (const auto& [e, n] : found) duplicates += n - 1;
-  for (const std::string& e : emails) missing += found.count(e) == 0;
-  CreateAudit audit = audit_creates(proxy.exchanges(), salesforce_creates, salesforce_lookups);
-  std::cout << "[ Salesforce lost answers ] " << proxy.faults()
-            << " answers lost; contacts: " << duplicates << " duplicate, " << missing
-            << " missing; " << audit << "\n";
-
-  EXPECT_EQ(duplicates, 0);
-  EXPECT_EQ(missing, 0);
-  EXPECT_TRUE(audit.resent_blind.empty()) << audit;
-  EXPECT_TRUE(audit.created_twice.empty()) << audit;
+  expect_exactly_once("Salesforce contacts", tally(found, emails));
+  expect_no_blind_resend(proxy,
+                         audit_creates(proxy.exchanges(), salesforce_creates, salesforce_lookups));
   EXPECT_EQ(retry.exit_code, 0) << retry.output;
 }
 
