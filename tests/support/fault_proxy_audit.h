@@ -27,16 +27,25 @@ struct CreateAudit {
   int64_t lost_answers = 0;  // create requests whose answer the proxy lost
   // Values whose create was applied (2xx) more than once, and how often.
   std::map<std::string, int> created_twice;
-  // Values sent for creation again after a create, with no lookup of them
-  // in between.
+  // Values sent for creation again after a create that may have been
+  // applied, with no lookup of them in between.
   std::set<std::string> resent_blind;
 };
+
+// Whether the client must assume the request was applied: it was (2xx),
+// or its answer never came back whole, or a gateway says it does not know
+// (502, 504). A definite refusal (429, 4xx, 503) may be sent again as is.
+inline bool may_be_applied(const ProxyExchange& e) {
+  return e.fault != ProxyFault::none || e.status == 0 || e.status / 100 == 2 || e.status == 502 ||
+         e.status == 504;
+}
 
 inline CreateAudit audit_creates(const std::vector<ProxyExchange>& log,
                                  const MatchValuesOf& created, const MatchValuesOf& looked_up) {
   CreateAudit a;
   std::map<std::string, int> applied;
-  // Per value: a create was sent and no lookup of the value has come since.
+  // Per value: a create that may have been applied was sent, and no lookup
+  // of the value has come since.
   std::set<std::string> unlooked;
   for (const ProxyExchange& e : log) {
     std::vector<std::string> looks = looked_up(e);
@@ -47,7 +56,8 @@ inline CreateAudit audit_creates(const std::vector<ProxyExchange>& log,
     ++a.create_requests;
     a.lost_answers += e.fault != ProxyFault::none;
     for (const std::string& v : makes) {
-      if (!unlooked.insert(v).second) a.resent_blind.insert(v);
+      if (unlooked.count(v)) a.resent_blind.insert(v);
+      if (may_be_applied(e)) unlooked.insert(v);
       if (e.status / 100 == 2) ++applied[v];
     }
   }

@@ -8,6 +8,7 @@
 #include <atomic>
 
 #include "net/http_server.h"
+#include "support/fault_proxy_audit.h"
 
 namespace crmsync::testing {
 namespace {
@@ -147,6 +148,37 @@ TEST(FaultProxy, DrawsTheSameFaultsForTheSameSeed) {
   EXPECT_FALSE(hit[0].empty());
   EXPECT_LT(hit[0].size(), 40u);
   EXPECT_EQ(hit[0], hit[1]);
+}
+
+// The audit over a hand-made log: "POST v" creates v, "GET v" looks it up.
+TEST(FaultProxyAudit, FlagsACreateSentAgainWithoutALookupAfterAnAnswerThatMayHaveBeenApplied) {
+  auto ex = [](const std::string& method, const std::string& value, int status,
+               ProxyFault fault = ProxyFault::none) {
+    return ProxyExchange{method, "/x", value, status, fault};
+  };
+  auto creates = [](const ProxyExchange& e) {
+    return e.method == "POST" ? std::vector<std::string>{e.body} : std::vector<std::string>{};
+  };
+  auto lookups = [](const ProxyExchange& e) {
+    return e.method == "GET" ? std::vector<std::string>{e.body} : std::vector<std::string>{};
+  };
+  CreateAudit a = audit_creates(
+      {
+          ex("POST", "lost-then-resent", 201, ProxyFault::drop_answer),
+          ex("POST", "lost-then-resent", 201),
+          ex("POST", "lost-then-looked-up", 201, ProxyFault::reset_after_store),
+          ex("GET", "lost-then-looked-up", 200),
+          ex("POST", "refused-then-resent", 429),
+          ex("POST", "refused-then-resent", 201),
+          ex("POST", "gateway-unsure", 504),
+          ex("POST", "gateway-unsure", 201),
+      },
+      creates, lookups);
+  EXPECT_EQ(a.resent_blind, (std::set<std::string>{"gateway-unsure", "lost-then-resent"}));
+  EXPECT_EQ(a.created_twice, (std::map<std::string, int>{{"lost-then-resent", 2}}));
+  EXPECT_EQ(a.create_requests, 7);
+  EXPECT_EQ(a.lookup_requests, 1);
+  EXPECT_EQ(a.lost_answers, 2);
 }
 
 }  // namespace
