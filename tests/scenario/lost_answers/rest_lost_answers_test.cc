@@ -88,6 +88,10 @@ TEST_P(RestLostAnswers, RunAndRetryCreateEveryCustomerOnce) {
 
   std::map<std::string, int> found;
   for (const Value& c : server.customers()) ++found[c.find("code")->to_text()];
+  // The server's own request log saw every create the proxy forwarded.
+  int64_t logged = 0;
+  for (const std::string& q : server.queries()) logged += q == "POST /api/customers";
+  EXPECT_EQ(logged, proxy.forwarded()["POST /api/customers"]);
   expect_exactly_once("REST customers", tally(found, codes));
   expect_no_blind_resend(proxy, audit_creates(proxy.exchanges(), rest_creates, rest_lookups));
   EXPECT_EQ(retry.exit_code, 0) << retry.output;
