@@ -65,6 +65,9 @@ class S0World {
   std::unique_ptr<sandbox::pipedrive::PipedriveSandbox> pd;
   TempDir dir;
   net::HttpClient http;
+  // Where crmsync is told Pipedrive is: the sandbox itself when empty, or
+  // a proxy in front of it. The readers below always ask the sandbox.
+  std::string pd_url;
 
   S0World() {
     sf_options.seed_records = 200;  // 50 loans per officer
@@ -99,7 +102,8 @@ class S0World {
                       " SALESFORCE_USERNAME=demo@example.com SALESFORCE_PASSWORD=demo"
                       " SALESFORCE_CLIENT_ID=demo-client SALESFORCE_CLIENT_SECRET=demo-secret"
                       " PIPEDRIVE_BASE_URL=" +
-                      pd->base_url() + " PIPEDRIVE_API_TOKEN=demo-token CRMSYNC_LOG=json";
+                      (pd_url.empty() ? pd->base_url() : pd_url) +
+                      " PIPEDRIVE_API_TOKEN=demo-token CRMSYNC_LOG=json";
     return run_command("cd " + dir.path().string() + " && " + env + " " + CRMSYNC_BINARY + " " +
                        args);
   }
