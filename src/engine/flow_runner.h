@@ -11,6 +11,7 @@
 #include "core/backoff.h"
 #include "core/clock.h"
 #include "engine/flow_runtime.h"
+#include "engine/id_hash_set.h"
 #include "engine/progress.h"
 #include "state/state_store.h"
 
@@ -117,7 +118,7 @@ class FlowRunner {
   // duplicates without keeping every id's text).
   bool in_full_read_ = false;
   int64_t read_errors_ = 0;
-  std::unordered_set<uint64_t> read_id_hashes_;
+  IdHashSet read_id_hashes_;
   std::unordered_set<std::string> duplicate_ids_;
   DeleteHold hold_;
 };

@@ -25,9 +25,8 @@ std::string plural(int64_t n, const std::string& word) {
 // Two copies of one id make "which one is the record" a guess, and an id
 // that appears twice often means another is missing (an export that shifted
 // rows). Every copy is rejected; copies in earlier batches have been synced
-// already and are only reported. Ids are remembered as 64-bit hashes: memory
-// stays small with the read, and a collision (about 1 in 10^7 for ten
-// million ids) can only reject a record, never delete one.
+// already and are only reported. Ids are remembered as 64-bit hashes
+// (id_hash_set.h).
 void FlowRunner::reject_duplicate_ids(std::vector<Record>& batch,
                                       std::vector<RecordReader::BadRecord>& bad) {
   std::unordered_map<std::string_view, int> in_batch;
@@ -38,7 +37,7 @@ void FlowRunner::reject_duplicate_ids(std::vector<Record>& batch,
   for (size_t i = 0; i < batch.size(); ++i) {
     const std::string& id = batch[i].id();
     uint64_t h = hash(id);
-    if (in_batch[id] > 1 || read_id_hashes_.count(h) || duplicate_ids_.count(id)) {
+    if (in_batch[id] > 1 || read_id_hashes_.contains(h) || duplicate_ids_.count(id)) {
       reject[i] = any = true;
       duplicate_ids_.insert(id);
     }

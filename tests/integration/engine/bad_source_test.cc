@@ -159,6 +159,23 @@ TEST_F(BadSource, DuplicateIdsWriteNeitherCopy) {
   EXPECT_EQ(db.count("select count(*) from customers where customer_no = 'C1050'"), 1);
 }
 
+// Copies in different batches: the later copy is rejected (the earlier one
+// was synced before the second appeared) and nothing is deleted.
+TEST_F(BadSource, DuplicateIdsAcrossBatchesWithholdDeletes) {
+  std::string yaml = kConfig;
+  yaml.replace(yaml.find("id_field: customer_no}"), 22, "id_field: customer_no, batch_size: 10}");
+  load(yaml);
+  dir.write("data/customers.csv", with_row(60, "C1005,Customer 5 again,gold\n"));
+  RunReport r = run();
+  FlowCounts c = r.flows.at("customers").counts;
+  EXPECT_EQ(c.failed, 1);
+  EXPECT_EQ(c.deleted, 0);
+  EXPECT_EQ(target_rows(), kRows);
+  EXPECT_NE(said(r).find("id C1005 appears more than once"), std::string::npos) << said(r);
+  SqliteProbe db(dir.file("target.db"));
+  EXPECT_EQ(db.scalar("select name from customers where customer_no = 'C1005'"), "Customer 5");
+}
+
 // utf16le() widens each byte, so Latin-1 text comes out as its UTF-16.
 TEST_F(BadSource, Utf16WithBomIsDecoded) {
   dir.write("data/customers.csv", utf16le(with_row(7, "C1007,Zo\xeb,gold\n"), true));
