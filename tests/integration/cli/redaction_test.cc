@@ -279,5 +279,20 @@ TEST(RedactionJson, RandomBytesInErrorBodiesNeverBreakJsonOutput) {
   }
 }
 
+// Issue 30 part 7: an answer that is not JSON is reported with the parser's
+// cause and byte offset, not as a missing token.
+TEST(AnswerParsing, AnUnparsableLoginAnswerNamesTheCauseAndOffset) {
+  EchoServer server(401);
+  server.answer("/login", 200, "{\"token\": \"abc");
+  Case c = echo_cases()[6];  // rest_session_token_echoed
+  c.fixed.clear();
+  TempDir dir;
+  dir.write("crmsync.yaml", echo_config(c, server.url()));
+  Output o = run_crmsync(dir, "run");
+  EXPECT_NE(o.exit_code, 0);
+  EXPECT_NE((o.out + o.err).find("invalid JSON at byte 14 of 14"), std::string::npos)
+      << o.out << o.err;
+}
+
 }  // namespace
 }  // namespace crmsync::testing
