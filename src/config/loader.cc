@@ -23,7 +23,7 @@ EnvLookup process_env() {
 }
 
 // The patterns here are single character classes: a loop says them as
-// plainly as a regex would, without std::regex's warnings (issue 17) or a
+// plainly as a regex would, without the standard regex library's warnings (issue 17) or a
 // dependency on RE2 for config/.
 namespace {
 
