@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "connectors/registry.h"
 #include "connectors/salesforce/salesforce_connection.h"
 #include "connectors/salesforce/salesforce_oauth.h"
@@ -94,7 +95,7 @@ int cmd_connect(const Args& args) {
   std::string redirect_uri = "http://localhost:" + std::to_string(server.port()) + "/callback";
   SalesforceAuthorization authz = salesforce_authorization(sf, redirect_uri);
   if (Status s = server.start(); !s) return fail(kExitConnection, s.error().message);
-  std::printf(
+  outf(
       "Open this URL in a browser and log in to Salesforce (the connected app's callback URL "
       "must be %s):\n%s\nwaiting up to %ld s for the redirect...\n",
       redirect_uri.c_str(), authz.url.c_str(), *timeout);
@@ -128,8 +129,8 @@ int cmd_connect(const Args& args) {
       !s) {
     return fail(kExitConnection, s.error().message);
   }
-  std::printf("connected %s: the refresh token is stored encrypted in %s\n", name.c_str(),
-              config->state.path.c_str());
+  outf("connected %s: the refresh token is stored encrypted in %s\n", name.c_str(),
+       config->state.path.c_str());
   return kExitOk;
 }
 

@@ -43,21 +43,21 @@ Value discovered_json(const std::string& connection, const std::vector<Discovere
 void print_discovered(const std::vector<Discovered>& found) {
   for (const Discovered& d : found) {
     if (!d.schema) {
-      std::printf("%s: cannot describe: %s\n\n", d.object.c_str(), d.error.c_str());
+      outf("%s: cannot describe: %s\n\n", d.object.c_str(), d.error.c_str());
       continue;
     }
-    std::printf("%s (%zu fields, id %s)\n", d.object.c_str(), d.schema->fields.size(),
-                d.schema->id_field.c_str());
+    outf("%s (%zu fields, id %s)\n", d.object.c_str(), d.schema->fields.size(),
+         d.schema->id_field.c_str());
     size_t width = 4;
     for (const FieldInfo& f : d.schema->fields) width = std::max(width, f.name.size());
     for (const FieldInfo& f : d.schema->fields) {
       std::string notes;
       if (f.key) notes += " key";
       if (!f.nullable) notes += " not-null";
-      std::printf("  %-*s  %-9s%s\n", static_cast<int>(width), f.name.c_str(),
-                  std::string(to_string(f.type)).c_str(), notes.c_str());
+      outf("  %-*s  %-9s%s\n", static_cast<int>(width), f.name.c_str(),
+           std::string(to_string(f.type)).c_str(), notes.c_str());
     }
-    std::printf("\n");
+    outf("\n");
   }
 }
 
@@ -106,7 +106,7 @@ int cmd_discover(const Args& args) {
   if (args.json) {
     print_json(discovered_json(name, found));
   } else if (found.empty()) {
-    std::printf("connection %s holds no objects\n", name.c_str());
+    outf("connection %s holds no objects\n", name.c_str());
   } else {
     print_discovered(found);
   }

@@ -48,8 +48,8 @@ int cmd_errors(const Args& args) {
     return kExitOk;
   }
   if (errors->empty()) {
-    std::printf(run_id ? "run %lld had no failed records\n" : "no open errors\n",
-                static_cast<long long>(run_id));
+    outf(run_id ? "run %lld had no failed records\n" : "no open errors\n",
+         static_cast<long long>(run_id));
     return kExitOk;
   }
   Table t({"run", "flow", "record", "kind", "status", "attempts", "message"});
@@ -59,9 +59,8 @@ int cmd_errors(const Args& args) {
     t.add({std::to_string(e.run_id), e.flow, e.source_id, std::string(to_string(e.kind)),
            std::string(display_status(e)), std::to_string(e.attempts), msg});
   }
-  std::printf("%s", t.render().c_str());
-  std::printf("retry them with: crmsync retry%s\n",
-              run_id ? (" " + std::to_string(run_id)).c_str() : "");
+  outf("%s", t.render().c_str());
+  outf("retry them with: crmsync retry%s\n", run_id ? (" " + std::to_string(run_id)).c_str() : "");
   return kExitOk;
 }
 

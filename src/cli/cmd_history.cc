@@ -44,7 +44,7 @@ int cmd_history(const Args& args) {
     return kExitOk;
   }
   if (runs->empty()) {
-    std::printf("no runs yet; start one with: crmsync run\n");
+    outf("no runs yet; start one with: crmsync run\n");
     return kExitOk;
   }
   Table t({"run", "started", "took", "status", "trigger", "read", "created", "updated", "skipped",
@@ -57,11 +57,10 @@ int cmd_history(const Args& args) {
            format_count(c.created), format_count(c.updated), format_count(c.skipped),
            format_count(c.deleted), format_count(c.failed), format_count(c.api_calls)});
   }
-  std::printf("%s", t.render().c_str());
+  outf("%s", t.render().c_str());
   // Why a run was not a success (a flow that stopped, deletes withheld).
   for (const RunInfo& r : *runs) {
-    if (!r.message.empty())
-      std::printf("run %lld: %s\n", static_cast<long long>(r.id), r.message.c_str());
+    if (!r.message.empty()) outf("run %lld: %s\n", static_cast<long long>(r.id), r.message.c_str());
   }
   return kExitOk;
 }
@@ -99,14 +98,14 @@ int cmd_status(const Args& args) {
     return kExitOk;
   }
   if (runs->empty()) {
-    std::printf("last run: none yet\n");
+    outf("last run: none yet\n");
   } else {
     const RunInfo& r = runs->front();
-    std::printf("last run: %lld %s, started %s%s\n", static_cast<long long>(r.id),
-                std::string(to_string(r.status)).c_str(), format_time(r.started_at).c_str(),
-                r.message.empty() ? "" : ("; " + r.message).c_str());
+    outf("last run: %lld %s, started %s%s\n", static_cast<long long>(r.id),
+         std::string(to_string(r.status)).c_str(), format_time(r.started_at).c_str(),
+         r.message.empty() ? "" : ("; " + r.message).c_str());
   }
-  std::printf("state: %s\n\n%s", config->state.path.c_str(), t.render().c_str());
+  outf("state: %s\n\n%s", config->state.path.c_str(), t.render().c_str());
   return kExitOk;
 }
 

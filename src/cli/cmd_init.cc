@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/init_files.h"
+#include "cli/output.h"
 
 namespace crmsync::cli {
 
@@ -32,12 +33,12 @@ int cmd_init(const Args& args) {
     out << f.content;
     out.close();
     if (!out) return fail(kExitUsage, "cannot write " + p.string());
-    if (!args.json) std::printf("wrote %s\n", p.string().c_str());
+    if (!args.json) outf("wrote %s\n", p.string().c_str());
   }
   if (!args.json) {
     std::string cfg = (dir / "crmsync.yaml").string();
-    std::printf("\nnext:\n  crmsync -c %s validate\n  crmsync -c %s plan\n  crmsync -c %s run\n",
-                cfg.c_str(), cfg.c_str(), cfg.c_str());
+    outf("\nnext:\n  crmsync -c %s validate\n  crmsync -c %s plan\n  crmsync -c %s run\n",
+         cfg.c_str(), cfg.c_str(), cfg.c_str());
   }
   return kExitOk;
 }

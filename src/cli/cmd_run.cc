@@ -36,17 +36,17 @@ void print_summary(const RunReport& r, bool dry_run) {
            format_count(total.updated), format_count(total.skipped), format_count(total.deleted),
            format_count(total.failed), format_count(total.api_calls)});
   }
-  std::printf("%s", t.render().c_str());
+  outf("%s", t.render().c_str());
   std::string calls;
   for (const auto& [conn, n] : r.api_calls_by_connection) {
     calls += (calls.empty() ? "" : ", ") + conn + " " + format_count(static_cast<int64_t>(n));
   }
-  if (!calls.empty()) std::printf("api calls by connection: %s\n", calls.c_str());
+  if (!calls.empty()) outf("api calls by connection: %s\n", calls.c_str());
   for (const std::string& name : r.order) {
     const FlowReport& f = r.flows.at(name);
-    if (!f.error.empty()) std::printf("flow %s stopped: %s\n", name.c_str(), f.error.c_str());
+    if (!f.error.empty()) outf("flow %s stopped: %s\n", name.c_str(), f.error.c_str());
     if (!f.deletes_withheld.reason.empty()) {
-      std::printf("flow %s: %s\n", name.c_str(), f.deletes_withheld.reason.c_str());
+      outf("flow %s: %s\n", name.c_str(), f.deletes_withheld.reason.c_str());
     }
   }
 }
@@ -64,18 +64,18 @@ void print_plan(const RunReport& r) {
   for (const std::string& name : r.order) {
     const FlowReport& f = r.flows.at(name);
     if (f.planned.empty()) continue;
-    std::printf("\n%s: first %zu change%s\n", name.c_str(), f.planned.size(),
-                f.planned.size() == 1 ? "" : "s");
+    outf("\n%s: first %zu change%s\n", name.c_str(), f.planned.size(),
+         f.planned.size() == 1 ? "" : "s");
     for (const PlannedChange& c : f.planned) {
-      std::printf("  %s %s%s%s\n", c.action.c_str(), c.source_id.c_str(),
-                  c.target_id.empty() ? "" : (" -> " + c.target_id).c_str(),
-                  c.held ? " (held back by max_deletes)" : "");
+      outf("  %s %s%s%s\n", c.action.c_str(), c.source_id.c_str(),
+           c.target_id.empty() ? "" : (" -> " + c.target_id).c_str(),
+           c.held ? " (held back by max_deletes)" : "");
       for (const auto& field : c.fields) {
         if (field.before.empty()) {
-          std::printf("      %s: %s\n", field.name.c_str(), field.after.c_str());
+          outf("      %s: %s\n", field.name.c_str(), field.after.c_str());
         } else {
-          std::printf("      %s: %s -> %s\n", field.name.c_str(), field.before.c_str(),
-                      field.after.c_str());
+          outf("      %s: %s -> %s\n", field.name.c_str(), field.before.c_str(),
+               field.after.c_str());
         }
       }
     }
@@ -164,7 +164,7 @@ void log_run_summary(const RunReport& r, const Config& config, StateStore& store
                     {"params", Value(std::move(params))},
                     {"flows", Value(std::move(flows))},
                     {"failures", Value(std::move(failures))}});
-  std::fprintf(stderr, "%s\n", to_json(line).c_str());
+  errf("%s\n", to_json(line).c_str());
 }
 
 int run_engine(const Args& args, RunOptions options) {
@@ -190,24 +190,23 @@ int run_engine(const Args& args, RunOptions options) {
     print_json(report_json(*report, options.dry_run));
   } else {
     if (!options.dry_run) {
-      std::printf("run %lld %s in %s\n", static_cast<long long>(report->run_id),
-                  std::string(to_string(report->status)).c_str(),
-                  format_duration(report->ended_at - report->started_at).c_str());
+      outf("run %lld %s in %s\n", static_cast<long long>(report->run_id),
+           std::string(to_string(report->status)).c_str(),
+           format_duration(report->ended_at - report->started_at).c_str());
     } else {
-      std::printf("plan (dry run: nothing was written)\n");
+      outf("plan (dry run: nothing was written)\n");
     }
     print_summary(*report, options.dry_run);
     if (options.dry_run) print_plan(*report);
     if (options.dry_run) {
       for (const std::string& name : report->order) {
         const DeleteHold& h = report->flows.at(name).deletes_withheld;
-        if (!h.reason.empty())
-          std::printf("\n%s: a run would hold back its deletes\n", name.c_str());
+        if (!h.reason.empty()) outf("\n%s: a run would hold back its deletes\n", name.c_str());
       }
     }
     if (!options.dry_run && report->any_failed_records()) {
-      std::printf("see the failed records with: crmsync errors %lld\n",
-                  static_cast<long long>(report->run_id));
+      outf("see the failed records with: crmsync errors %lld\n",
+           static_cast<long long>(report->run_id));
     }
   }
   return exit_code(*report);
@@ -258,8 +257,7 @@ int cmd_retry(const Args& args) {
     SystemClock clock;
     auto n = store->requeue_errors(run_id, clock.now_micros());
     if (!n) return fail(kExitConnection, n.error().message);
-    if (!args.json)
-      std::printf("%lld failed record(s) queued for retry\n", static_cast<long long>(*n));
+    if (!args.json) outf("%lld failed record(s) queued for retry\n", static_cast<long long>(*n));
   }
   RunOptions o;
   o.retry_only = true;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "sandbox/pipedrive/pipedrive_sandbox.h"
 
 namespace crmsync::cli {
@@ -51,7 +52,7 @@ void wait_for_termination(sigset_t& signals) {
 
 int run_pipedrive(const Args& args) {
   if (args.help) {
-    std::printf("%s", kPipedriveUsage);
+    outf("%s", kPipedriveUsage);
     return kExitOk;
   }
   std::string error;
@@ -102,13 +103,12 @@ int run_pipedrive(const Args& args) {
   sandbox::pipedrive::PipedriveSandbox sandbox(options);
   if (auto started = sandbox.start(); !started)
     return fail(kExitConnection, "pipedrive sandbox: " + started.error().message);
-  std::printf("pipedrive sandbox listening on %s\n", sandbox.base_url().c_str());
+  outf("pipedrive sandbox listening on %s\n", sandbox.base_url().c_str());
   // A sandbox-only token, printed so that users and tests can connect.
-  std::printf("api token: %s (x-api-token header or api_token parameter)\n",
-              options.api_token.c_str());
-  std::printf("oauth client: %s secret %s (%s/oauth/authorize, %s/oauth/token)\n",
-              options.oauth_client_id.c_str(), options.oauth_client_secret.c_str(),
-              sandbox.base_url().c_str(), sandbox.base_url().c_str());
+  outf("api token: %s (x-api-token header or api_token parameter)\n", options.api_token.c_str());
+  outf("oauth client: %s secret %s (%s/oauth/authorize, %s/oauth/token)\n",
+       options.oauth_client_id.c_str(), options.oauth_client_secret.c_str(),
+       sandbox.base_url().c_str(), sandbox.base_url().c_str());
   std::fflush(stdout);
   wait_for_termination(signals);
   sandbox.stop();

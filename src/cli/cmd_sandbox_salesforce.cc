@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "sandbox/salesforce/salesforce_sandbox.h"
 
 namespace crmsync::cli {
@@ -56,7 +57,7 @@ std::optional<double> rate_option(const Args& args, const char* name, std::strin
 int run_salesforce_sandbox(const Args& args) {
   using namespace crmsync::sandbox::salesforce;
   if (args.help) {
-    std::printf("%s%s", kSalesforceUsage, salesforce_admin_help());
+    outf("%s%s", kSalesforceUsage, salesforce_admin_help());
     return kExitOk;
   }
   SalesforceSandboxOptions o;
@@ -110,10 +111,10 @@ int run_salesforce_sandbox(const Args& args) {
 
   SalesforceSandbox sandbox(o);
   if (Status st = sandbox.start(); !st) return fail(kExitConnection, st.error().to_string());
-  std::printf("salesforce sandbox listening on %s\n", sandbox.base_url().c_str());
-  std::printf("username: %s\npassword: %s\nclient id: %s\nclient secret: %s\n", o.username.c_str(),
-              o.password.c_str(), o.client_id.c_str(), o.client_secret.c_str());
-  std::printf("admin: %s/__admin/ (see --help)\n", sandbox.base_url().c_str());
+  outf("salesforce sandbox listening on %s\n", sandbox.base_url().c_str());
+  outf("username: %s\npassword: %s\nclient id: %s\nclient secret: %s\n", o.username.c_str(),
+       o.password.c_str(), o.client_id.c_str(), o.client_secret.c_str());
+  outf("admin: %s/__admin/ (see --help)\n", sandbox.base_url().c_str());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop_signals, &sig);

@@ -42,15 +42,15 @@ int run_setup(const Config& config, const Args& args, bool apply, bool quiet_whe
   } else if (!quiet_when_ready || problems || changes) {
     for (const FlowSetup& s : *setups) {
       bool nothing = s.error.empty() && s.report.to_create.empty() && s.report.missing.empty();
-      std::printf("%s -> %s %s: %s\n", s.flow.c_str(), s.connection.c_str(), s.object.c_str(),
-                  nothing ? "ready" : "");
-      if (!s.error.empty()) std::printf("  cannot check: %s\n", s.error.c_str());
+      outf("%s -> %s %s: %s\n", s.flow.c_str(), s.connection.c_str(), s.object.c_str(),
+           nothing ? "ready" : "");
+      if (!s.error.empty()) outf("  cannot check: %s\n", s.error.c_str());
       for (const std::string& c : s.report.to_create) {
-        std::printf("  %s %s\n", apply ? "created" : "to create", c.c_str());
+        outf("  %s %s\n", apply ? "created" : "to create", c.c_str());
       }
-      for (const std::string& m : s.report.missing) std::printf("  missing %s\n", m.c_str());
+      for (const std::string& m : s.report.missing) outf("  missing %s\n", m.c_str());
     }
-    if (!apply && changes) std::printf("run `crmsync setup` to create them\n");
+    if (!apply && changes) outf("run `crmsync setup` to create them\n");
   }
   if (problems) {
     return fail(kExitConnection,

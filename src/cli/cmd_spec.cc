@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "config/loader.h"
 #include "config/spec.h"
 #include "connectors/registry.h"
@@ -14,7 +15,7 @@ int cmd_spec(const Args& args) {
   if (args.positional.empty()) {
     std::vector<ComponentSpec> specs;
     for (const ConnectorFactory& f : reg.all()) specs.push_back(f.spec);
-    std::printf("%s\n", render_json_schema(specs).c_str());
+    outf("%s\n", render_json_schema(specs).c_str());
     return kExitOk;
   }
   const ConnectorFactory* f = reg.find(args.positional[0]);
@@ -23,7 +24,7 @@ int cmd_spec(const Args& args) {
     return fail(kExitUsage, "no connector type '" + args.positional[0] + "'" +
                                 (hint.empty() ? "" : "; " + hint));
   }
-  std::printf("%s", render_markdown(f->spec).c_str());
+  outf("%s", render_markdown(f->spec).c_str());
   return kExitOk;
 }
 

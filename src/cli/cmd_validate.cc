@@ -10,7 +10,7 @@ namespace crmsync::cli {
 // `validate` checks the config offline; `check` also connects to every
 // system and checks the mapped fields against the live schemas.
 int cmd_validate(const Args& args, bool connect) {
-  LoadResult loaded = load_config_file(args.config, process_env(), args.params);
+  LoadResult loaded = load_config(args);
   ValidationResult v;
   v.errors = loaded.diagnostics;
   bool offline_ok = loaded.diagnostics.empty();
@@ -35,19 +35,18 @@ int cmd_validate(const Args& args, bool connect) {
                             {"errors", list(v.errors)},
                             {"warnings", list(v.warnings)}}));
   } else {
-    for (const Diagnostic& d : v.errors) std::printf("%s\n", d.to_string().c_str());
+    for (const Diagnostic& d : v.errors) outf("%s\n", d.to_string().c_str());
     for (const Diagnostic& d : v.warnings) {
-      std::printf("%s (warning)\n", d.to_string().c_str());
+      outf("%s (warning)\n", d.to_string().c_str());
     }
     if (v.errors.empty()) {
-      std::printf("%s: valid (%zu connection%s, %zu flow%s%s)\n", args.config.c_str(),
-                  loaded.config.connections.size(),
-                  loaded.config.connections.size() == 1 ? "" : "s", loaded.config.flows.size(),
-                  loaded.config.flows.size() == 1 ? "" : "s",
-                  connect ? ", every connection reachable" : "");
+      outf("%s: valid (%zu connection%s, %zu flow%s%s)\n", args.config.c_str(),
+           loaded.config.connections.size(), loaded.config.connections.size() == 1 ? "" : "s",
+           loaded.config.flows.size(), loaded.config.flows.size() == 1 ? "" : "s",
+           connect ? ", every connection reachable" : "");
     } else {
-      std::printf("%s: %zu error%s\n", args.config.c_str(), v.errors.size(),
-                  v.errors.size() == 1 ? "" : "s");
+      outf("%s: %zu error%s\n", args.config.c_str(), v.errors.size(),
+           v.errors.size() == 1 ? "" : "s");
     }
   }
   if (v.errors.empty()) return kExitOk;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "engine/engine.h"
 
 namespace crmsync::cli {
@@ -28,7 +29,7 @@ int cmd_watch(const Args& args) {
     options.flows = it->second;
   for (const std::string& f : args.positional) options.flows.push_back(f);
   options.log = [](const std::string& line) {
-    std::printf("%s\n", line.c_str());
+    outf("%s\n", line.c_str());
     std::fflush(stdout);
   };
   g_stop = false;
@@ -44,7 +45,7 @@ int cmd_watch(const Args& args) {
     int code = s.error().message.rfind("no flow", 0) == 0 ? kExitUsage : kExitConnection;
     return fail(code, s.error().message);
   }
-  std::printf("stopped\n");
+  outf("stopped\n");
   return kExitOk;
 }
 

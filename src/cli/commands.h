@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "config/config.h"
+#include "config/loader.h"
 #include "state/state_store.h"
 
 namespace crmsync::cli {
@@ -34,6 +35,9 @@ int run_salesforce_sandbox(const Args& args);
 // Shared by the commands: the loaded, valid config (diagnostics printed and
 // nullopt otherwise) and its state store.
 std::optional<Config> load_valid_config(const Args& args);
+// The config as loaded (diagnostics not printed), its connections' secret
+// options registered with the redactor before anything is printed.
+LoadResult load_config(const Args& args);
 std::unique_ptr<StateStore> open_store(const Config& config);
 
 // Prints "crmsync: <message>" to stderr and returns `code`.

@@ -1,27 +1,35 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "config/loader.h"
+#include "connectors/registry.h"
 #include "engine/validator.h"
 
 namespace crmsync::cli {
 
 int fail(int code, const std::string& message) {
-  std::fprintf(stderr, "crmsync: %s\n", message.c_str());
+  errf("crmsync: %s\n", message.c_str());
   return code;
 }
 
-std::optional<Config> load_valid_config(const Args& args) {
+LoadResult load_config(const Args& args) {
   LoadResult loaded = load_config_file(args.config, process_env(), args.params);
+  for (const ConnectionConfig& c : loaded.config.connections) register_connection_secrets(c);
+  return loaded;
+}
+
+std::optional<Config> load_valid_config(const Args& args) {
+  LoadResult loaded = load_config(args);
   Diagnostics errors = loaded.diagnostics;
   if (errors.empty()) {
     ValidationResult v = validate_config(loaded.config, false);
     errors = v.errors;
   }
   if (!errors.empty()) {
-    for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-    std::fprintf(stderr, "crmsync: %zu error%s in %s; nothing was synced\n", errors.size(),
-                 errors.size() == 1 ? "" : "s", args.config.c_str());
+    for (const Diagnostic& d : errors) errf("%s\n", d.to_string().c_str());
+    errf("crmsync: %zu error%s in %s; nothing was synced\n", errors.size(),
+         errors.size() == 1 ? "" : "s", args.config.c_str());
     return std::nullopt;
   }
   return std::move(loaded.config);

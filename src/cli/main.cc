@@ -2,6 +2,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 
 namespace {
 
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
   std::string error;
   auto args = parse_args(argc, argv, error);
   if (!args) {
-    std::fprintf(stderr, "crmsync: %s\n%s", error.c_str(), kUsage);
+    errf("crmsync: %s\n%s", error.c_str(), kUsage);
     return kExitUsage;
   }
   // `crmsync sandbox salesforce|pipedrive --help` is the sandbox's own help.
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
     return cmd_sandbox(*args);
   }
   if (args->help || args->command.empty() || args->command == "help") {
-    std::printf("%s", kUsage);
+    outf("%s", kUsage);
     return args->command.empty() && !args->help ? kExitUsage : kExitOk;
   }
   const std::string& c = args->command;
@@ -107,9 +108,9 @@ int main(int argc, char** argv) {
   if (c == "connect") return cmd_connect(*args);
   if (c == "sandbox") return cmd_sandbox(*args);
   if (c == "version" || c == "--version") {
-    std::printf("crmsync 0.1.0\n");
+    outf("crmsync 0.1.0\n");
     return kExitOk;
   }
-  std::fprintf(stderr, "crmsync: unknown command '%s'\n%s", c.c_str(), kUsage);
+  errf("crmsync: unknown command '%s'\n%s", c.c_str(), kUsage);
   return kExitUsage;
 }

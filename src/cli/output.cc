@@ -1,8 +1,10 @@
 #include "cli/output.h"
 
+#include <cstdarg>
 #include <cstdio>
 
 #include "core/json.h"
+#include "core/redact.h"
 #include "core/time.h"
 
 namespace crmsync::cli {
@@ -89,9 +91,55 @@ Value counts_json(const FlowCounts& c) {
 }
 
 void print_json(const Value& v) {
+  // Masks are plain ASCII and every registered form of a secret is matched
+  // as it appears inside a JSON string, so the scrubbed text still parses.
   std::string s = to_json(v);
   s += '\n';
-  std::fwrite(s.data(), 1, s.size(), stdout);
+  print_out(s);
+}
+
+namespace {
+
+void write_scrubbed(std::FILE* to, std::string_view text) {
+  std::string s = scrub(text);
+  std::fwrite(s.data(), 1, s.size(), to);
+}
+
+std::string vformat(const char* format, std::va_list args) {
+  std::va_list copy;
+  va_copy(copy, args);
+  int n = std::vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
+  if (n <= 0) return "";
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  std::vsnprintf(out.data(), out.size(), format, args);
+  out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+void print_out(std::string_view text) {
+  write_scrubbed(stdout, text);
+}
+void print_err(std::string_view text) {
+  write_scrubbed(stderr, text);
+}
+
+void outf(const char* format, ...) {
+  std::va_list args;
+  va_start(args, format);
+  std::string s = vformat(format, args);
+  va_end(args);
+  print_out(s);
+}
+
+void errf(const char* format, ...) {
+  std::va_list args;
+  va_start(args, format);
+  std::string s = vformat(format, args);
+  va_end(args);
+  print_err(s);
 }
 
 }  // namespace crmsync::cli

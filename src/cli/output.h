@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/value.h"
@@ -26,6 +27,14 @@ std::string format_time(int64_t micros);      // "2024-01-01 12:00:00Z", "-" for
 std::string format_duration(int64_t micros);  // "1.2s", "3m04s"
 std::string format_count(int64_t n);          // "12,345"
 Value counts_json(const FlowCounts& c);
-void print_json(const Value& v);  // one line to stdout
+void print_json(const Value& v);  // one line to stdout, through scrub()
+
+// Every text crmsync prints goes out through these (issue 30 parts 5-6):
+// registered secrets masked and the text made valid UTF-8 (core/redact.h
+// scrub()). The command code formats as with printf.
+void print_out(std::string_view text);  // stdout
+void print_err(std::string_view text);  // stderr
+void outf(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void errf(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 }  // namespace crmsync::cli

@@ -24,7 +24,7 @@ void ProgressLine::flow_finished(const std::string& flow, const FlowCounts& coun
                                  const std::string& error) {
   if (!enabled_) return;
   draw(flow, counts, true);
-  if (!error.empty()) std::fprintf(stderr, "  stopped: %s\n", error.c_str());
+  if (!error.empty()) errf("  stopped: %s\n", error.c_str());
 }
 
 void ProgressLine::draw(const std::string& flow, const FlowCounts& c, bool final) {
@@ -43,13 +43,12 @@ void ProgressLine::draw(const std::string& flow, const FlowCounts& c, bool final
   int used = part(c.created, "#") + part(c.updated, "+") + part(c.skipped, "=") +
              part(c.failed, "!") + part(c.deleted, "x");
   for (int i = used; i < kWidth; ++i) bar += final ? (total ? "=" : ".") : ".";
-  std::fprintf(stderr,
-               "\r\033[K%s %-24s [%s] read %s  created %s  updated %s  skipped %s  failed %s  "
-               "(%.0f/s)%s",
-               final ? "done" : kSpin[frame_++ % 4], flow.c_str(), bar.c_str(),
-               format_count(c.read).c_str(), format_count(c.created).c_str(),
-               format_count(c.updated).c_str(), format_count(c.skipped).c_str(),
-               format_count(c.failed).c_str(), rate, final ? "\n" : "");
+  errf(
+      "\r\033[K%s %-24s [%s] read %s  created %s  updated %s  skipped %s  failed %s  "
+      "(%.0f/s)%s",
+      final ? "done" : kSpin[frame_++ % 4], flow.c_str(), bar.c_str(), format_count(c.read).c_str(),
+      format_count(c.created).c_str(), format_count(c.updated).c_str(),
+      format_count(c.skipped).c_str(), format_count(c.failed).c_str(), rate, final ? "\n" : "");
   std::fflush(stderr);
 }
 

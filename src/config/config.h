@@ -17,7 +17,10 @@ namespace crmsync {
 struct OptionSet {
   Value values = Value(Object{});             // always an object
   std::map<std::string, Location> locations;  // key -> where it was written
-  Location location;                          // the block itself
+  // key -> where its value starts (its own line when written below the key):
+  // a bad value is reported there.
+  std::map<std::string, Location> value_locations;
+  Location location;  // the block itself
 
   const Value* get(std::string_view key) const { return values.find(key); }
 };
@@ -33,6 +36,7 @@ struct ConnectionConfig {
   std::string type;   // registry name: file, sqlite, salesforce, ...
   OptionSet options;  // everything but `type`
   Location location;
+  Location type_location;  // the `type:` value, where an unknown type is reported
 };
 
 struct SourceConfig {

@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 #include "config/schedule.h"
 
@@ -258,8 +257,7 @@ void read_flows(YamlReader& r, const YAML::Node& node, Config& c) {
   if (node.size() == 0) r.error(node, "flows", "expected at least one flow");
   for (const auto& kv : node) {
     std::string name = kv.first.as<std::string>("");
-    static const std::regex kName("[A-Za-z0-9_-]+");
-    if (!std::regex_match(name, kName)) {
+    if (!is_config_name(name)) {
       r.error(kv.first, "flows." + name, "a flow name uses letters, digits, _ and - only");
     }
     read_flow(r, name, kv.first, kv.second, c);

@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "config/flow_reader.h"
+#include "config/yaml_key_path.h"
 #include "config/yaml_reader.h"
 
 namespace crmsync {
@@ -22,11 +22,27 @@ EnvLookup process_env() {
   };
 }
 
+// The patterns here are single character classes: a loop says them as
+// plainly as a regex would, without the standard regex library's warnings (issue 17) or a
+// dependency on RE2 for config/.
+namespace {
+
+bool ascii_alnum(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+bool is_config_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return ascii_alnum(c) || c == '_' || c == '-';
+  });
+}
+
 namespace {
 
 bool valid_name(const std::string& s) {
-  static const std::regex kName("[A-Za-z0-9_-]+");
-  return std::regex_match(s, kName);
+  return is_config_name(s);
 }
 
 void read_state(YamlReader& r, const YAML::Node& node, Config& c) {
@@ -62,8 +78,9 @@ void read_connections(YamlReader& r, const YAML::Node& node, Config& c) {
     conn.location = r.where(kv.first, key);
     if (!kv.second["type"]) {
       r.error(kv.second, key + ".type", "missing required key 'type' (e.g. file, sqlite)");
-    } else if (auto t = r.text(kv.second["type"], key + ".type")) {
-      conn.type = *t;
+    } else {
+      conn.type_location = r.where(kv.second["type"], key + ".type");
+      if (auto t = r.text(kv.second["type"], key + ".type")) conn.type = *t;
     }
     conn.options = r.options(kv.second, key, {"type"});
     c.connections.push_back(std::move(conn));
@@ -73,8 +90,9 @@ void read_connections(YamlReader& r, const YAML::Node& node, Config& c) {
 // A parameter's value is pasted into config text (a filter, a path): keep it
 // to characters that cannot end a quoted string or start a new clause.
 bool safe_param_value(const std::string& v) {
-  static const std::regex kSafe("[A-Za-z0-9_.@:/ -]*");
-  return std::regex_match(v, kSafe);
+  return std::all_of(v.begin(), v.end(), [](char c) {
+    return ascii_alnum(c) || std::string_view("_.@:/ -").find(c) != std::string_view::npos;
+  });
 }
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -176,7 +194,8 @@ LoadResult load_config_text(const std::string& text, const std::string& file_nam
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    Location loc{file_name, e.mark.line + 1, e.mark.column + 1, ""};
+    Location loc{file_name, e.mark.line + 1, e.mark.column + 1,
+                 yaml_key_path_at(text, e.mark.line)};
     out.diagnostics.push_back({loc, "YAML syntax error: " + e.msg});
     return out;
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 
@@ -32,6 +33,9 @@ LoadResult load_config_file(const std::string& path, const EnvLookup& env = proc
                             const ParamValues& params = {});
 LoadResult load_config_text(const std::string& text, const std::string& file_name,
                             const EnvLookup& env = process_env(), const ParamValues& params = {});
+
+// A connection, flow or parameter name: one or more of [A-Za-z0-9_-].
+bool is_config_name(std::string_view name);
 
 // "did you mean X?" suggestion for `word` among `candidates`, or empty.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

@@ -99,7 +99,9 @@ Diagnostics validate_options(const std::vector<OptionSpec>& specs, const OptionS
     std::string expected;
     if (!type_ok(s, *v, expected)) {
       std::string found = s.secret ? "" : ", found '" + v->to_text() + "'";
-      out.push_back({loc(s.name), "expected " + expected + found});
+      auto at = options.value_locations.find(s.name);
+      out.push_back({at != options.value_locations.end() ? at->second : loc(s.name),
+                     "expected " + expected + found});
     }
   }
   return out;
@@ -229,22 +231,6 @@ std::string render_json_schema(const std::vector<ComponentSpec>& specs) {
            {"flows", Value(Object{{"type", Value("object")}, {"additionalProperties", flow}})}})},
       {"required", Value(Array{Value("connections"), Value("flows")})}});
   return to_json(schema);
-}
-
-std::string redact(std::string text, const std::vector<OptionSpec>& specs,
-                   const OptionSet& options) {
-  for (const OptionSpec& s : specs) {
-    if (!s.secret) continue;
-    const Value* v = options.get(s.name);
-    if (v == nullptr || v->is_null()) continue;
-    std::string secret = v->to_text();
-    if (secret.empty()) continue;
-    for (size_t pos = text.find(secret); pos != std::string::npos;
-         pos = text.find(secret, pos + 3)) {
-      text.replace(pos, secret.size(), "***");
-    }
-  }
-  return text;
 }
 
 }  // namespace crmsync

@@ -39,8 +39,4 @@ std::string render_markdown(const ComponentSpec& spec);
 // JSON Schema (draft 2020-12) for the whole config file given every component.
 std::string render_json_schema(const std::vector<ComponentSpec>& specs);
 
-// Replaces the values of secret options found in `text` by "***".
-std::string redact(std::string text, const std::vector<OptionSpec>& specs,
-                   const OptionSet& options);
-
 }  // namespace crmsync

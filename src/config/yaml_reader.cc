@@ -188,6 +188,7 @@ OptionSet YamlReader::options(const YAML::Node& node, const std::string& key,
     std::string k = kv.first.as<std::string>("");
     if (fixed.count(k)) continue;
     out.locations[k] = where(kv.first, key + "." + k);
+    out.value_locations[k] = where(kv.second, key + "." + k);
     values.push_back(Member{k, value(kv.second, key + "." + k)});
   }
   out.values = Value(std::move(values));

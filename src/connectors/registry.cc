@@ -1,6 +1,7 @@
 #include "connectors/registry.h"
 
 #include "config/loader.h"
+#include "core/redact.h"
 
 namespace crmsync {
 
@@ -35,8 +36,11 @@ Diagnostics ConnectorRegistry::validate(const ConnectionConfig& config) const {
   if (f == nullptr) {
     if (config.type.empty()) return {};  // reported by the loader
     std::string hint = did_you_mean(config.type, types());
-    Location loc = config.location;
-    loc.key += ".type";
+    Location loc = config.type_location;
+    if (loc.line == 0) {  // built in code, not read from a file
+      loc = config.location;
+      loc.key += ".type";
+    }
     std::string known;
     for (const auto& t : types()) known += (known.empty() ? "" : ", ") + t;
     return {Diagnostic{loc, "no connector type '" + config.type + "'" +
@@ -55,12 +59,28 @@ Result<std::unique_ptr<Connection>> ConnectorRegistry::create(
     for (const Diagnostic& x : d) msg += "\n  " + x.to_string();
     return Error(ErrorKind::fatal, msg);
   }
+  register_connection_secrets(config);
   const ConnectorFactory* f = find(config.type);
   OptionSet filled;
   validate_options(f->spec.options, config.options, &filled);
   auto conn = f->create(config, filled, context);
   if (!conn) return conn.error().with_context("connection " + config.name);
   return conn;
+}
+
+void register_connection_secrets(const ConnectionConfig& config) {
+  const ConnectorFactory* f = ConnectorRegistry::instance().find(config.type);
+  if (f == nullptr) return;
+  std::vector<std::string> users;
+  for (const char* key : {"user", "username", "login", "email", "client_id"}) {
+    const Value* v = config.options.get(key);
+    if (v != nullptr && v->is_string() && !v->as_string().empty()) users.push_back(v->as_string());
+  }
+  for (const OptionSpec& spec : f->spec.options) {
+    if (!spec.secret) continue;
+    const Value* v = config.options.get(spec.name);
+    if (v != nullptr && !v->is_null()) register_secret(v->to_text(), users);
+  }
 }
 
 }  // namespace crmsync

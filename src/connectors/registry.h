@@ -48,4 +48,11 @@ class ConnectorRegistry {
 
 void register_connectors(ConnectorRegistry& registry);
 
+// Registers with the process-wide redactor (core/redact.h) every option of
+// `config` whose spec is flagged secret, paired with the connection's user
+// names (user, username, client_id, ...) for the Basic header forms. Called
+// by ConnectorRegistry::create and by the CLI as soon as a config is loaded,
+// so that even `validate` and `check` print no secret.
+void register_connection_secrets(const ConnectionConfig& config);
+
 }  // namespace crmsync

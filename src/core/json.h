@@ -17,8 +17,11 @@ void append_json_string(std::string_view s, std::string& out);
 std::string to_json(const Record& record);
 
 // Parses JSON text. Numbers keep their exact digits: integers that fit int64
-// become integers, everything else a Decimal (never a double). Errors name the
-// byte offset.
+// become integers, everything else a Decimal (never a double). An error says
+// "invalid JSON at byte N of M: <cause> (near \"<excerpt>\")": the parser's cause,
+// the byte offset and a short excerpt with every non-printable byte escaped as
+// \xNN (so the message is valid UTF-8 whatever the text held). Errors are
+// `rejected`; callers add what was being read.
 Result<Value> parse_json(std::string_view text);
 
 // An object value as a record with the given shared names (fields absent

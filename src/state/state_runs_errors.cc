@@ -1,3 +1,4 @@
+#include "core/redact.h"
 #include "state/sqlite_state_store.h"
 
 namespace crmsync {
@@ -25,12 +26,14 @@ RecordErrorStatus parse_error_status(const std::string& s) {
   return RecordErrorStatus::pending;
 }
 
-// Parameters 1-8 and 12 of both the update and the insert of an error row.
+// Parameters 1-8 and 12 of both the update and the insert of an error row. The
+// message (an API's answer) and the payload are scrubbed here, at the write
+// boundary: no secret and no invalid UTF-8 is ever stored (issue 30 part 5).
 void bind_error(Stmt& st, const RecordError& e) {
   st.bind(1, e.run_id);
   st.bind(2, to_string(e.kind));
-  st.bind(3, e.message);
-  st.bind(4, e.payload);
+  st.bind(3, scrub(e.message));
+  st.bind(4, scrub(e.payload));
   st.bind(5, int64_t{e.attempts});
   st.bind(6, e.next_attempt_at);
   st.bind(7, to_string(e.status));
@@ -56,7 +59,7 @@ Status SqliteStateStore::end_run(int64_t run_id, RunStatus status, std::string_v
   if (!q) return q.error();
   Stmt st(*q);
   st.bind(1, to_string(status));
-  st.bind(2, message);
+  st.bind(2, scrub(message));  // see bind_error
   st.bind(3, now);
   st.bind(4, run_id);
   if (st.step() != SQLITE_DONE) return db_->error("ending a run");

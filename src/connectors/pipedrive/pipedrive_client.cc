@@ -151,7 +151,8 @@ Result<PipedriveClient::Answer> PipedriveClient::call(const std::string& method,
       return e;
     }
     auto v = parse_json(res->body);
-    if (!v || !v->is_object()) {
+    if (!v) return Error(ErrorKind::retryable, what + ": " + v.error().message);
+    if (!v->is_object()) {
       return Error(ErrorKind::retryable, what + ": the answer is not a JSON object");
     }
     Answer a;

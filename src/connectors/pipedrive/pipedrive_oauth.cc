@@ -1,6 +1,7 @@
 #include "connectors/pipedrive/pipedrive_oauth.h"
 
 #include "core/json.h"
+#include "core/redact.h"
 #include "net/url.h"
 
 namespace crmsync {
@@ -87,17 +88,19 @@ Status PipedriveOAuth::fetch_locked() {
         res->status >= 500 || res->status == 429 ? ErrorKind::retryable : ErrorKind::auth;
     return Error(kind, what + ": HTTP " + std::to_string(res->status) + ": " + text);
   }
-  const Value* access = v && v->is_object() ? v->find("access_token") : nullptr;
+  if (!v) return Error(ErrorKind::retryable, what + ": " + v.error().message);
+  const Value* access = v->is_object() ? v->find("access_token") : nullptr;
   if (access == nullptr || !access->is_string() || access->as_string().empty())
     return Error(ErrorKind::retryable, what + ": the answer has no access_token");
   token_.access_token = access->as_string();
+  register_secret(token_.access_token);
   const Value* domain = v->find("api_domain");
   token_.api_domain = domain && domain->is_string() ? domain->as_string() : "";
   while (!token_.api_domain.empty() && token_.api_domain.back() == '/')
     token_.api_domain.pop_back();
   // Pipedrive may hand out a new refresh token; the old one then stops working.
   if (const Value* r = v->find("refresh_token"); r && r->is_string() && !r->as_string().empty())
-    refresh_token_ = r->as_string();
+    register_secret(refresh_token_ = r->as_string());
   ++token_.generation;
   return {};
 }

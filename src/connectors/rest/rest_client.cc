@@ -6,6 +6,7 @@
 
 #include "connectors/rest/rest_text.h"
 #include "core/json.h"
+#include "core/redact.h"
 #include "net/http_status.h"
 #include "net/url.h"
 
@@ -106,11 +107,13 @@ Status RestClient::login() {
   ++logins_;
   if (res->status < 200 || res->status >= 300) return login_refused(*res, what);
   auto v = parse_json(res->body);
-  const Value* t = v ? json_pointer(*v, config_.token_pointer) : nullptr;
+  if (!v) return Error(ErrorKind::auth, what + ": " + v.error().message);
+  const Value* t = json_pointer(*v, config_.token_pointer);
   if (t == nullptr || t->is_null() || t->to_text().empty()) {
     return Error(ErrorKind::auth, what + ": the answer has no token at " + config_.token_pointer);
   }
   token_ = t->to_text();
+  register_secret(token_);
   token_expires_ = config_.session_ttl_secs > 0
                        ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                             std::chrono::duration<double>(config_.session_ttl_secs))
@@ -155,13 +158,16 @@ Status RestClient::fetch_oauth_token() {
   ++logins_;
   if (res->status < 200 || res->status >= 300) return login_refused(*res, what);
   auto v = parse_json(res->body);
-  const Value* t = v && v->is_object() ? v->find("access_token") : nullptr;
+  if (!v) return Error(ErrorKind::auth, what + ": " + v.error().message);
+  const Value* t = v->is_object() ? v->find("access_token") : nullptr;
   if (t == nullptr || !t->is_string() || t->as_string().empty()) {
     return Error(ErrorKind::auth, what + ": the answer has no access_token");
   }
   token_ = t->as_string();
+  register_secret(token_);
   const Value* r = v->find("refresh_token");
-  if (r && r->is_string() && !r->as_string().empty()) refresh_token_ = r->as_string();
+  if (r && r->is_string() && !r->as_string().empty())
+    register_secret(refresh_token_ = r->as_string());
   const Value* exp = v->find("expires_in");
   token_expires_ = Clock::time_point{};
   if (exp && exp->is_number()) {

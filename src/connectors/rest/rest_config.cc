@@ -4,6 +4,8 @@
 
 #include "connectors/option_values.h"
 #include "connectors/rest/rest_connection.h"
+#include "connectors/rest/rest_text.h"
+#include "core/redact.h"
 
 namespace crmsync {
 
@@ -310,6 +312,8 @@ Result<RestConfig> config_of(const ConnectionConfig& cfg, const OptionSet& o) {
   c.username = option_text(o, "username");
   c.password = option_text(o, "password");
   c.password_transform = option_text(o, "password_transform", "none");
+  // What a session login sends instead of the password is as secret as it.
+  if (c.password_transform == "md5" && !c.password.empty()) register_secret(md5_hex(c.password));
   c.token = option_text(o, "token");
   c.api_key = option_text(o, "api_key");
   c.api_key_in = option_text(o, "api_key_in", "header");

@@ -36,7 +36,8 @@ std::string BulkJob::what() const {
 
 Result<BulkJob> parse_bulk_job(std::string_view body) {
   auto v = parse_json(body);
-  if (!v || !v->is_object() || text(*v, "id").empty()) {
+  if (!v) return Error(ErrorKind::retryable, "salesforce bulk: " + v.error().message);
+  if (!v->is_object() || text(*v, "id").empty()) {
     return Error(ErrorKind::retryable,
                  "salesforce bulk: expected a job, got: " + std::string(body.substr(0, 200)));
   }

@@ -7,6 +7,7 @@
 
 #include "connectors/salesforce/salesforce_jwt.h"
 #include "core/json.h"
+#include "core/redact.h"
 #include "net/daily_budget.h"
 #include "net/http_status.h"
 #include "net/url.h"
@@ -294,7 +295,10 @@ Result<SalesforceToken> parse_token_answer(const net::HttpResponse& res) {
     const Value* v = body && body->is_object() ? body->find(key) : nullptr;
     return v && v->is_string() ? v->as_string() : "";
   };
+  if (!body) return Error(ErrorKind::fatal, "the token answer: " + body.error().message);
   SalesforceToken t{text("access_token"), text("instance_url"), text("refresh_token")};
+  register_secret(t.access_token);  // the session id: masked wherever it is echoed
+  register_secret(t.refresh_token);
   if (t.access_token.empty() || t.instance_url.empty()) {
     return Error(ErrorKind::fatal, "the answer has no access_token or instance_url");
   }
