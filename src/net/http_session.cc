@@ -196,14 +196,16 @@ Result<HttpResponse> HttpSession::send(const SessionRequest& request) {
                            request.method + " " + path_of(request.url);
   bool renewed = false;
   for (int attempt = 1;; ++attempt) {
-    if (hooks_.before_send)
-      if (Status s = hooks_.before_send(request); !s) return s.error().with_context(what);
     Credentials creds;
     if (request.authenticated) {
       auto c = current_or_login();
       if (!c) return c.error().with_context(what);
       creds = std::move(*c);
     }
+    // Last before the send: a hook may count the request as in flight until
+    // classify() sees its outcome.
+    if (hooks_.before_send)
+      if (Status s = hooks_.before_send(request); !s) return s.error().with_context(what);
     pacer_.wait_turn();
     if (request.also_pace) request.also_pace->wait_turn();
     auto res = send_once(request, request.authenticated ? &creds : nullptr);
