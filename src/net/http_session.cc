@@ -134,6 +134,7 @@ Status HttpSession::login_locked() {
   creds_ = std::move(*c);
   creds_.generation = generation;
   have_creds_ = true;
+  // A lifetime under a microsecond expires at once: renewed before the next call.
   expires_at_micros_ =
       creds_.expires_in_secs > 0
           ? clock_.now_micros() + static_cast<int64_t>(creds_.expires_in_secs * 1e6)

@@ -81,7 +81,7 @@ Result<net::Credentials> RestAuthProvider::session_login(net::HttpSession& sessi
   token_ = t->to_text();
   net::Credentials c;
   c.token = token_;
-  c.expires_in_secs = std::max(0.0, config_.session_ttl_secs);
+  if (config_.session_ttl_secs > 0) c.expires_in_secs = config_.session_ttl_secs;
   return c;
 }
 
@@ -136,7 +136,10 @@ Result<net::Credentials> RestAuthProvider::oauth_token(net::HttpSession& session
     // Renewed a little before it lapses (a tenth of its life, at most a
     // minute), so no call races the expiry.
     double life = std::max(0.0, std::stod(exp->to_text()));
-    c.expires_in_secs = std::max(0.001, life - std::min(60.0, life / 10));
+    // A token that lapses at once (expires_in: 0) gets a lifetime under a
+    // microsecond: the session renews it before the next call (0 would mean
+    // "unknown").
+    c.expires_in_secs = std::max(1e-9, life - std::min(60.0, life / 10));
   }
   return c;
 }
