@@ -8,11 +8,19 @@
 #include "config/config.h"
 #include "config/spec.h"
 #include "connectors/connector.h"
+#include "core/clock.h"
+#include "net/http_session.h"
 
 namespace crmsync {
 
 struct ConnectorContext {
   std::string config_dir;  // relative paths in options resolve against this
+  // The clock HTTP sessions wait on (retry backoff, pacing, Bulk polls);
+  // null: the system clock. Tests inject a ManualClock. Must outlive the
+  // connection.
+  Clock* clock = nullptr;
+  // Where HTTP sessions log each retry; empty: stderr.
+  net::SessionLog log = {};
 };
 
 struct ConnectorFactory {

@@ -44,7 +44,8 @@ Result<Connection*> SyncEngine::connection(const std::string& name) {
   // Tokens crmsync stored itself (crmsync connect) fill their options.
   auto resolved = with_stored_secrets(*cfg, store_);
   if (!resolved) return resolved.error().with_context("connection " + name);
-  auto conn = ConnectorRegistry::instance().create(*resolved, ConnectorContext{config_.dir});
+  auto conn =
+      ConnectorRegistry::instance().create(*resolved, ConnectorContext{config_.dir, &clock_});
   if (!conn) return conn.error().with_context("connection " + name);
   Connection* raw = conn->get();
   connections_.emplace(name, std::move(*conn));

@@ -1,5 +1,6 @@
 #include "connectors/pipedrive/pipedrive_config.h"
 
+#include "connectors/http_options.h"
 #include "connectors/option_values.h"
 #include "connectors/pipedrive/pipedrive_connection.h"
 
@@ -110,6 +111,7 @@ ComponentSpec pipedrive_spec() {
        false,
        {}},
       {"timeout_secs", T::number, false, Value(int64_t{30}), "per HTTP request", "60", false, {}},
+      max_attempts_option(),
       {"verify_tls",
        T::boolean,
        false,
@@ -125,9 +127,13 @@ ComponentSpec pipedrive_spec() {
 void register_pipedrive_connector(ConnectorRegistry& registry) {
   registry.add(ConnectorFactory{
       pipedrive_spec(),
-      [](const ConnectionConfig&, const OptionSet& o,
-         const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
+      [](const ConnectionConfig& config, const OptionSet& o,
+         const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
         PipedriveConfig c;
+        c.connection = config.name;
+        auto attempts = read_max_attempts(o);
+        if (!attempts) return attempts.error();
+        c.max_attempts = *attempts;
         c.api_token = option_text(o, "api_token");
         c.base_url = option_text(o, "base_url", c.base_url);
         while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
@@ -164,7 +170,8 @@ void register_pipedrive_connector(ConnectorRegistry& registry) {
         } else if (c.api_token.empty()) {
           return Error(ErrorKind::fatal, "api_token is empty");
         }
-        return std::unique_ptr<Connection>(new PipedriveConnection(std::move(c)));
+        return std::unique_ptr<Connection>(
+            new PipedriveConnection(std::move(c), net::clock_or_system(ctx.clock), ctx.log));
       }});
 }
 

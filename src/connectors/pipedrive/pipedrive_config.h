@@ -7,6 +7,7 @@
 namespace crmsync {
 
 struct PipedriveConfig {
+  std::string connection;                              // the connection's name, for retry log lines
   std::string base_url = "https://api.pipedrive.com";  // v1 at /v1, v2 at /api/v2
   std::string api_token;
   std::string auth = "api_token";  // or "oauth"
@@ -23,7 +24,7 @@ struct PipedriveConfig {
   bool burst_limit_given = false;
   bool search_burst_limit_given = false;
   int64_t page_size = 500;
-  int max_attempts = 6;              // per call, on 429 and (for reads) 5xx
+  int max_attempts = 5;              // sends per call in total (net::HttpSession rules)
   double max_daily_api_share = 1.0;  // 0 < x <= 1 of the daily token budget
   int64_t daily_token_budget = 0;    // 0: what x-daily-requests-left says is left
 };

@@ -21,8 +21,8 @@ namespace crmsync {
 // Deals may name their stage and pipeline; reads give them back as ids.
 class PipedriveConnection final : public Connection {
  public:
-  explicit PipedriveConnection(PipedriveConfig config)
-      : config_(std::move(config)), client_(config_) {}
+  PipedriveConnection(PipedriveConfig config, Clock& clock, net::SessionLog log = {})
+      : config_(std::move(config)), client_(config_, clock, std::move(log)) {}
 
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;

@@ -1,48 +1,30 @@
 #pragma once
 
-#include <cstdint>
-#include <mutex>
 #include <string>
 
 #include "connectors/pipedrive/pipedrive_config.h"
-#include "core/result.h"
-#include "net/http_client.h"
+#include "net/auth_provider.h"
 
 namespace crmsync {
 
 // OAuth access tokens for `auth: oauth`: a refresh_token grant against
-// {oauth_url}/oauth/token with the app's client id and secret (HTTP basic),
-// at the first call and again when the API answers 401. Refreshes are
-// single-flight: callers pass the generation of the token their request
-// carried, and a caller whose token was already replaced by another one's
-// refresh uses the new token instead of refreshing again. The answer's
-// api_domain (the company's own host) becomes the API base. Errors never
-// carry the secret or the tokens. Thread-safe.
-class PipedriveOAuth {
+// {oauth_url}/oauth/token with the app's client id and secret (HTTP basic).
+// The connection's HttpSession calls login() at the first call and again
+// when the API answers 401 (single-flight there). The answer's api_domain
+// (the company's own host) becomes the API base. Pipedrive may rotate the
+// refresh token; the newest is kept. Errors never carry the secret or the
+// tokens.
+class PipedriveOAuth final : public net::AuthProvider {
  public:
   explicit PipedriveOAuth(const PipedriveConfig& config);
 
-  struct Token {
-    std::string access_token;
-    std::string api_domain;   // "" when the answer had none
-    uint64_t generation = 0;  // 0: no token yet
-  };
-  // The current token, fetching one when there is none yet.
-  Result<Token> current();
-  // A token newer than generation `stale` (the one a request was refused
-  // with): fetched unless another caller already did.
-  Result<Token> renew(uint64_t stale);
-  int64_t refreshes() const;
+  bool renewable() const override { return true; }
+  Result<net::Credentials> login(net::HttpSession& session) override;
+  void apply(const net::Credentials& credentials, net::HttpClientRequest& request) const override;
 
  private:
-  Status fetch_locked();
-
   const PipedriveConfig& config_;
-  mutable std::mutex mu_;
-  net::HttpClient http_;
-  std::string refresh_token_;
-  Token token_;
-  int64_t refreshes_ = 0;
+  std::string refresh_token_;  // guarded by the session's login lock
 };
 
 }  // namespace crmsync

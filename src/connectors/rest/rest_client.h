@@ -1,31 +1,29 @@
 #pragma once
 
-#include <chrono>
+#include <memory>
 #include <string>
 
+#include "connectors/rest/rest_auth.h"
 #include "connectors/rest/rest_config.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "core/value.h"
-#include "net/http_client.h"
+#include "net/http_session.h"
 #include "net/request_pacer.h"
 
 namespace crmsync {
 
-// Calls to one REST API: authenticated as the config says, paced under
-// requests_per_second, JSON in and out.
-//
-// Within one call it retries what can be retried without changing the
-// outcome: a 429 after the server's Retry-After (any method: the request was
-// refused, not executed), 5xx answers and transport failures when the method
-// is safe to repeat (not POST), up to max_attempts; after that the error is
-// retryable, with the server's wait in retry_after_secs, and the engine
-// decides. A 401 gets one fresh login / token and one more try, then is an
-// auth error. A 429 asking for more than a minute is returned at once.
-// Other 4xx are rejected, quoting the API's message (never a
-// header, a token or the password). One thread.
+// Calls to one REST API through the connection's net::HttpSession:
+// authenticated as the config says (RestAuthProvider), paced under
+// requests_per_second, JSON in and out. The session owns the retries (at
+// most max_attempts sends per call; POST is never resent after it may have
+// been applied: the error then has outcome_unknown) and one re-login on
+// 401. This class turns final answers into errors: 4xx rejected, quoting
+// the API's message (never a header, a token or the password); a second
+// 401 auth. One thread.
 class RestClient {
  public:
-  explicit RestClient(const RestConfig& config);
+  RestClient(const RestConfig& config, Clock& clock, net::SessionLog log = {});
 
   struct Answer {
     int status = 0;
@@ -40,40 +38,22 @@ class RestClient {
   // Logs in / fetches a token now when the auth kind has one (check()).
   Status authenticate();
 
-  int64_t calls() const { return calls_; }
+  int64_t calls() const { return session_->sends(); }
   // HTTP status of the last answer of call() (0 when none came): tells a
   // 404 "not there" from other rejections.
   int last_status() const { return last_status_; }
-  int64_t logins() const { return logins_; }
-  const net::RequestPacer& pacer() const { return pacer_; }
+  int64_t logins() const { return session_->logins(); }
+  const net::RequestPacer& pacer() const { return session_->pacer(); }
 
  private:
-  using Clock = std::chrono::steady_clock;
-  bool has_token_auth() const;
-  Status ensure_token();
-  Status fetch_oauth_token();
-  Status login();
-  void apply_auth(net::HttpClientRequest& req) const;
-  Result<net::HttpResponse> send(net::HttpClientRequest req);
-  std::string api_message(const net::HttpResponse& res) const;
-  // The error for a login or token answer that is not 2xx: kind auth.
-  Error login_refused(const net::HttpResponse& res, const std::string& what) const;
-  // One call with its retries, re-login and classification (call()).
-  Result<Answer> call_with_retries(const std::string& method, const std::string& url,
-                                   const std::string& body);
   // `e` with every credential of the config (and the password's MD5, the
   // current tokens) replaced by "***": transport errors quote URLs, and an
   // API key may travel in a query parameter of any name.
   Error scrub(Error e) const;
 
   const RestConfig& config_;
-  net::HttpClient http_;
-  net::RequestPacer pacer_;
-  std::string token_;  // OAuth2 access token or session token; empty = none yet
-  std::string refresh_token_;
-  Clock::time_point token_expires_{};  // {} = no known expiry
-  int64_t calls_ = 0;
-  int64_t logins_ = 0;
+  RestAuthProvider* auth_;  // owned by session_
+  std::unique_ptr<net::HttpSession> session_;
   int last_status_ = 0;
 };
 

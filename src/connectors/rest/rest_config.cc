@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "connectors/http_options.h"
 #include "connectors/option_values.h"
 #include "connectors/rest/rest_connection.h"
 #include "connectors/rest/rest_text.h"
@@ -163,10 +164,7 @@ ComponentSpec rest_spec() {
       opt("requests_per_second", T::number, Value(int64_t{0}),
           "requests are paced to stay under this rate; 0 = no pacing", "5"),
       opt("timeout_secs", T::number, Value(int64_t{30}), "per HTTP request", "60"),
-      opt("max_attempts", T::integer, Value(int64_t{4}),
-          "tries of one call on 429, and on 5xx or timeouts when the call is safe to repeat "
-          "(not POST)",
-          "6"),
+      max_attempts_option(),
       opt("verify_tls", T::boolean, Value(true),
           "check the server's TLS certificate (turn off only for a local test server)", "true"),
   };
@@ -335,7 +333,9 @@ Result<RestConfig> config_of(const ConnectionConfig& cfg, const OptionSet& o) {
   c.requests_per_second = rps && rps->is_number() ? std::stod(rps->to_text()) : 0;
   const Value* t = o.get("timeout_secs");
   c.timeout_secs = t && t->is_number() ? std::stod(t->to_text()) : 30;
-  c.max_attempts = std::max<int64_t>(1, option_int(o, "max_attempts", 4));
+  auto attempts = read_max_attempts(o);
+  if (!attempts) return attempts.error();
+  c.max_attempts = *attempts;
   c.verify_tls = option_bool(o, "verify_tls", true);
 
   auto need = [&](bool ok, const std::string& what) -> Status {
@@ -381,10 +381,11 @@ Result<RestConfig> config_of(const ConnectionConfig& cfg, const OptionSet& o) {
 void register_rest_connector(ConnectorRegistry& registry) {
   ConnectorFactory f{rest_spec(),
                      [](const ConnectionConfig& cfg, const OptionSet& o,
-                        const ConnectorContext&) -> Result<std::unique_ptr<Connection>> {
+                        const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
                        auto c = config_of(cfg, o);
                        if (!c) return c.error();
-                       return std::unique_ptr<Connection>(new RestConnection(std::move(*c)));
+                       return std::unique_ptr<Connection>(new RestConnection(
+                           std::move(*c), net::clock_or_system(ctx.clock), ctx.log));
                      }};
   f.validate_more = validate_rest_objects;
   registry.add(std::move(f));

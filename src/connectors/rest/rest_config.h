@@ -74,7 +74,7 @@ struct RestConfig {
   std::string error_pointer;
   double requests_per_second = 0;
   double timeout_secs = 30;
-  int64_t max_attempts = 4;
+  int64_t max_attempts = 5;  // sends per call in total (net::HttpSession rules)
   bool verify_tls = true;
   std::map<std::string, RestObject> objects;
 };

@@ -17,7 +17,8 @@ namespace crmsync {
 // records not yet sent, so nothing is sent twice by a whole-batch retry.
 class RestConnection final : public Connection {
  public:
-  explicit RestConnection(RestConfig config) : config_(std::move(config)), client_(config_) {}
+  RestConnection(RestConfig config, Clock& clock, net::SessionLog log = {})
+      : config_(std::move(config)), client_(config_, clock, std::move(log)) {}
 
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;

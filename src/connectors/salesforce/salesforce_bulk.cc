@@ -1,8 +1,6 @@
 #include "connectors/salesforce/salesforce_bulk.h"
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "connectors/salesforce/salesforce_connection.h"
 #include "core/json.h"
@@ -119,7 +117,7 @@ Result<BulkJob> bulk_wait(SalesforceConnection& conn, const BulkJob& job) {
                        (last_error.empty() ? "" : " (last poll: " + last_error + ")"));
     }
     wait = std::min(kMaxPollSecs, wait == 0 ? 1.0 : wait * 2);
-    std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+    conn.clock().sleep_micros(static_cast<int64_t>(wait * 1e6));
     waited += wait;
   }
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <thread>
 
 #include "connectors/salesforce/salesforce_connection.h"
 #include "core/json.h"
@@ -226,12 +225,18 @@ Result<SalesforceCdcSubscription::Outcome> SalesforceCdcSubscription::connect(in
   if (const Value* a = r->find("advice"); a && a->is_object()) {
     if (const Value* t = a->find("timeout"); t && t->is_int()) server_timeout_ms_ = t->as_int();
     if (const Value* i = a->find("interval"); i && i->is_int() && i->as_int() > 0) {
-      auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(i->as_int());
-      while (!stopped() && std::chrono::steady_clock::now() < until && batch.hints.empty())
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (batch.hints.empty()) pause(static_cast<double>(i->as_int()) / 1000);
     }
   }
   return Outcome::ok;
+}
+
+void SalesforceCdcSubscription::pause(double secs) {
+  Clock& clock = client_.clock();
+  int64_t until = clock.now_micros() + static_cast<int64_t>(secs * 1e6);
+  // In slices, so that close() ends the wait within 20 ms.
+  for (int64_t now = clock.now_micros(); !stopped() && now < until; now = clock.now_micros())
+    clock.sleep_micros(std::min<int64_t>(until - now, 20'000));
 }
 
 Status SalesforceCdcSubscription::back_off(const Error& e) {
@@ -242,9 +247,7 @@ Status SalesforceCdcSubscription::back_off(const Error& e) {
                           std::to_string(kMaxFailuresInRow) + " failures in a row");
   }
   double secs = std::min(30.0, 0.5 * static_cast<double>(1 << std::min(failures_ - 1, 6)));
-  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(secs);
-  while (!stopped() && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  pause(secs);
   return Status();
 }
 

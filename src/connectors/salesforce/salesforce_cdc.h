@@ -21,10 +21,10 @@ namespace crmsync {
 // again and resubscribes from the last position handed out; a 401 renews the
 // session through the connection's SalesforceClient (once in a row), then
 // hand-shakes again; transport failures and 5xx back off (0.5 s doubling to
-// 30 s) and give up as a retryable Error after 8 in a row. A replay id the
-// service no longer retains ("400::The replayId {N} you provided was
-// invalid..."), a GAP_OVERFLOW event, or a reconnect before any event was
-// seen (nothing to resume from) is reported as ChangeBatch::gap.
+// 30 s, on the connection's injectable Clock) and give up as a retryable Error after 8 in a row. A
+// replay id the service no longer retains ("400::The replayId {N} you provided was invalid..."), a
+// GAP_OVERFLOW event, or a reconnect before any event was seen (nothing to resume from) is reported
+// as ChangeBatch::gap.
 class SalesforceCdcSubscription final : public ChangeSubscription {
  public:
   SalesforceCdcSubscription(SalesforceClient& client, std::string api_version, double timeout_secs,
@@ -51,6 +51,8 @@ class SalesforceCdcSubscription final : public ChangeSubscription {
   // Counts a transient failure and sleeps its backoff; the error once there
   // were too many in a row.
   Status back_off(const Error& e);
+  // Waits `secs` on the connection's clock, or until the subscription stops.
+  void pause(double secs);
   bool stopped() const { return request_.stop != nullptr && request_.stop->load(); }
   std::string next_id() { return std::to_string(next_id_++); }
 

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <thread>
 
-#include "connectors/salesforce/salesforce_jwt.h"
+#include "connectors/salesforce/salesforce_auth.h"
 #include "core/json.h"
 #include "core/redact.h"
 #include "net/daily_budget.h"
@@ -14,17 +13,31 @@
 
 namespace crmsync {
 
-SalesforceClient::SalesforceClient(const SalesforceConfig& config) : config_(config) {
-  if (config_.auth == SalesforceAuth::access_token) {
-    session_.access_token = config_.access_token;
-    session_.instance_url = config_.instance_url;
-  }
+SalesforceClient::SalesforceClient(const SalesforceConfig& config, Clock& clock,
+                                   net::SessionLog log)
+    : config_(config) {
+  net::SessionOptions o;
+  o.connection = config.connection;
+  o.label = "salesforce";
+  o.max_attempts = config.max_attempts;
+  o.timeout_secs = config.timeout_secs;
+  o.verify_tls = config.verify_tls;
+  net::SessionHooks hooks;
+  hooks.before_send = [this](const net::SessionRequest& r) { return reserve(r.method, r.url); };
+  hooks.classify = [this](const net::SessionRequest& r, const net::HttpResponse* a) {
+    return classify(r, a);
+  };
+  hooks.error_text = [](const net::HttpResponse& res) { return salesforce_error_text(res.body); };
+  session_ =
+      std::make_unique<net::HttpSession>(std::move(o), std::make_unique<SalesforceLogin>(config),
+                                         std::move(hooks), clock, std::move(log));
 }
 
-std::string SalesforceClient::url_for(const std::string& path, const std::string& instance) const {
+std::string SalesforceClient::url_for(const std::string& path) const {
+  // Relative URLs go to the instance the login named.
   if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) return path;
-  if (path.rfind("/services/", 0) == 0) return instance + path;
-  return instance + "/services/data/v" + config_.api_version + path;
+  if (path.rfind("/services/", 0) == 0) return path;
+  return "/services/data/v" + config_.api_version + path;
 }
 
 std::optional<std::pair<int64_t, int64_t>> parse_limit_info(std::string_view header) {
@@ -50,11 +63,6 @@ int64_t SalesforceClient::api_max() const {
   return api_max_;
 }
 
-SalesforceClient::Session SalesforceClient::current_session() const {
-  std::lock_guard lock(mutex_);
-  return session_;
-}
-
 namespace {
 
 // Salesforce counts API requests over a rolling 24 hours, not per day.
@@ -73,8 +81,7 @@ Status SalesforceClient::reserve(const std::string& method, const std::string& p
             " requests; Sforce-Limit-Info says api-usage=" + std::to_string(api_used_) + "/" +
             std::to_string(api_max_) +
             (in_flight_ ? " with " + std::to_string(in_flight_) + " more in flight" : "") +
-            ", so the next call (" + method + " " + path.substr(0, path.find('?')) +
-            ") would go past it",
+            ", so the next call (" + method + " " + net::path_of(path) + ") would go past it",
         kLimitReset, 0);
   }
   ++in_flight_;
@@ -93,188 +100,72 @@ void SalesforceClient::release(const std::optional<std::string>& limit_info) {
   }
 }
 
-Result<net::HttpResponse> SalesforceClient::send(const net::HttpClientRequest& req) {
-  std::unique_ptr<net::HttpClient> http;
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_http_.empty()) {
-      http = std::move(idle_http_.back());
-      idle_http_.pop_back();
-    }
-  }
-  if (!http) http = std::make_unique<net::HttpClient>();
-  ++calls_;
-  auto res = http->send(req);
-  std::lock_guard lock(mutex_);
-  idle_http_.push_back(std::move(http));
-  return res;
-}
-
 Status SalesforceClient::ensure_session() {
-  std::lock_guard login_lock(login_mutex_);
-  if (!current_session().access_token.empty()) return {};
-  return login();
-}
-
-Status SalesforceClient::renew(const std::string& stale) {
-  std::lock_guard login_lock(login_mutex_);
-  std::string current = current_session().access_token;
-  if (!current.empty() && current != stale) return {};  // another call renewed it
-  return login();
+  if (auto c = session_->credentials(); !c) return c.error();
+  return {};
 }
 
 Result<SalesforceClient::Session> SalesforceClient::session() {
-  if (Status s = ensure_session(); !s) return s.error();
-  return current_session();
+  auto c = session_->credentials();
+  if (!c) return c.error();
+  return Session{c->token, c->base_url};
 }
 
 Status SalesforceClient::renew_session() {
   // The stale token is the one the Streaming API refused: the current one,
   // unless a parallel call already renewed it.
-  return renew(current_session().access_token);
+  auto c = session_->credentials();
+  if (!c) return c.error();
+  return session_->renew(c->generation);
 }
 
-Status SalesforceClient::login() {
-  net::QueryBuilder form;
-  switch (config_.auth) {
-    case SalesforceAuth::password:
-      form.add("grant_type", "password")
-          .add("client_id", config_.client_id)
-          .add("client_secret", config_.client_secret)
-          .add("username", config_.username)
-          .add("password", config_.password);
-      break;
-    case SalesforceAuth::web_server:
-      if (config_.refresh_token.empty()) {
-        return Error(ErrorKind::fatal,
-                     "salesforce: auth: web_server has no stored token yet; run `crmsync connect "
-                     "CONNECTION` once (with CRMSYNC_SECRET_KEY set) to log in in a browser");
-      }
-      [[fallthrough]];
-    case SalesforceAuth::refresh_token:
-      form.add("grant_type", "refresh_token")
-          .add("client_id", config_.client_id)
-          .add("refresh_token", config_.refresh_token);
-      if (!config_.client_secret.empty()) form.add("client_secret", config_.client_secret);
-      break;
-    case SalesforceAuth::client_credentials:
-      form.add("grant_type", "client_credentials")
-          .add("client_id", config_.client_id)
-          .add("client_secret", config_.client_secret);
-      break;
-    case SalesforceAuth::jwt: {
-      auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-      auto assertion = salesforce_jwt_assertion(config_.client_id, config_.username,
-                                                config_.audience, config_.private_key_file, now);
-      if (!assertion) return assertion.error();
-      form.add("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
-          .add("assertion", *assertion);
-      break;
-    }
-    case SalesforceAuth::access_token:
-      return Error(ErrorKind::fatal,
-                   "salesforce: the access token was refused and cannot be renewed "
-                   "(auth: access_token); give a new one or use another auth mode");
-  }
-  net::HttpClientRequest req;
-  req.method = "POST";
-  req.url = config_.login_url + "/services/oauth2/token";
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"Accept", "application/json"}};
-  req.body = form.query();
-  req.timeout_secs = config_.timeout_secs;
-  req.verify_tls = config_.verify_tls;
-  auto res = send(req);
-  if (!res) return res.error().with_context("salesforce login at " + config_.login_url);
-  auto token = parse_token_answer(*res);
-  if (!token) return token.error().with_context("salesforce login at " + config_.login_url);
-  std::lock_guard lock(mutex_);
-  session_.access_token = token->access_token;
-  session_.instance_url = token->instance_url;
-  return {};
+net::Verdict SalesforceClient::classify(const net::SessionRequest& request,
+                                        const net::HttpResponse* res) {
+  release(res ? res->header("Sforce-Limit-Info") : std::nullopt);
+  if (res == nullptr || res->status != 403) return net::Verdict::standard();
+  if (salesforce_error_code(res->body) != "REQUEST_LIMIT_EXCEEDED") return net::Verdict::standard();
+  // The org's daily limit: retrying before the window moves on only spends
+  // what other integrations need.
+  auto usage = parse_limit_info(res->header("Sforce-Limit-Info").value_or(""));
+  return net::Verdict::stop(
+      net::daily_limit_error("the org's daily API request limit" +
+                                 (usage ? " (api-usage=" + std::to_string(usage->first) + "/" +
+                                              std::to_string(usage->second) + ")"
+                                        : std::string()) +
+                                 ": HTTP 403 " + salesforce_error_text(res->body),
+                             kLimitReset, 0)
+          .with_context("salesforce " + request.method + " " +
+                        net::redact_url(net::path_of(request.url).substr(0, 200))));
 }
 
 Result<net::HttpResponse> SalesforceClient::call(const std::string& method, const std::string& path,
                                                  const std::string& body,
                                                  const net::HttpHeaders& extra_headers) {
-  if (Status s = ensure_session(); !s) return s.error();
-  constexpr int kAttempts = 5;
-  int renewals = 0;
   std::string what = "salesforce " + method + " " + net::redact_url(path.substr(0, 200));
-  // Counts transient failures only: a session renewal (401) is not one, so
-  // an expiring session does not use up the retries a 503 needs.
-  int attempt = 0;
-  while (true) {
-    Session session = current_session();
-    net::HttpClientRequest req;
-    req.method = method;
-    req.url = url_for(path, session.instance_url);
-    req.headers = {{"Authorization", "Bearer " + session.access_token},
-                   {"Accept", "application/json"}};
-    if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
-    // The caller's headers win (Bulk uploads are text/csv, results are CSV).
-    for (const auto& h : extra_headers) net::set_header(req.headers, h.first, h.second);
-    req.body = body;
-    req.timeout_secs = config_.timeout_secs;
-    req.verify_tls = config_.verify_tls;
-    if (Status within = reserve(method, path); !within) return within.error().with_context(what);
-    auto res = send(req);
-    release(res ? res->header("Sforce-Limit-Info") : std::nullopt);
-    // Reads, updates, upserts and deletes are safe to send again after a
-    // transient failure; a create (POST) is not: the engine settles those.
-    // Creating a Bulk job again only leaves an empty job behind.
-    bool idempotent = method != "POST" || path.rfind("/composite/sobjects/", 0) == 0 ||
-                      path.rfind("/jobs/", 0) == 0;
-    if (idempotent && attempt + 1 < kAttempts) {
-      double wait = -1;
-      if (!res && res.error().kind == ErrorKind::retryable) {
-        wait = 0.2 * (attempt + 1);
-      } else if (res && (res->status == 429 || res->status >= 500)) {
-        wait = 0.2 * (attempt + 1);
-        if (auto ra = res->header("Retry-After")) {
-          if (auto secs = net::parse_retry_after(*ra, std::chrono::system_clock::now())) {
-            wait = std::max(wait, *secs);
-          }
-        }
-      }
-      if (wait >= 0) {
-        std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 30.0)));
-        ++attempt;
-        continue;
-      }
-    }
-    if (!res) return res.error().with_context(what);
-    if (res->status == 401 && renewals < 2) {
-      // The session expired: renew it and send the call again. Twice at
-      // most: a session can lapse again between renewal and resend, but a
-      // token refused right after login means the setup is wrong.
-      ++renewals;
-      if (Status s = renew(session.access_token); !s) return s.error();
-      continue;
-    }
-    if (res->status >= 200 && res->status < 300) return res;
-    if (res->status == 300) return res;  // upsert matched several records: the caller says so
-    std::string code = salesforce_error_code(res->body);
-    if (res->status == 403 && code == "REQUEST_LIMIT_EXCEEDED") {
-      // The org's daily limit: retrying before the window moves on only
-      // spends what other integrations need.
-      auto usage = parse_limit_info(res->header("Sforce-Limit-Info").value_or(""));
-      return net::daily_limit_error("the org's daily API request limit" +
-                                        (usage ? " (api-usage=" + std::to_string(usage->first) +
-                                                     "/" + std::to_string(usage->second) + ")"
-                                               : std::string()) +
-                                        ": HTTP 403 " + salesforce_error_text(res->body),
-                                    kLimitReset, 0)
-          .with_context(what);
-    }
-    Error e = net::http_status_error(*res, what);
-    e.kind = salesforce_error_kind(code, res->status);
-    e.message =
-        what + ": HTTP " + std::to_string(res->status) + ": " + salesforce_error_text(res->body);
-    return e;
-  }
+  net::SessionRequest req;
+  req.method = method;
+  req.url = url_for(path);
+  req.headers = {{"Accept", "application/json"}};
+  if (!body.empty()) req.headers.emplace("Content-Type", "application/json");
+  // The caller's headers win (Bulk uploads are text/csv, results are CSV).
+  for (const auto& h : extra_headers) net::set_header(req.headers, h.first, h.second);
+  req.body = body;
+  // Reads, updates (PATCH by id), upserts by external id and deletes are
+  // safe to send again; a create (POST) is not: the engine settles those.
+  // A collections retrieve (POST /composite/sobjects/{object}) only reads,
+  // and creating a Bulk job again only leaves an empty job behind.
+  req.idempotent = method != "POST" || path.rfind("/composite/sobjects/", 0) == 0 ||
+                   path.rfind("/jobs/", 0) == 0;
+  auto res = session_->send(req);
+  if (!res) return res.error();
+  if (res->status >= 200 && res->status < 300) return res;
+  if (res->status == 300) return res;  // upsert matched several records: the caller says so
+  std::string code = salesforce_error_code(res->body);
+  Error e = net::http_status_error(*res, what);
+  e.kind = salesforce_error_kind(code, res->status);
+  e.message =
+      what + ": HTTP " + std::to_string(res->status) + ": " + salesforce_error_text(res->body);
+  return e;
 }
 
 Result<SalesforceToken> parse_token_answer(const net::HttpResponse& res) {

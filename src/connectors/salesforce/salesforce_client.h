@@ -8,19 +8,25 @@
 #include <vector>
 
 #include "connectors/salesforce/salesforce_config.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "net/http_client.h"
+#include "net/http_session.h"
 
 namespace crmsync {
 
-// One Salesforce session: gets the access token, sends REST calls with it,
-// renews it on a 401 and repeats the call, retries idempotent calls on
-// 429/5xx, and turns error answers into
-// Errors that quote Salesforce's errorCode and message (never the token).
+// One Salesforce connection's calls, through its net::HttpSession: the
+// session gets the access token (SalesforceAuth: password, JWT, refresh
+// token / web_server, client credentials, or a fixed access token), renews
+// it once on a 401 (single flight across threads), paces and retries with
+// backoff (max_attempts sends per call). This class builds the REST
+// requests, says which are idempotent (everything but POST, plus the
+// POSTs that create nothing: sObject Collections retrieves and Bulk jobs),
+// and turns error answers into Errors that quote Salesforce's errorCode
+// and message (never the token).
 //
 // Thread-safe: the connection's write sends up to max_parallel_requests
-// calls at once. Each call borrows its own HTTP handle; a 401 seen by
-// several calls renews the session once (single flight) and all resend.
+// calls at once.
 //
 // Daily limit: every answer's Sforce-Limit-Info (api-usage=N/M) is noted;
 // a call that would take N (plus the calls in flight) past
@@ -29,7 +35,7 @@ namespace crmsync {
 // limit and the numbers, which stops the flows on this connection.
 class SalesforceClient {
  public:
-  explicit SalesforceClient(const SalesforceConfig& config);
+  SalesforceClient(const SalesforceConfig& config, Clock& clock, net::SessionLog log = {});
 
   // `path` is relative to /services/data/vNN.N (e.g. "/query?q=...") or,
   // starting with /services/, to the instance. `body` is JSON.
@@ -51,28 +57,20 @@ class SalesforceClient {
   // API requests used and allowed today, from the last Sforce-Limit-Info.
   int64_t api_used() const;
   int64_t api_max() const;
-  int64_t calls() const { return calls_.load(); }
+  int64_t calls() const { return session_->sends(); }
+  Clock& clock() { return session_->clock(); }
 
  private:
-  Session current_session() const;
-  // Logs in; the caller holds login_mutex_.
-  Status login();
-  // Renews the session unless another call already did since `stale` was
-  // refused.
-  Status renew(const std::string& stale);
-  Result<net::HttpResponse> send(const net::HttpClientRequest& req);
   // Counts a call in flight, or the budget error when it may not be sent.
   Status reserve(const std::string& method, const std::string& path);
   void release(const std::optional<std::string>& limit_info);
-  std::string url_for(const std::string& path, const std::string& instance) const;
+  net::Verdict classify(const net::SessionRequest& request, const net::HttpResponse* answer);
+  std::string url_for(const std::string& path) const;
 
   const SalesforceConfig& config_;
-  std::mutex login_mutex_;  // held through a login: one at a time
   mutable std::mutex mutex_;
-  Session session_;
   int64_t api_used_ = 0, api_max_ = 0, in_flight_ = 0;
-  std::vector<std::unique_ptr<net::HttpClient>> idle_http_;  // kept-alive handles
-  std::atomic<int64_t> calls_{0};
+  std::unique_ptr<net::HttpSession> session_;
 };
 
 // "api-usage=18/15000" (possibly among other entries) into used and max.

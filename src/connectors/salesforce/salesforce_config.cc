@@ -1,5 +1,6 @@
 #include "connectors/salesforce/salesforce_config.h"
 
+#include "connectors/http_options.h"
 #include "connectors/option_values.h"
 #include "connectors/salesforce/salesforce_connection.h"
 
@@ -132,6 +133,7 @@ ComponentSpec salesforce_spec() {
        false,
        {}},
       {"timeout_secs", T::number, false, Value(int64_t{60}), "per HTTP request", "120", false, {}},
+      max_attempts_option(),
       {"verify_tls",
        T::boolean,
        false,
@@ -206,6 +208,9 @@ Result<SalesforceConfig> read_config(const OptionSet& o, const ConnectorContext&
   const Value* t = o.get("timeout_secs");
   if (t && t->is_number()) c.timeout_secs = std::stod(t->to_text());
   c.verify_tls = option_bool(o, "verify_tls", true);
+  auto attempts = read_max_attempts(o);
+  if (!attempts) return attempts.error();
+  c.max_attempts = *attempts;
   c.query_batch_size = option_int(o, "query_batch_size", 2000);
   c.bulk_threshold = option_int(o, "bulk_threshold", c.bulk_threshold);
   c.bulk_query_threshold = option_int(o, "bulk_query_threshold", c.bulk_query_threshold);
@@ -276,14 +281,16 @@ Result<SalesforceConfig> read_config(const OptionSet& o, const ConnectorContext&
 }  // namespace
 
 void register_salesforce_connector(ConnectorRegistry& registry) {
-  registry.add(ConnectorFactory{
-      salesforce_spec(),
-      [](const ConnectionConfig&, const OptionSet& o,
-         const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
-        auto c = read_config(o, ctx);
-        if (!c) return c.error();
-        return std::unique_ptr<Connection>(new SalesforceConnection(std::move(*c)));
-      }});
+  registry.add(
+      ConnectorFactory{salesforce_spec(),
+                       [](const ConnectionConfig& config, const OptionSet& o,
+                          const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
+                         auto c = read_config(o, ctx);
+                         if (!c) return c.error();
+                         c->connection = config.name;
+                         return std::unique_ptr<Connection>(new SalesforceConnection(
+                             std::move(*c), net::clock_or_system(ctx.clock), ctx.log));
+                       }});
 }
 
 }  // namespace crmsync

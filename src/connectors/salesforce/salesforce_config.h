@@ -19,6 +19,7 @@ enum class SalesforceAuth {
 };
 
 struct SalesforceConfig {
+  std::string connection;  // the connection's name, for retry log lines
   std::string login_url = "https://login.salesforce.com";
   std::string instance_url;  // known up front for access_token; else from the token answer
   std::string api_version = "60.0";
@@ -35,6 +36,7 @@ struct SalesforceConfig {
   double max_daily_api_share = 1.0;                       // of Sforce-Limit-Info's M
   int64_t max_parallel_requests = 4;                      // collection chunks sent at once
   double timeout_secs = 60;
+  int max_attempts = 5;  // sends per call in total (net::HttpSession rules)
   bool verify_tls = true;
   int64_t query_batch_size = 2000;       // Sforce-Query-Options: batchSize
   int64_t bulk_threshold = 10000;        // write calls this large use Bulk API 2.0; 0 = never

@@ -18,8 +18,8 @@ namespace crmsync {
 // gets its own result. Describe answers are cached per object for the run.
 class SalesforceConnection final : public Connection {
  public:
-  explicit SalesforceConnection(SalesforceConfig config)
-      : config_(std::move(config)), client_(config_) {}
+  SalesforceConnection(SalesforceConfig config, Clock& clock, net::SessionLog log = {})
+      : config_(std::move(config)), client_(config_, clock, std::move(log)) {}
 
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;
@@ -52,6 +52,8 @@ class SalesforceConnection final : public Connection {
   // The daily API usage the last answer reported (Sforce-Limit-Info).
   int64_t api_used() const { return client_.api_used(); }
   int64_t api_max() const { return client_.api_max(); }
+  // The clock waits go through (Bulk job polls).
+  Clock& clock() { return client_.clock(); }
 
  private:
   // All records of a SOQL query, every page.

@@ -87,10 +87,12 @@ TEST_F(PipedriveConnectorTest, BurstLimit429SaysBurstAfterItsAttempts) {
   // The field definitions cannot be read: the whole call fails, retryable.
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.error().kind, ErrorKind::retryable);
-  EXPECT_NE(
-      res.error().message.find("HTTP 429 after 6 attempts: burst limit (40 requests per 2 s)"),
-      std::string::npos)
+  EXPECT_NE(res.error().message.find("HTTP 429 (rate limit): burst limit (40 requests per 2 s)"),
+            std::string::npos)
       << res.error().message;
+  EXPECT_NE(res.error().message.find("after 5 attempts"), std::string::npos) << res.error().message;
+  // max_attempts (default 5) is the total: five requests reached the server.
+  EXPECT_EQ(count_status(admin("GET", "/__admin/requests?limit=100"), 429), 5);
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ class PipedriveConnectorTest : public ::testing::Test {
                    {"search_burst_limit", Value(int64_t{0})}};
     for (Member& m : extra) options.push_back(std::move(m));
     c.options.values = Value(std::move(options));
-    auto conn = ConnectorRegistry::instance().create(c, ConnectorContext{"."});
+    auto conn = ConnectorRegistry::instance().create(c, ConnectorContext{".", clock_});
     ASSERT_TRUE(conn.ok()) << conn.error().message;
     conn_ = std::move(*conn);
   }
@@ -82,6 +82,9 @@ class PipedriveConnectorTest : public ::testing::Test {
     return all;
   }
 
+  // Set before connect() to have the connection wait on it (default: the
+  // system clock).
+  Clock* clock_ = nullptr;
   std::unique_ptr<PipedriveSandbox> sandbox_;
   std::unique_ptr<Connection> conn_;
   net::HttpClient http_;

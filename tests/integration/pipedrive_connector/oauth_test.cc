@@ -6,6 +6,7 @@
 
 #include "connector_fixture.h"
 #include "connectors/pipedrive/pipedrive_oauth.h"
+#include "net/http_session.h"
 
 namespace crmsync::testing {
 namespace {
@@ -113,23 +114,27 @@ TEST_F(PipedriveOAuthConnector, ConcurrentRenewalsRefreshOnce) {
   config.oauth_client_id = "demo-client";
   config.oauth_client_secret = "demo-secret";
   config.oauth_refresh_token = refresh_token_;
-  PipedriveOAuth oauth(config);
-  auto first = oauth.current();
+  // The provider in the session the connection uses: the session makes
+  // renewals single-flight by the credentials' generation.
+  net::HttpSession session(net::SessionOptions{}, std::make_unique<PipedriveOAuth>(config), {},
+                           net::clock_or_system(nullptr));
+  auto first = session.credentials();
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_EQ(first->api_domain, sandbox_->base_url());
+  EXPECT_EQ(first->base_url, sandbox_->base_url());
   // Eight calls refused with the same token renew it together: one refresh.
   std::vector<std::string> seen(8);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < seen.size(); ++i)
     threads.emplace_back([&, i] {
-      auto t = oauth.renew(first->generation);
-      if (t.ok()) seen[i] = t->access_token;
+      if (!session.renew(first->generation).ok()) return;
+      auto t = session.credentials();
+      if (t.ok()) seen[i] = t->token;
     });
   for (auto& t : threads) t.join();
-  EXPECT_EQ(oauth.refreshes(), 2);
+  EXPECT_EQ(session.logins(), 2);
   for (const std::string& token : seen) {
     EXPECT_EQ(token, seen[0]);
-    EXPECT_NE(token, first->access_token);
+    EXPECT_NE(token, first->token);
   }
 }
 

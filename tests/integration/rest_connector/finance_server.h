@@ -44,7 +44,7 @@ class FinanceServer {
       if (failing_ > 0) {
         --failing_;
         net::HttpResponse r;
-        r.status = 503;
+        r.status = failing_status_;
         r.body = R"({"message": "maintenance"})";
         return std::optional<net::HttpResponse>(r);
       }
@@ -322,10 +322,11 @@ class FinanceServer {
     corrupt_.clear();
   }
 
-  // The next `n` calls (logins excepted) answer 503.
-  void fail(int n) {
+  // The next `n` calls (logins excepted) answer `status` without doing anything.
+  void fail(int n, int status = 503) {
     std::lock_guard lock(mu_);
     failing_ = n;
+    failing_status_ = status;
   }
   // expires_in of the OAuth2 tokens handed out from now on.
   void set_token_lifetime(int secs) {
@@ -406,7 +407,7 @@ class FinanceServer {
   std::map<std::string, int> sessions_;
   std::set<std::string> refresh_;
   std::map<std::string, int> grants_;
-  int failing_ = 0, token_lifetime_ = 3600;
+  int failing_ = 0, failing_status_ = 503, token_lifetime_ = 3600;
   int session_seq_ = 0, logins_ = 0, writes_ = 0, throttle_ = 0, retry_after_ = 1, throttled_ = 0;
   int64_t next_id_ = 1000, clock_ = 0;
   std::vector<Value> customers_, invoices_, preinvoices_;

@@ -83,10 +83,12 @@ TEST_F(RestAuthPages, OffsetPageAndNextUrlPagination) {
 TEST_F(RestAuthPages, ReadsRetry5xxButCreatesDoNot) {
   ASSERT_NO_FATAL_FAILURE(connect());
   ASSERT_TRUE(conn->check().ok());
-  server.fail(2);
-  EXPECT_EQ(read_all("customers").size(), 25u);  // 2 x 503, then the pages
+  server.fail(2, 502);
+  EXPECT_EQ(read_all("customers").size(), 25u);  // 2 x 502, then the pages
 
-  server.fail(1);
+  // A 502 may come from a proxy after the API applied the create: the
+  // create is not resent, its outcome is unknown.
+  server.fail(1, 502);
   std::vector<WriteItem> items(2);
   items[0].record.set("name", Value("A"));
   items[1].record.set("name", Value("B"));
@@ -97,11 +99,27 @@ TEST_F(RestAuthPages, ReadsRetry5xxButCreatesDoNot) {
   ASSERT_TRUE(res.ok());
   EXPECT_FALSE((*res)[0].ok);
   EXPECT_EQ((*res)[0].error.kind, ErrorKind::retryable);
+  EXPECT_TRUE((*res)[0].error.outcome_unknown);
   EXPECT_NE((*res)[0].error.message.find("maintenance"), std::string::npos);
   // Not sent after the API failed: retried by record later, never twice.
   EXPECT_FALSE((*res)[1].ok);
   EXPECT_EQ((*res)[1].error.kind, ErrorKind::retryable);
   EXPECT_EQ(server.customers().size(), 25u);
+}
+
+TEST_F(RestAuthPages, CreateRefusedWith503IsSentAgain) {
+  ASSERT_NO_FATAL_FAILURE(connect());
+  // 503 refuses a request without doing it: any method may go again.
+  server.fail(1, 503);
+  std::vector<WriteItem> items(1);
+  items[0].record.set("name", Value("A"));
+  WriteRequest req;
+  req.object = "customers";
+  req.items = items;
+  auto res = conn->write(req);
+  ASSERT_TRUE(res.ok());
+  EXPECT_TRUE((*res)[0].ok) << (*res)[0].error.message;
+  EXPECT_EQ(server.customers().size(), 26u);
 }
 
 TEST_F(RestAuthPages, RequestsPerSecondPacesCalls) {
