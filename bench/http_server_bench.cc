@@ -49,7 +49,8 @@ int connect_to(int port) {
 }
 
 void set_receive_timeout(int fd, double seconds) {
-  timeval tv{static_cast<time_t>(seconds), static_cast<suseconds_t>((seconds - (long)seconds) * 1e6)};
+  timeval tv{static_cast<time_t>(seconds),
+             static_cast<suseconds_t>((seconds - (long)seconds) * 1e6)};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
