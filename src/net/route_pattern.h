@@ -10,11 +10,11 @@
 namespace crmsync::net {
 
 // A route's path pattern: the small regex subset the routes are written in,
-// matched by hand instead of std::regex (slow, and GCC 12 floods the build
+// matched by hand instead of the standard <regex> (slow, and GCC 12 floods the build
 // with false warnings from it). Understood: literal characters, `.`, `\d`,
 // `\w`, `\s`, escaped punctuation (`\.`, `\/`), classes (`[^/]`, `[A-Za-z0-9_]`),
 // groups `( )` and `(?: )` with `|`, and the greedy quantifiers `?`, `*`,
-// `+`. The whole path must match, as std::regex_match would; captures are
+// `+`. The whole path must match, as a whole-string regex match would; captures are
 // filled the way std::smatch fills them ([0] the whole path, a group that
 // took no part is empty).
 //
