@@ -8,7 +8,8 @@ PACKAGES=(
   libyaml-cpp-dev liblua5.4-dev libsimdjson-dev libxxhash-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
-  libcpp-httplib-dev libcurl4-openssl-dev
+  # The HTTP server: Boost.Asio/Beast (header-only), zlib for gzip answers
+  libboost-dev zlib1g-dev libcurl4-openssl-dev
   # OpenSSL's libcrypto: JWT bearer signing/verifying, PKCE, secrets encrypted at rest
   libssl-dev
   curl  # the demo edits sandbox records through their HTTP APIs

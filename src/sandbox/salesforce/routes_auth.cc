@@ -1,7 +1,7 @@
 // Login: the OAuth token endpoint (password, refresh_token, client_credentials;
 // JWT bearer and authorization_code in oauth_jwt.cc / oauth_code.cc), SOAP
 // login/logout, revoke and identity.
-#include <regex>
+#include <cctype>
 
 #include "core/json.h"
 #include "sandbox/salesforce/oauth.h"
@@ -78,13 +78,37 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
-// The text of the first <name> or <prefix:name> element.
+// Where `name` ends in a tag name starting at `at` ("name" or "prefix:name"),
+// or npos when the tag has another name.
+size_t tag_name_end(const std::string& body, size_t at, const std::string& name) {
+  size_t word = at;
+  while (word < body.size() &&
+         (std::isalnum(static_cast<unsigned char>(body[word])) || body[word] == '_'))
+    ++word;
+  size_t start = word > at && word < body.size() && body[word] == ':' ? word + 1 : at;
+  if (body.compare(start, name.size(), name) != 0) return std::string::npos;
+  return start + name.size();
+}
+
+// The text of the first <name> or <prefix:name> element (attributes
+// allowed), up to the first closing tag of that name.
 std::optional<std::string> xml_element(const std::string& body, const std::string& name) {
-  std::regex re("<(?:[A-Za-z0-9_]+:)?" + name + "(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[A-Za-z0-9_]+:)?" +
-                name + ">");
-  std::smatch m;
-  if (!std::regex_search(body, m, re)) return std::nullopt;
-  return xml_unescape(m[1].str());
+  for (size_t open = body.find('<'); open != std::string::npos; open = body.find('<', open + 1)) {
+    size_t end = tag_name_end(body, open + 1, name);
+    if (end == std::string::npos || end >= body.size()) continue;
+    if (body[end] != '>' && !std::isspace(static_cast<unsigned char>(body[end]))) continue;
+    size_t content = body.find('>', end);
+    if (content == std::string::npos) return std::nullopt;
+    ++content;
+    for (size_t close = body.find("</", content); close != std::string::npos;
+         close = body.find("</", close + 2)) {
+      size_t close_end = tag_name_end(body, close + 2, name);
+      if (close_end < body.size() && body[close_end] == '>')
+        return xml_unescape(body.substr(content, close - content));
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 constexpr const char* kSoapOpen =

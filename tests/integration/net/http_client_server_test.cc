@@ -63,7 +63,7 @@ class ClientServerTest : public ::testing::Test {
 };
 
 TEST_F(ClientServerTest, MethodsCarryBodiesHeadersAndPathParams) {
-  // GET goes without a body: cpp-httplib does not read one for GET.
+  // GET goes without a body, as HTTP clients send it.
   for (std::string method : {"GET", "PATCH", "PUT", "DELETE"}) {
     std::string body = method == "GET" ? "" : "body of " + method;
     auto req = request(method, "/items/42?q=a%20b", body);
