@@ -14,6 +14,7 @@ export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 # of the headers and one compile of the templates they instantiate, which
 # halves a cold build under the sanitizers. CRMSYNC_UNITY=OFF for
 # file-by-file rebuilds while editing.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRMSYNC_SANITIZE=ON \
+# -Werror: CI fails on any compiler warning (issue 17).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRMSYNC_SANITIZE=ON -DCRMSYNC_WERROR=ON \
   -DCMAKE_UNITY_BUILD="${CRMSYNC_UNITY:-ON}" >/dev/null
 cmake --build build -j"$JOBS"

@@ -114,9 +114,8 @@ Result<HttpResponse> HttpClient::send(const HttpClientRequest& request) {
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
   curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-  // gzip only when asked: a server compressing every small answer (as
-  // cpp-httplib does) costs more CPU than the transfer saves; br is never
-  // offered (cpp-httplib compresses it at its slowest quality).
+  // gzip only when asked: compressing every small answer costs the server
+  // more CPU than the transfer saves; worth it for large pages over a WAN.
   if (request.accept_gzip) curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response.body);

@@ -11,7 +11,7 @@
 namespace crmsync::net {
 
 // A request as the server's handlers see it; built by HttpServer so that
-// callers never include httplib.h.
+// callers never include Boost.Beast.
 struct HttpRequest {
   std::string method;  // upper case: GET, POST, PATCH, PUT, DELETE
   std::string path;    // without the query string, percent-decoded
