@@ -1,10 +1,8 @@
 #include "engine/target_setup.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <memory>
-#include <thread>
 
 #include "connectors/registry.h"
 #include "mapping/mapping.h"
@@ -89,13 +87,12 @@ Result<std::vector<FlowSetup>> setup_targets(const Config& config,
       if (!created) return created.error().with_context("connection " + key.first);
       conn = opened.emplace(key.first, std::move(*created)).first;
     }
-    // setup_target re-reads what exists each call and creates only what is
-    // missing, so a transient failure (5xx, 429, timeout) is answered by
-    // asking again: whatever the failed call did or did not create is seen.
+    // The connection's HTTP session already retried what may be retried. A
+    // create whose answer was lost (outcome unknown) is asked again at once:
+    // setup_target re-reads what exists first and creates only what is
+    // missing, so the second call is the look-up, not a blind resend.
     auto report = conn->second->setup_target(t.request);
-    for (int attempt = 1; attempt < 5 && !report && report.error().kind == ErrorKind::retryable;
-         ++attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(250 << attempt));
+    for (int again = 0; again < 3 && !report && report.error().outcome_unknown; ++again) {
       report = conn->second->setup_target(t.request);
     }
     if (report) {

@@ -98,7 +98,12 @@ Result<std::vector<WriteResult>> RestConnection::write(const WriteRequest& req) 
   std::vector<WriteResult> results(req.items.size());
   for (size_t i = 0; i < req.items.size(); ++i) {
     results[i] = write_one(req.items[i], **obj, req);
-    if (results[i].ok || results[i].error.kind == ErrorKind::rejected) continue;
+    // A rejected record, or one whose answer was lost (the API took the
+    // request: the engine looks that record up), does not stop the others.
+    if (results[i].ok || results[i].error.kind == ErrorKind::rejected ||
+        results[i].error.outcome_unknown) {
+      continue;
+    }
     // The API itself failed (down, limited, credentials): the rest of the
     // batch is not sent and gets the same error, to be retried by record.
     // They were never sent, so their outcome is known even when the

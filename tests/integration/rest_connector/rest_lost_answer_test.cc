@@ -1,7 +1,8 @@
 // The REST sink and a create whose answer is lost: the record that was sent
-// carries outcome_unknown (the engine looks it up before anything else);
-// the records of the call that were never sent do not (they are simply
-// retried, and a flow without a match key does not park them).
+// carries outcome_unknown (the engine looks it up before anything else),
+// and the records after it are still sent: a lost answer says the API took
+// the request, not that it is down (with 5% of answers lost, stopping the
+// batch there left 801 of 1,000 customers unsynced after run and retry).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -15,7 +16,7 @@
 namespace crmsync::testing {
 namespace {
 
-TEST(RestLostAnswer, OnlyTheSentRecordHasAnUnknownOutcome) {
+TEST(RestLostAnswer, OnlyTheLostRecordHasAnUnknownOutcomeAndTheOthersAreSent) {
   net::HttpServer server;
   std::atomic<int> posts{0};
   server.on("POST", "/api/customers", [&](const net::HttpRequest&, net::HttpResponse& res) {
@@ -69,11 +70,11 @@ flows:
   EXPECT_FALSE((*res)[0].ok);
   EXPECT_TRUE((*res)[0].error.outcome_unknown) << (*res)[0].error.to_string();
   for (size_t i = 1; i < 3; ++i) {
-    EXPECT_FALSE((*res)[i].ok);
-    EXPECT_FALSE((*res)[i].error.outcome_unknown) << (*res)[i].error.to_string();
-    EXPECT_NE((*res)[i].error.message.find("not sent"), std::string::npos);
+    EXPECT_TRUE((*res)[i].ok) << (*res)[i].error.to_string();
+    EXPECT_TRUE((*res)[i].created);
   }
-  EXPECT_EQ(posts.load(), 1);  // sent once, never again by any layer
+  // One POST a record: the lost one was sent once, never again by any layer.
+  EXPECT_EQ(posts.load(), 3);
 }
 
 }  // namespace

@@ -25,9 +25,12 @@ TEST(SalesforceChunks, ATransientFailureOfOneCallFailsOnlyItsRecords) {
   server.on("POST", R"(/services/data/v[0-9.]+/composite/sobjects)",
             [&](const net::HttpRequest& req, net::HttpResponse& res) {
               res.content_type = "application/json";
-              if (calls++ == 1) {  // the second call: the service is down
-                res.status = 503;
-                res.body = R"([{"errorCode":"SERVER_UNAVAILABLE","message":"down"}])";
+              // The second call: a proxy's 502. The HTTP session does not
+              // resend a create after an answer like that (it may have been
+              // applied), so the failure reaches the sink.
+              if (calls++ == 1) {
+                res.status = 502;
+                res.body = R"([{"errorCode":"BAD_GATEWAY","message":"down"}])";
                 return;
               }
               size_t n = 0;
@@ -74,6 +77,7 @@ TEST(SalesforceChunks, ATransientFailureOfOneCallFailsOnlyItsRecords) {
     EXPECT_EQ((*res)[i].ok, !in_failed_call) << i;
     if (in_failed_call) {
       EXPECT_EQ((*res)[i].error.kind, ErrorKind::retryable) << (*res)[i].error.to_string();
+      EXPECT_TRUE((*res)[i].error.outcome_unknown) << i;
     } else {
       EXPECT_TRUE((*res)[i].created) << i;
     }
