@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/redact.h"
+
 namespace crmsync {
 namespace {
 
@@ -75,6 +77,9 @@ std::string password_in(const std::string& cs) {
 }  // namespace
 
 OdbcClient::OdbcClient(OdbcConfig config) : config_(std::move(config)) {
+  // A PWD= inside connection_string is not an option of its own, so the
+  // config's secret flags do not cover it.
+  register_secret(password_in(config_.connection_string));
   if (config_.schema.empty() && config_.dialect == OdbcDialect::postgres) config_.schema = "public";
   std::string where = !config_.host.empty()
                           ? config_.host + (config_.port.empty() ? "" : ":" + config_.port)

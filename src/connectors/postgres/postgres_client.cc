@@ -3,6 +3,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/redact.h"
+
 namespace crmsync {
 namespace {
 
@@ -52,6 +54,8 @@ std::string password_in_url(const std::string& url) {
 
 PostgresClient::PostgresClient(PostgresConfig config) : config_(std::move(config)) {
   url_password_ = password_in_url(config_.url);
+  // Not an option of its own, so the config's secret flags do not cover it.
+  register_secret(url_password_, {config_.user});
   name_ = "postgres " + (config_.host.empty() ? std::string("(url)") : config_.host) +
           (config_.port.empty() ? "" : ":" + config_.port) +
           (config_.database.empty() ? "" : "/" + config_.database);
