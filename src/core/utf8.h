@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,8 @@ size_t invalid_utf8_offset(std::string_view text);
 std::string to_valid_utf8(std::string_view text);
 // Appends `text` to `out`, made valid as above (no copy when it already is).
 void append_valid_utf8(std::string_view text, std::string& out);
+// Appends code point `cp` (at most U+10FFFF; callers pair surrogates first)
+// as UTF-8: the encoders of the file and ODBC connectors share it.
+void append_code_point(uint32_t cp, std::string& out);
 
 }  // namespace crmsync

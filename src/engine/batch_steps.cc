@@ -13,7 +13,7 @@ using Action = FlowRunner::Item::Action;
 
 void FlowRunner::map_records(std::vector<Item>& items) {
   for (Item& it : items) {
-    if (!it.live) continue;
+    if (!it.live || it.error) continue;
     it.source_checksum = checksum(*it.source);
     auto mapped = flow_.mapping->apply(*it.source);
     if (!mapped) {

@@ -119,7 +119,10 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
   FlowOrder order = plan_flow_order(config_, refs);
   if (!order.diagnostics.empty()) {
     std::string msg;
-    for (const Diagnostic& d : order.diagnostics) msg += (msg.empty() ? "" : "\n") + d.to_string();
+    for (const Diagnostic& d : order.diagnostics) {
+      if (!msg.empty()) msg += '\n';
+      msg += d.to_string();
+    }
     return Error(ErrorKind::fatal, msg);
   }
   auto selected = select_flows(order, options.flows);

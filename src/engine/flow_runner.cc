@@ -315,6 +315,7 @@ Status FlowRunner::process_batch(std::vector<Record>& records,
     }
   }
 
+  if (!from_retry) mark_repeated_ids(items);
   map_records(items);
   if (Status s = resolve_refs(items); !s) return s;
   for (Item& it : items) {

@@ -11,7 +11,6 @@
 #include "core/backoff.h"
 #include "core/clock.h"
 #include "engine/flow_runtime.h"
-#include "engine/id_hash_set.h"
 #include "engine/progress.h"
 #include "state/state_store.h"
 
@@ -61,9 +60,13 @@ class FlowRunner {
   Result<int64_t> count_unseen();
   Status check_delete_guard(int64_t would_delete);
   bool deletes_allowed() const;  // named by --allow-deletes for this run
-  // A read's copies of one id (full_scan_deletes.cc): every copy becomes a
+  // A batch's copies of one id (full_scan_deletes.cc): every copy becomes a
   // bad record, none is written.
   void reject_duplicate_ids(std::vector<Record>& batch, std::vector<RecordReader::BadRecord>& bad);
+  // A full read's copy of an id an earlier batch of the same read returned
+  // (the id map's seen mark, or the dry run's seen set): a record error and
+  // a read error, so the run withholds its deletes.
+  void mark_repeated_ids(std::vector<Item>& items);
   Status process_batch(std::vector<Record>& records,
                        const std::vector<RecordReader::BadRecord>& bad,
                        std::optional<Cursor> cursor, bool from_retry);
@@ -114,11 +117,9 @@ class FlowRunner {
   // created again until `crmsync retry` says the operator checked.
   std::unordered_set<std::string> unverifiable_;
   // Full-scan delete safety: set while read_source reads the whole source;
-  // rows or pages it could not use; hashes of the ids it returned (to find
-  // duplicates without keeping every id's text).
+  // rows or pages it could not use; ids found more than once.
   bool in_full_read_ = false;
   int64_t read_errors_ = 0;
-  IdHashSet read_id_hashes_;
   std::unordered_set<std::string> duplicate_ids_;
   DeleteHold hold_;
 };

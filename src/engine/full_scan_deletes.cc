@@ -5,7 +5,6 @@
 // source looks exactly like a mass delete).
 
 #include <algorithm>
-#include <functional>
 #include <unordered_map>
 
 #include "core/json.h"
@@ -24,25 +23,25 @@ std::string plural(int64_t n, const std::string& word) {
 
 // Two copies of one id make "which one is the record" a guess, and an id
 // that appears twice often means another is missing (an export that shifted
-// rows). Every copy is rejected; copies in earlier batches have been synced
-// already and are only reported. Ids are remembered as 64-bit hashes
-// (id_hash_set.h).
+// rows). Copies in one batch are all rejected here. A copy in a later batch
+// of a full read is found by process_batch through the id map's seen mark
+// (mark_repeated_ids), so memory does not grow with the read; the earlier
+// copy has been synced already and is only reported, and the deletes of
+// that run are withheld either way.
 void FlowRunner::reject_duplicate_ids(std::vector<Record>& batch,
                                       std::vector<RecordReader::BadRecord>& bad) {
   std::unordered_map<std::string_view, int> in_batch;
+  in_batch.reserve(batch.size());
   for (const Record& r : batch) ++in_batch[r.id()];
-  std::hash<std::string_view> hash;
   std::vector<bool> reject(batch.size(), false);
   bool any = false;
   for (size_t i = 0; i < batch.size(); ++i) {
     const std::string& id = batch[i].id();
-    uint64_t h = hash(id);
-    if (in_batch[id] > 1 || read_id_hashes_.contains(h) || duplicate_ids_.count(id)) {
+    if (in_batch[id] > 1 || duplicate_ids_.count(id)) {
       reject[i] = any = true;
       duplicate_ids_.insert(id);
     }
   }
-  for (const Record& r : batch) read_id_hashes_.insert(hash(r.id()));
   if (!any) return;
   std::vector<Record> kept;
   kept.reserve(batch.size());
@@ -59,6 +58,21 @@ void FlowRunner::reject_duplicate_ids(std::vector<Record>& batch,
                    to_json(batch[i])});
   }
   batch = std::move(kept);
+}
+
+void FlowRunner::mark_repeated_ids(std::vector<Item>& items) {
+  if (!in_full_read_) return;
+  for (Item& it : items) {
+    bool seen_before = options_.dry_run ? dry_run_seen_.count(it.source_id) > 0
+                                        : it.entry && it.entry->seen_run == run_id_;
+    if (!seen_before || it.error) continue;
+    duplicate_ids_.insert(it.source_id);
+    ++read_errors_;
+    it.error = Error(ErrorKind::rejected, "id " + it.source_id +
+                                              " appears more than once in this read of " +
+                                              flow_.config->source.object +
+                                              ": this copy is not synced and no record is deleted");
+  }
 }
 
 Result<int64_t> FlowRunner::count_unseen() {

@@ -69,11 +69,13 @@ IdMapEntry read_entry(Stmt& st) {
   e.updated_at = st.int64(4);
   e.run_id = st.int64(5);
   e.deleted = st.int64(6) != 0;
+  e.seen_run = st.int64(7);  // NULL reads as 0
   return e;
 }
 
 const char* kEntryColumns =
-    "source_id, target_id, source_checksum, target_checksum, updated_at, run_id, deleted";
+    "source_id, target_id, source_checksum, target_checksum, updated_at, run_id, deleted, "
+    "seen_run";
 
 }  // namespace
 

@@ -23,6 +23,10 @@ struct IdMapEntry {
   int64_t updated_at = 0;        // unix micros
   int64_t run_id = 0;            // run that last wrote it
   bool deleted = false;          // the target record was deleted or flagged by the delete policy
+  // The run whose full read last returned it (BatchCommit::seen); filled by
+  // lookup(), so a second copy of an id in one read is found without
+  // keeping every id read in memory.
+  int64_t seen_run = 0;
 };
 
 // Where an incremental read resumes: the (value, id) of the last committed

@@ -1,25 +1,9 @@
 #include "connectors/file/text_encoding.h"
 
+#include "core/utf8.h"
+
 namespace crmsync {
 namespace {
-
-void put_utf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 constexpr char kInvalid = static_cast<char>(0xFF);
 
@@ -91,7 +75,7 @@ const char* to_string(TextEncoding e) {
 void TextDecoder::put_utf16(uint32_t unit, std::string& out) {
   if (high_surrogate_ != 0) {
     if (unit >= 0xDC00 && unit <= 0xDFFF) {
-      put_utf8(0x10000 + ((high_surrogate_ - 0xD800) << 10) + (unit - 0xDC00), out);
+      append_code_point(0x10000 + ((high_surrogate_ - 0xD800) << 10) + (unit - 0xDC00), out);
       high_surrogate_ = 0;
       return;
     }
@@ -105,7 +89,7 @@ void TextDecoder::put_utf16(uint32_t unit, std::string& out) {
   } else if (unit == 0) {
     out += kInvalid;  // NUL: not text
   } else {
-    put_utf8(unit, out);
+    append_code_point(unit, out);
   }
 }
 
@@ -115,13 +99,13 @@ void TextDecoder::decode(std::string_view in, std::string& out) {
       out.append(in);
       return;
     case TextEncoding::latin1:
-      for (char ch : in) put_utf8(static_cast<unsigned char>(ch), out);
+      for (char ch : in) append_code_point(static_cast<unsigned char>(ch), out);
       return;
     case TextEncoding::cp1252:
       for (char ch : in) {
         auto c = static_cast<unsigned char>(ch);
         uint32_t cp = c >= 0x80 && c <= 0x9F && kCp1252High[c - 0x80] ? kCp1252High[c - 0x80] : c;
-        put_utf8(cp, out);
+        append_code_point(cp, out);
       }
       return;
     case TextEncoding::utf16:  // resolved from the byte order mark before decoding

@@ -52,7 +52,10 @@ Value custom_v1(const FieldDef* field, const Value& value) {
   if (field->field_type == "enum" && value.is_int()) return Value(std::to_string(value.as_int()));
   if (field->field_type == "set" && value.is_array()) {
     std::string joined;
-    for (const auto& id : value.as_array()) joined += (joined.empty() ? "" : ",") + id.to_text();
+    for (const auto& id : value.as_array()) {
+      if (!joined.empty()) joined += ',';
+      joined += id.to_text();
+    }
     return Value(joined);
   }
   if (field->field_type == "monetary" && value.is_object())

@@ -59,7 +59,7 @@ std::string resources_json(const SandboxState& s, const std::string& v) {
                         "sobjects",
                         "actions",
                         "support"}) {
-    out += "\"" + std::string(r) + "\":\"" + base + "/" + r + "\",";
+    out.append("\"").append(r).append("\":\"").append(base).append("/").append(r).append("\",");
   }
   out += "\"jobs\":\"" + base + "/jobs\",\"identity\":";
   append_json_string(s.instance_url + "/id/" + s.org_id + "/" + s.user_id, out);
@@ -69,18 +69,24 @@ std::string resources_json(const SandboxState& s, const std::string& v) {
 std::string limits_json(const SandboxState& s) {
   int64_t max = s.daily_limit.load();
   int64_t used = s.api_requests.load();
-  auto entry = [](const char* name, int64_t m, int64_t remaining) {
-    return "\"" + std::string(name) + "\":{\"Max\":" + std::to_string(m) +
-           ",\"Remaining\":" + std::to_string(std::max<int64_t>(0, remaining)) + "}";
+  // Appended piece by piece: "literal" + std::string makes GCC 12 warn
+  // falsely at -O3 (-Wrestrict, GCC bug 105329).
+  std::string out = "{";
+  auto entry = [&out](const char* name, int64_t m, int64_t remaining) {
+    if (out.size() > 1) out += ',';
+    out.append("\"").append(name).append("\":{\"Max\":").append(std::to_string(m));
+    out.append(",\"Remaining\":").append(std::to_string(std::max<int64_t>(0, remaining))) += '}';
   };
-  return "{" + entry("DailyApiRequests", max, max - used) + "," +
-         entry("DailyBulkApiRequests", 15000, 15000) + "," +
-         entry("DailyBulkV2QueryJobs", 10000, 10000) + "," +
-         entry("DailyBulkV2QueryFileStorageMB", 976562, 976562) + "," +
-         entry("DailyStreamingApiEvents", 1000000, 1000000) + "," +
-         entry("DataStorageMB", 1024, 1024) + "," + entry("FileStorageMB", 1024, 1024) + "," +
-         entry("HourlyPublishedStandardVolumePlatformEvents", 250000, 250000) + "," +
-         entry("MonthlyPlatformEventsUsageEntitlement", 0, 0) + "}";
+  entry("DailyApiRequests", max, max - used);
+  entry("DailyBulkApiRequests", 15000, 15000);
+  entry("DailyBulkV2QueryJobs", 10000, 10000);
+  entry("DailyBulkV2QueryFileStorageMB", 976562, 976562);
+  entry("DailyStreamingApiEvents", 1000000, 1000000);
+  entry("DataStorageMB", 1024, 1024);
+  entry("FileStorageMB", 1024, 1024);
+  entry("HourlyPublishedStandardVolumePlatformEvents", 250000, 250000);
+  entry("MonthlyPlatformEventsUsageEntitlement", 0, 0);
+  return out + "}";
 }
 
 const ObjectDef* object_or_404(SandboxState& s, Call& c, const std::string& name) {
