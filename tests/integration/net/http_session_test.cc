@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <latch>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -43,10 +44,18 @@ class SessionTest : public ::testing::Test {
     server_.on("GET", "/private", [this](const HttpRequest& req, HttpResponse& res) {
       note(req);
       res.status = req.header("Authorization") == "Bearer good" ? 200 : 401;
+      if (res.status == 401 && refused_) {
+        std::lock_guard lock(mu_);  // never below zero, even if a bug sends more 401s
+        if (refusals_left_ > 0 && refusals_left_--) refused_->count_down();
+      }
     });
     ASSERT_TRUE(server_.listen("127.0.0.1", 0).ok());
     ASSERT_TRUE(server_.start().ok());
   }
+
+  // Counted down by every 401 of /private, when a test sets it.
+  std::latch* refused_ = nullptr;
+  int refusals_left_ = 0;  // guarded by mu_
 
   int note(const HttpRequest&) {
     std::lock_guard lock(mu_);
@@ -241,13 +250,16 @@ class CountingAuth final : public AuthProvider {
   bool renewable() const override { return true; }
   Result<Credentials> login(HttpSession&) override {
     int n = ++logins;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // widen the race window
+    // The renewal finishes only once every thread has been refused, so all
+    // of them ask for a renewal of the same stale token at once.
+    if (n > 1 && all_refused) all_refused->wait();
     return Credentials{n == 1 ? "stale" : "good", "", 0, 0};
   }
   void apply(const Credentials& c, HttpClientRequest& req) const override {
     req.headers.emplace("Authorization", "Bearer " + c.token);
   }
   std::atomic<int> logins{0};
+  std::latch* all_refused = nullptr;
 };
 
 TEST_F(SessionTest, ConcurrentUnauthorizedAnswersRenewOnce) {
@@ -256,6 +268,10 @@ TEST_F(SessionTest, ConcurrentUnauthorizedAnswersRenewOnce) {
   auto s = session(options(), std::move(auth));
   ASSERT_TRUE(s->credentials().ok());  // every thread starts with the stale token
   constexpr int kThreads = 8;
+  std::latch all_refused(kThreads);
+  refusals_left_ = kThreads;
+  refused_ = &all_refused;
+  counter->all_refused = &all_refused;
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int i = 0; i < kThreads; ++i) {
