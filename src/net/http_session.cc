@@ -191,7 +191,9 @@ Result<HttpResponse> HttpSession::send(const SessionRequest& request) {
   const bool idempotent = request.is_idempotent();
   const std::string what = (options_.label.empty() ? std::string() : options_.label + " ") +
                            request.method + " " + path_of(request.url);
-  bool renewed = false;
+  // Two renewals a call: a session renewed for this call can expire again
+  // before its resend arrives (short-lived sessions, parallel chunks).
+  int renewals = 0;
   for (int attempt = 1;; ++attempt) {
     Credentials creds;
     if (request.authenticated) {
@@ -233,8 +235,8 @@ Result<HttpResponse> HttpSession::send(const SessionRequest& request) {
       may_retry = true;
     } else {
       int status = res->status;
-      if (status == 401 && request.authenticated && auth_->renewable() && !renewed) {
-        renewed = true;
+      if (status == 401 && request.authenticated && auth_->renewable() && renewals < 2) {
+        ++renewals;
         if (attempt < options_.max_attempts) {
           if (Status s = renew(creds.generation); !s) return s.error().with_context(what);
           log_retry(request, "HTTP 401: credentials renewed", attempt, 0);
