@@ -113,9 +113,19 @@ struct RetryConfig {
   int parent_wait_runs = 3;  // runs a child waits for a missing parent before parking
 };
 
+// When `crmsync serve` runs a flow (docs/configuration.md, trigger).
 struct TriggerConfig {
-  std::string schedule;  // "every 5m", or a 5-field cron expression (UTC)
-  bool cdc = false;      // real-time trigger from the source (webhook / CDC)
+  std::string schedule;          // "every 5m", or a cron expression; empty: none
+  std::string timezone = "UTC";  // IANA zone the cron expression is read in
+  bool cdc = false;              // real-time trigger from the source (webhook / CDC)
+  // Only through the API or `crmsync run` (set when no schedule and no cdc,
+  // or `manual: true`).
+  bool manual = false;
+  // On start, a slot missed while serve was down runs once if it is at
+  // most this old; -1: one interval of the schedule (the default), 0: never.
+  int64_t catch_up_micros = -1;
+  // Each fire is delayed by a random 0..jitter (spreads many flows).
+  int64_t jitter_micros = 0;
   Location location;
 };
 

@@ -224,6 +224,14 @@ class Connection {
                  "this connector does not support subscriptions (object " + request.object + ")");
   }
 
+  // How many records read(request) would return, when the source can say
+  // cheaply (Salesforce COUNT(), SQL COUNT(*)), for progress; nullopt when
+  // it cannot. Never required: an error here does not stop a run.
+  virtual Result<std::optional<int64_t>> count(const ReadRequest& request) {
+    (void)request;
+    return std::optional<int64_t>{};
+  }
+
   // API calls made so far (for run accounting and budgets).
   uint64_t api_calls() const { return api_calls_.load(); }
 

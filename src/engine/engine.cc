@@ -144,7 +144,9 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
   report.started_at = clock_.now_micros();
   report.order = *selected;
   if (!options.dry_run) {
-    if (Status s = store_.close_abandoned_runs(report.started_at); !s) return s.error();
+    if (auto closed = store_.close_abandoned_runs(report.started_at); !closed) {
+      return closed.error();
+    }
     auto id = store_.begin_run(options.trigger, report.started_at);
     if (!id) return id.error();
     report.run_id = *id;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,19 @@ struct RunOptions {
   // Flows whose full-scan deletes may exceed their `max_deletes` in this
   // run (`crmsync run --allow-deletes FLOW`).
   std::vector<std::string> allow_deletes;
+  // A queued run (StateStore::queue_run) to start and fill; 0: the engine
+  // begins a new run with `trigger`.
+  int64_t run_id = 0;
+  // Asked at every batch boundary; true stops the run there (the batch
+  // committed, the cursor where it stopped): status cancelled.
+  std::function<bool()> cancelled;
+  // Ask the source how many records the read will return (one more API
+  // call per flow), for progress: FlowCounts::expected.
+  bool count_expected = false;
+  // When another process (or run) holds a selected flow's lock: wait up to
+  // this long for it (-1: no limit), then fail with who holds it. 0: refuse
+  // at once.
+  int64_t lock_wait_micros = 0;
 };
 
 // Why a flow's full-scan deletes were held back in a run (empty `reason`:

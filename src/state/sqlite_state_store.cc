@@ -34,8 +34,25 @@ std::string_view to_string(RunStatus s) {
       return "failed";
     case RunStatus::interrupted:
       return "interrupted";
+    case RunStatus::queued:
+      return "queued";
+    case RunStatus::cancelled:
+      return "cancelled";
   }
   return "running";
+}
+
+std::optional<RunStatus> parse_run_status(std::string_view s) {
+  for (RunStatus r :
+       {RunStatus::running, RunStatus::succeeded, RunStatus::partial, RunStatus::failed,
+        RunStatus::interrupted, RunStatus::queued, RunStatus::cancelled}) {
+    if (to_string(r) == s) return r;
+  }
+  return std::nullopt;
+}
+
+bool is_final(RunStatus s) {
+  return s != RunStatus::running && s != RunStatus::queued;
 }
 
 FlowCounts& FlowCounts::operator+=(const FlowCounts& o) {

@@ -33,7 +33,22 @@ class SqliteStateStore final : public StateStore {
   Status end_run(int64_t run_id, RunStatus status, std::string_view message, int64_t now) override;
   Result<std::optional<RunInfo>> run(int64_t run_id) override;
   Result<std::vector<RunInfo>> runs(size_t limit) override;
-  Status close_abandoned_runs(int64_t now) override;
+  Result<std::vector<RunInfo>> close_abandoned_runs(int64_t now) override;
+  // Jobs, locks, schedule slots (state_jobs.cc).
+  Result<int64_t> queue_run(const RunRequest& request, int64_t now) override;
+  Result<bool> start_run(int64_t run_id, int64_t now) override;
+  Result<bool> request_cancel(int64_t run_id, int64_t now) override;
+  Result<std::vector<RunInfo>> runs(const RunFilter& filter) override;
+  Status mark_resumed(int64_t run_id, int64_t by) override;
+  Status set_expected(int64_t run_id, std::string_view flow, int64_t expected) override;
+  Result<std::map<std::string, FlowLastRun>> flow_last_runs() override;
+  Result<std::vector<FlowLockHolder>> lock_flows(std::span<const std::string> flows, int64_t run_id,
+                                                 int64_t now) override;
+  Status unlock_flows(std::span<const std::string> flows) override;
+  Result<int64_t> schedule_slot(std::string_view flow) override;
+  Status set_schedule_slot(std::string_view flow, int64_t slot) override;
+  Result<std::vector<RecordError>> errors_page(int64_t run_id, int64_t after_id,
+                                               size_t limit) override;
   Result<std::vector<RecordError>> errors(int64_t run_id, size_t limit) override;
   Result<std::vector<RecordError>> open_errors(std::string_view flow,
                                                std::span<const std::string> source_ids) override;

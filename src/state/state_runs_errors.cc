@@ -4,12 +4,8 @@
 namespace crmsync {
 namespace {
 
-RunStatus parse_run_status(const std::string& s) {
-  for (RunStatus r : {RunStatus::running, RunStatus::succeeded, RunStatus::partial,
-                      RunStatus::failed, RunStatus::interrupted}) {
-    if (to_string(r) == s) return r;
-  }
-  return RunStatus::failed;
+RunStatus parse_stored_status(const std::string& s) {
+  return parse_run_status(s).value_or(RunStatus::failed);
 }
 
 ErrorKind parse_kind(const std::string& s) {
@@ -66,7 +62,7 @@ Status SqliteStateStore::end_run(int64_t run_id, RunStatus status, std::string_v
   return {};
 }
 
-Status SqliteStateStore::close_abandoned_runs(int64_t now) {
+Result<std::vector<RunInfo>> SqliteStateStore::close_abandoned_runs(int64_t now) {
   auto q = db_->prepare(
       "UPDATE runs SET status = 'interrupted', ended_at = ?, message = 'the process stopped "
       "before the run ended; the next run resumed it' WHERE status = 'running'");
@@ -74,7 +70,7 @@ Status SqliteStateStore::close_abandoned_runs(int64_t now) {
   Stmt st(*q);
   st.bind(1, now);
   if (st.step() != SQLITE_DONE) return db_->error("closing abandoned runs");
-  return {};
+  return std::vector<RunInfo>{};
 }
 
 Status SqliteStateStore::load_flow_counts(RunInfo& run) {
@@ -109,7 +105,7 @@ Result<std::vector<RunInfo>> SqliteStateStore::runs(size_t limit) {
       r.id = st.int64(0);
       r.started_at = st.int64(1);
       r.ended_at = st.int64(2);
-      r.status = parse_run_status(st.text(3));
+      r.status = parse_stored_status(st.text(3));
       r.trigger = st.text(4);
       r.message = st.text(5);
       out.push_back(std::move(r));

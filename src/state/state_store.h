@@ -79,20 +79,79 @@ struct CreateIntent {
 
 struct FlowCounts {
   int64_t read = 0, created = 0, updated = 0, skipped = 0, deleted = 0, failed = 0, api_calls = 0;
+  // Records the source said it would return (Salesforce COUNT(), SQL
+  // COUNT(*)); -1 when it cannot say. Not summed by +=: the last known wins.
+  int64_t expected = -1;
   FlowCounts& operator+=(const FlowCounts& o);
 };
 
-enum class RunStatus { running, succeeded, partial, failed, interrupted };
+// A run is also the service's job: queued -> running -> succeeded | partial
+// | failed | cancelled | interrupted.
+enum class RunStatus { running, succeeded, partial, failed, interrupted, queued, cancelled };
 std::string_view to_string(RunStatus s);
+std::optional<RunStatus> parse_run_status(std::string_view s);
+bool is_final(RunStatus s);  // succeeded, partial, failed, interrupted, cancelled
+
+// Who holds a run or a flow lock: one process on one host. A holder whose
+// process is gone (same host, pid not alive or a different process start
+// time) is dead and its locks are taken over; its running runs become
+// interrupted.
+struct ProcessOwner {
+  std::string host;
+  int64_t pid = 0;
+  int64_t started = 0;            // process start time (from /proc), against pid reuse
+  std::string role;               // "serve", "cli"
+  std::string to_string() const;  // "serve pid 1234 on host"
+  static ProcessOwner self(std::string role);
+  bool alive() const;  // false only when surely gone (same host)
+};
+
+// What a queued run asks for (POST /runs, a schedule slot, crmsync run).
+struct RunRequest {
+  std::vector<std::string> flows;             // empty: all
+  std::map<std::string, std::string> params;  // as given (validated by the caller)
+  bool full = false;
+  std::string trigger = "api";  // "cli", "schedule", "catch_up", "api", "retry", "resume", "cdc"
+  int64_t resumed_from = 0;     // the interrupted run this one resumes
+};
 
 struct RunInfo {
   int64_t id = 0;
-  int64_t started_at = 0;
-  int64_t ended_at = 0;  // 0 while running
+  int64_t queued_at = 0;
+  int64_t started_at = 0;  // 0 while queued
+  int64_t ended_at = 0;    // 0 while queued or running
   RunStatus status = RunStatus::running;
   std::string trigger;  // "cli", "schedule", "retry", ...
   std::string message;  // fatal error text of a failed run
+  RunRequest request;   // what was asked (flows, params, full)
+  std::string owner;    // ProcessOwner::to_string of the process running it
+  bool cancel_requested = false;
+  int64_t resumed_by = 0;  // the run that resumed this interrupted one
   std::map<std::string, FlowCounts> flows;
+};
+
+// GET /runs, crmsync history: newest first, `before_id` pages (0: from the newest).
+struct RunFilter {
+  std::string flow;                 // runs that include this flow; empty: any
+  std::optional<RunStatus> status;  // empty: any
+  int64_t before_id = 0;
+  size_t limit = 50;
+};
+
+// A flow's run lock as held by someone else (lock_flows' answer).
+struct FlowLockHolder {
+  std::string flow;
+  std::string owner;  // ProcessOwner::to_string
+  int64_t run_id = 0;
+  int64_t since = 0;
+};
+
+// The last run of a flow and the end of its last success (GET /flows, metrics).
+struct FlowLastRun {
+  int64_t run_id = 0;
+  RunStatus status = RunStatus::succeeded;
+  int64_t ended_at = 0;
+  int64_t last_success_at = 0;  // 0: never succeeded
 };
 
 // Everything one batch of one flow changes, committed atomically: the id map
@@ -147,18 +206,50 @@ class StateStore {
   virtual Status add_intents(std::string_view flow, std::span<const CreateIntent> intents) = 0;
   virtual Result<std::vector<CreateIntent>> open_intents(std::string_view flow) = 0;
 
-  // --- runs
+  // --- runs (and jobs)
+  // A run that starts now, owned by this process (crmsync run, watch).
   virtual Result<int64_t> begin_run(std::string_view trigger, int64_t now) = 0;
+  // A job: a run in state queued, started later by start_run.
+  virtual Result<int64_t> queue_run(const RunRequest& request, int64_t now) = 0;
+  // queued -> running, owned by this process. False when the run is not
+  // queued any more (cancelled meanwhile).
+  virtual Result<bool> start_run(int64_t run_id, int64_t now) = 0;
   virtual Status end_run(int64_t run_id, RunStatus status, std::string_view message,
                          int64_t now) = 0;
+  // A queued run becomes cancelled at once (true); a running one gets
+  // cancel_requested (true) and stops at its next batch boundary; a run
+  // that already ended: false.
+  virtual Result<bool> request_cancel(int64_t run_id, int64_t now) = 0;
   virtual Result<std::optional<RunInfo>> run(int64_t run_id) = 0;
   virtual Result<std::vector<RunInfo>> runs(size_t limit) = 0;  // newest first
-  // Runs left `running` by a process that died: marked interrupted.
-  virtual Status close_abandoned_runs(int64_t now) = 0;
+  virtual Result<std::vector<RunInfo>> runs(const RunFilter& filter) = 0;
+  // Runs left `running` by a process that is gone (ProcessOwner::alive):
+  // marked interrupted; returns them. A live owner's runs are untouched.
+  virtual Result<std::vector<RunInfo>> close_abandoned_runs(int64_t now) = 0;
+  // The interrupted run `run_id` is resumed by `by`.
+  virtual Status mark_resumed(int64_t run_id, int64_t by) = 0;
+  // Adds to / sets counts of a flow in a run outside a batch (expected totals).
+  virtual Status set_expected(int64_t run_id, std::string_view flow, int64_t expected) = 0;
+  virtual Result<std::map<std::string, FlowLastRun>> flow_last_runs() = 0;
+
+  // --- flow locks (one run of a flow at a time, across processes)
+  // Takes the lock of every flow in `flows` for this process and `run_id`,
+  // all or none. Returns who holds the ones it could not take (empty:
+  // taken). Locks of dead owners (ProcessOwner::alive) are taken over.
+  virtual Result<std::vector<FlowLockHolder>> lock_flows(std::span<const std::string> flows,
+                                                         int64_t run_id, int64_t now) = 0;
+  virtual Status unlock_flows(std::span<const std::string> flows) = 0;
+
+  // --- schedules: the last slot a flow's schedule fired (or skipped) for
+  virtual Result<int64_t> schedule_slot(std::string_view flow) = 0;  // 0: none yet
+  virtual Status set_schedule_slot(std::string_view flow, int64_t slot) = 0;
 
   // --- record errors
   // Errors of a run (run_id > 0) or every open (pending + parked) error (run_id == 0).
   virtual Result<std::vector<RecordError>> errors(int64_t run_id, size_t limit) = 0;
+  // The same, paged by error id (ascending, ids > after_id).
+  virtual Result<std::vector<RecordError>> errors_page(int64_t run_id, int64_t after_id,
+                                                       size_t limit) = 0;
   // Open (pending or parked) errors of these source ids, for attempt counting.
   virtual Result<std::vector<RecordError>> open_errors(std::string_view flow,
                                                        std::span<const std::string> source_ids) = 0;
@@ -177,6 +268,10 @@ class StateStore {
   virtual Result<std::optional<std::string>> get_secret(std::string_view name) = 0;
   virtual Result<bool> has_secret(std::string_view name) = 0;
 };
+
+// Serializes every call of `inner` with one mutex, for a process whose
+// threads share one store (crmsync serve: workers, watchers, the API).
+std::unique_ptr<StateStore> make_locked_state_store(std::unique_ptr<StateStore> inner);
 
 // Opens (creating if needed) a SQLite state store at `path` in WAL mode and
 // applies the numbered migrations.

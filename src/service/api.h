@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+
+#include "net/http_server.h"
+#include "service/control.h"
+#include "service/metrics.h"
+
+namespace crmsync::service {
+
+struct ApiOptions {
+  std::string token;  // bearer token every /api/v1 request must carry
+};
+
+// Registers /api/v1/* (docs/api.md, docs/openapi.yaml), /healthz, /readyz
+// and /metrics on `server`. /healthz, /readyz and /metrics need no token;
+// everything under /api/v1 does. `control` and `metrics` outlive the server.
+void register_api(net::HttpServer& server, ServiceControl& control, Metrics& metrics,
+                  const ApiOptions& options);
+
+// The API token: CRMSYNC_API_TOKEN when set; else the one in
+// `<state dir>/api-token` (mode 0600), created with 32 random bytes on
+// first start, when `created` is set true (the caller prints the path once).
+Result<std::string> load_or_create_api_token(const std::string& state_path, bool& created);
+
+}  // namespace crmsync::service

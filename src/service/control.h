@@ -1,0 +1,102 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "state/state_store.h"
+
+namespace crmsync::service {
+
+// What the API (and the dashboard) can see of and ask from a running
+// `crmsync serve`. Implemented by Service (service.h); every method is
+// thread-safe and quick (no method waits for a run).
+
+// A request the service refuses, as the API answers it:
+// {"error": {"code", "message", "field"}} with `status`.
+struct RequestError {
+  int status = 400;     // 400, 404, 409, 503
+  std::string code;     // "invalid_json", "unknown_flow", "unknown_param", "not_found", ...
+  std::string message;  // for people; names what was wrong; never a secret
+  std::string field;    // the request field at fault ("flows[1]", "params.company"); may be empty
+};
+
+template <typename T>
+struct Answer {
+  std::optional<T> value;
+  RequestError error;  // when !value
+  explicit operator bool() const { return value.has_value(); }
+};
+
+struct FlowStatus {
+  std::string name;
+  std::string source_connection, target_connection;
+  std::string schedule;  // as written; empty: none
+  std::string timezone;
+  bool cdc = false;
+  bool manual = false;
+  int64_t next_fire_at = 0;  // unix micros of the next slot (jitter not included); 0: none
+  std::optional<FlowLastRun> last_run;
+  std::optional<Cursor> cursor;
+  bool running = false;  // a run of it is going on now
+};
+
+struct ConnectionStatus {
+  std::string name;
+  std::string type;
+  int64_t checked_at = 0;  // unix micros of the last check; 0: not checked yet
+  bool ok = false;
+  std::string message;  // why not ok (the connector's error, scrubbed)
+};
+
+// A run's progress while it goes (Server-Sent Events). `version` grows
+// with every change of this run; the last one has a final status.
+struct RunProgress {
+  int64_t run_id = 0;
+  RunStatus status = RunStatus::queued;
+  std::string flow;  // the flow running now; empty when none
+  std::map<std::string, FlowCounts> flows;
+  int64_t updated_at = 0;  // unix micros
+  uint64_t version = 0;
+};
+
+struct Readiness {
+  bool ready = false;
+  std::string reason;  // why not ready ("state store not writable: ...", "scheduler idle for 74 s")
+};
+
+class ServiceControl {
+ public:
+  virtual ~ServiceControl() = default;
+
+  // Queues a run (trigger as given in the request); validates flows and
+  // params first: nothing is queued when the request is bad.
+  virtual Answer<int64_t> submit(const RunRequest& request) = 0;
+  // 404 for an unknown run, 409 for one that already ended.
+  virtual Answer<RunInfo> cancel(int64_t run_id) = 0;
+  // Makes the run's open record errors due now and queues a run of its
+  // flows that retries them (like `crmsync retry RUN`): the new run's id.
+  virtual Answer<int64_t> retry(int64_t run_id) = 0;
+
+  virtual std::vector<FlowStatus> flows() = 0;
+  virtual std::vector<ConnectionStatus> connections() = 0;
+
+  // Live progress of a queued or running run; for an ended run, its final
+  // counts from the store. nullopt: no such run.
+  virtual std::optional<RunProgress> progress(int64_t run_id) = 0;
+  // Called (on the service's threads; keep it quick) on every progress
+  // change of any run. Returns a handle for unwatch_progress.
+  virtual int64_t watch_progress(std::function<void(const RunProgress&)> listener) = 0;
+  virtual void unwatch_progress(int64_t handle) = 0;
+
+  // The store, safe to call from any thread (serialized).
+  virtual StateStore& store() = 0;
+
+  virtual Readiness readiness() = 0;
+};
+
+}  // namespace crmsync::service
