@@ -12,6 +12,9 @@ PACKAGES=(
   libboost-dev zlib1g-dev libcurl4-openssl-dev
   # OpenSSL's libcrypto: JWT bearer signing/verifying, PKCE, secrets encrypted at rest
   libssl-dev
+  # IANA time zones for cron schedules (Google cctz; GCC 12 has no
+  # std::chrono zones) and the zone data it reads
+  libcctz-dev tzdata
   curl  # the demo edits sandbox records through their HTTP APIs
   libpq-dev libmariadb-dev
   # Real servers for the SQL connector tests (started on free loopback
