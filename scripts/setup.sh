@@ -26,6 +26,9 @@ PACKAGES=(
   # against the servers above and temp files), FreeTDS for SQL Server
   # (tsql proves it is installed; there is no SQL Server here).
   unixodbc-dev odbc-postgresql libsqliteodbc tdsodbc freetds-bin
+  # promtool (`promtool check metrics`) parses `crmsync serve`'s /metrics in
+  # the tests; the Prometheus server it comes with is not used.
+  prometheus
 )
 # The conformance tests run official npm SDKs. Node may come from elsewhere
 # (nodesource bundles npm), so Debian's packages only when none is present.
