@@ -18,8 +18,9 @@ namespace crmsync {
 // gets its own result. Describe answers are cached per object for the run.
 class SalesforceConnection final : public Connection {
  public:
-  SalesforceConnection(SalesforceConfig config, Clock& clock, net::SessionLog log = {})
-      : config_(std::move(config)), client_(config_, clock, std::move(log)) {}
+  SalesforceConnection(SalesforceConfig config, Clock& clock, net::SessionLog log = {},
+                       net::ApiObserver* api_observer = nullptr)
+      : config_(std::move(config)), client_(config_, clock, std::move(log), api_observer) {}
 
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;
