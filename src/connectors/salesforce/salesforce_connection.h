@@ -26,6 +26,9 @@ class SalesforceConnection final : public Connection {
   Status check() override;
   Result<ObjectSchema> describe(std::string_view object) override;
   Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) override;
+  // SELECT COUNT() FROM object with read(request)'s filter and cursor bound
+  // (queryAll when deletes are wanted); one API call.
+  Result<std::optional<int64_t>> count(const ReadRequest& request) override;
   Result<std::vector<Record>> read_by_ids(std::string_view object, std::string_view id_field,
                                           std::span<const std::string> ids) override;
   Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,
