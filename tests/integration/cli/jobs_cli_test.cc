@@ -150,6 +150,11 @@ TEST_F(JobsCli, HistoryShowsJobsAndFiltersByFlowAndStatus) {
   EXPECT_EQ(doc->as_array()[0].find("run_id")->as_int(), cancelled);
 
   EXPECT_EQ(run_command(crmsync("history --status nope")).exit_code, 2);
+  // --flow takes a value for watch too (it was refused as an unknown option).
+  auto watch = run_command(crmsync("watch --flow accounts"));
+  EXPECT_EQ(watch.output.find("unknown option"), std::string::npos) << watch.output;
+  EXPECT_NE(watch.output.find("flow accounts has no `trigger: {cdc: true}`"), std::string::npos)
+      << watch.output;
   EXPECT_EQ(run_command(crmsync("history --flow nope")).exit_code, 2);
 }
 
