@@ -31,8 +31,12 @@ bool RunReport::any_flow_stopped() const {
 }
 
 SyncEngine::SyncEngine(const Config& config, StateStore& store, Clock& clock,
-                       ProgressListener* progress)
-    : config_(config), store_(store), clock_(clock), progress_(progress) {}
+                       ProgressListener* progress, net::ApiObserver* api_observer)
+    : config_(config),
+      store_(store),
+      clock_(clock),
+      progress_(progress),
+      api_observer_(api_observer) {}
 
 SyncEngine::~SyncEngine() = default;
 
@@ -44,8 +48,9 @@ Result<Connection*> SyncEngine::connection(const std::string& name) {
   // Tokens crmsync stored itself (crmsync connect) fill their options.
   auto resolved = with_stored_secrets(*cfg, store_);
   if (!resolved) return resolved.error().with_context("connection " + name);
-  auto conn =
-      ConnectorRegistry::instance().create(*resolved, ConnectorContext{config_.dir, &clock_});
+  ConnectorContext context{config_.dir, &clock_};
+  context.api_observer = api_observer_;
+  auto conn = ConnectorRegistry::instance().create(*resolved, context);
   if (!conn) return conn.error().with_context("connection " + name);
   Connection* raw = conn->get();
   connections_.emplace(name, std::move(*conn));

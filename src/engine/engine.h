@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "engine/flow_runtime.h"
 #include "engine/progress.h"
+#include "net/api_observer.h"
 #include "state/state_store.h"
 
 namespace crmsync {
@@ -58,8 +59,10 @@ struct WatchOptions {
 // instance; not thread-safe.
 class SyncEngine {
  public:
+  // `api_observer` is told every API answer of the connections it opens
+  // (net::ApiObserver; the service's metrics); null: nobody.
   SyncEngine(const Config& config, StateStore& store, Clock& clock,
-             ProgressListener* progress = nullptr);
+             ProgressListener* progress = nullptr, net::ApiObserver* api_observer = nullptr);
   ~SyncEngine();
 
   // Fatal setup problems (unknown flow, connection cannot be created, a
@@ -91,6 +94,7 @@ class SyncEngine {
   StateStore& store_;
   Clock& clock_;
   ProgressListener* progress_;
+  net::ApiObserver* api_observer_;
   std::map<std::string, std::unique_ptr<Connection>> connections_;
 };
 
