@@ -6,8 +6,9 @@
 
 namespace crmsync::service {
 
-CdcWatchers::CdcWatchers(Clock& clock, StateStore& store, ServiceLog& log)
-    : clock_(clock), store_(store), log_(log) {}
+CdcWatchers::CdcWatchers(Clock& clock, StateStore& store, ServiceLog& log,
+                         net::ApiObserver* api_observer)
+    : clock_(clock), store_(store), log_(log), api_observer_(api_observer) {}
 
 CdcWatchers::~CdcWatchers() {
   stop();
@@ -50,7 +51,7 @@ void CdcWatchers::watch(Watcher& w) {
     int64_t began = clock_.now_micros();
     Status s;
     {
-      SyncEngine engine(*w.config, store_, clock_);
+      SyncEngine engine(*w.config, store_, clock_, nullptr, api_observer_);
       WatchOptions o;
       o.flows = {w.flow};
       o.log = [this, &w](const std::string& line) {

@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "core/clock.h"
+#include "net/api_observer.h"
 #include "service/service_log.h"
 #include "state/state_store.h"
 
@@ -23,7 +24,8 @@ class CdcWatchers {
   static constexpr int64_t kFirstBackoffMicros = 1'000'000;
   static constexpr int64_t kMaxBackoffMicros = 300'000'000;
 
-  CdcWatchers(Clock& clock, StateStore& store, ServiceLog& log);
+  // `api_observer` (may be null) sees every API answer of their connections.
+  CdcWatchers(Clock& clock, StateStore& store, ServiceLog& log, net::ApiObserver* api_observer);
   ~CdcWatchers();
 
   // Starts a watcher per CDC flow of `config` (after stopping the ones of
@@ -46,6 +48,7 @@ class CdcWatchers {
   Clock& clock_;
   StateStore& store_;
   ServiceLog& log_;
+  net::ApiObserver* api_observer_;
   std::vector<std::unique_ptr<Watcher>> watchers_;  // only touched by start/stop (one caller)
 };
 

@@ -6,8 +6,9 @@
 
 namespace crmsync::service {
 
-ConnectionChecks::ConnectionChecks(Clock& clock, StateStore& store, ServiceLog& log)
-    : clock_(clock), store_(store), log_(log) {}
+ConnectionChecks::ConnectionChecks(Clock& clock, StateStore& store, ServiceLog& log,
+                                   net::ApiObserver* api_observer)
+    : clock_(clock), store_(store), log_(log), api_observer_(api_observer) {}
 
 ConnectionChecks::~ConnectionChecks() {
   stop();

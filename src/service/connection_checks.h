@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "core/clock.h"
+#include "net/api_observer.h"
 #include "service/control.h"
 #include "service/service_log.h"
 #include "state/state_store.h"
@@ -22,7 +23,9 @@ namespace crmsync::service {
 // config while checks go on: the rest are checked on the new one.
 class ConnectionChecks {
  public:
-  ConnectionChecks(Clock& clock, StateStore& store, ServiceLog& log);
+  // `api_observer` (may be null) sees every API answer of their connections.
+  ConnectionChecks(Clock& clock, StateStore& store, ServiceLog& log,
+                   net::ApiObserver* api_observer);
   ~ConnectionChecks();
 
   void check_all(std::shared_ptr<const Config> config);
@@ -38,6 +41,7 @@ class ConnectionChecks {
   Clock& clock_;
   StateStore& store_;
   ServiceLog& log_;
+  net::ApiObserver* api_observer_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::shared_ptr<const Config> pending_;

@@ -73,8 +73,8 @@ Status ServiceImpl::init() {
   if (!store) return store.error().with_context("state store " + state_path_);
   store_ = make_locked_state_store(std::move(*store));
   scheduler_ = std::make_unique<Scheduler>(clock_, *store_, log_, *this, options_.params);
-  watchers_ = std::make_unique<CdcWatchers>(clock_, *store_, log_);
-  checks_ = std::make_unique<ConnectionChecks>(clock_, *store_, log_);
+  watchers_ = std::make_unique<CdcWatchers>(clock_, *store_, log_, &api_observer_);
+  checks_ = std::make_unique<ConnectionChecks>(clock_, *store_, log_, &api_observer_);
   return {};
 }
 

@@ -16,6 +16,7 @@
 #include "service/config_load.h"
 #include "service/connection_checks.h"
 #include "service/metrics.h"
+#include "service/metrics_observer.h"
 #include "service/progress_hub.h"
 #include "service/scheduler.h"
 #include "service/service.h"
@@ -90,6 +91,7 @@ class ServiceImpl final : public Service, public SchedulerHost {
   ServiceLog log_;
   std::unique_ptr<StateStore> store_;
   Metrics metrics_;
+  MetricsApiObserver api_observer_{metrics_};  // every connection's answers -> metrics_
   ProgressHub progress_;
   std::string state_path_;
 

@@ -162,7 +162,7 @@ void ServiceImpl::run_job(Job& job) {
   JobProgress listener(progress_, metrics_, id);
   Result<RunReport> report = Error(ErrorKind::fatal, "not run");
   {
-    SyncEngine engine(*job.config, *store_, clock_, &listener);
+    SyncEngine engine(*job.config, *store_, clock_, &listener, &api_observer_);
     RunOptions ro;
     ro.flows = job.info.request.flows;
     ro.full = job.info.request.full;
