@@ -66,8 +66,12 @@ class SyncEngine {
   ~SyncEngine();
 
   // Fatal setup problems (unknown flow, connection cannot be created, a
-  // mapping that does not compile) are returned as an Error before anything
-  // is written. Everything else is in the report.
+  // mapping that does not compile, a flow whose lock another run holds
+  // past `lock_wait_micros`) are returned as an Error before anything is
+  // written (a queued run, options.run_id, is ended as failed). Everything
+  // else is in the report. A run asked to stop (options.cancelled) ends at
+  // its next batch boundary with status cancelled; a queued run cancelled
+  // before it started returns status cancelled at once.
   Result<RunReport> run(const RunOptions& options);
 
   // Keeps the flows with `trigger: cdc` in sync from their source's change
@@ -87,6 +91,7 @@ class SyncEngine {
   }
 
  private:
+  Result<RunReport> execute(const RunOptions& options);  // run() once the run is claimed
   Result<Connection*> connection(const std::string& name);
   Result<std::unique_ptr<FlowRuntime>> prepare(const FlowConfig& flow, const RunOptions& options);
 

@@ -15,6 +15,7 @@
 #include "integration/salesforce_connector/sf_test_env.h"
 #include "net/http_client.h"
 #include "net/url.h"
+#include "sandbox/pipedrive/pipedrive_sandbox.h"
 #include "service/metrics.h"
 #include "service/metrics_observer.h"
 #include "support/engine_fixture.h"
@@ -148,6 +149,44 @@ TEST(ApiObserver, TransportFailuresAreReportedAsNoAnswer) {
   // Three attempts (max_attempts), none answered.
   EXPECT_EQ((std::vector<int>(statuses.begin() + static_cast<long>(before), statuses.end())),
             (std::vector<int>{0, 0, 0}));
+}
+
+// Pipedrive states its daily token budget on writes (x-daily-requests-left);
+// the burst window's x-ratelimit-remaining is pacing, not budget.
+TEST(ApiObserver, SeesPipedrivesDailyTokenBudget) {
+  sandbox::pipedrive::PipedriveSandboxOptions o;
+  o.burst_limit = 0;
+  o.search_burst_limit = 0;
+  o.daily_budget = 1000;
+  o.threads = 4;
+  sandbox::pipedrive::PipedriveSandbox sb(o);
+  ASSERT_TRUE(sb.start().ok());
+  ManualClock clock(1700000000LL * 1000000);
+  RecordingObserver seen;
+  ConnectionConfig c;
+  c.name = "pd";
+  c.type = "pipedrive";
+  c.options.values = Value(Object{{"api_token", Value("demo-token")},
+                                  {"base_url", Value(sb.base_url())},
+                                  {"search_burst_limit", Value(int64_t{0})}});
+  ConnectorContext ctx{".", &clock};
+  ctx.api_observer = &seen;
+  auto conn = ConnectorRegistry::instance().create(c, ctx);
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  std::vector<WriteItem> items;
+  for (int i = 0; i < 3; ++i) {
+    Record r(make_field_names({"name"}));
+    r.value(0) = "P" + std::to_string(i);
+    items.push_back({WriteOp::create, "", r});
+  }
+  auto res = (*conn)->write(WriteRequest{"person", "id", "", items});
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  // Field definitions (20 tokens), then three POSTs of 5 tokens each.
+  const std::vector<int> statuses = seen.statuses();
+  ASSERT_EQ(statuses.size(), size_t(4));
+  for (int s : statuses) EXPECT_EQ(s / 100, 2) << s;
+  EXPECT_EQ(seen.budgets(), (std::vector<double>{975, 970, 965}));
+  for (const std::string& name : seen.connections()) EXPECT_EQ(name, "pd");
 }
 
 class EngineApiMetrics : public testing::EngineFixture {};
