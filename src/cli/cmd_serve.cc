@@ -83,6 +83,7 @@ int cmd_serve(const Args& args) {
     o.tls_key_file = key->second;
   }
 
+  set_process_role("crmsync serve");  // who holds its runs and flow locks
   if (!install_signal_pipe(err)) return fail(kExitConnection, err);
   auto created = service::Service::create(o);
   if (!created) return fail(kExitConnection, created.error().message);

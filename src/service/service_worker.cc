@@ -170,6 +170,10 @@ void ServiceImpl::run_job(Job& job) {
     ro.run_id = id;
     ro.count_expected = true;
     ro.cancelled = [this, id] { return stop_flag_.load() || cancel_asked(id); };
+    // A flow locked by another process (crmsync run) or this one's CDC
+    // watcher: wait for it, as long as the run is not cancelled or serve
+    // stopped.
+    ro.lock_wait_micros = -1;
     report = engine.run(ro);
   }
   auto stored = store_->run(id);

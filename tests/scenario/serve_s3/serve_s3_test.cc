@@ -119,12 +119,12 @@ class ServeS3 : public ::testing::Test {
 };
 
 TEST_F(ServeS3, TheDailySlotFiresOnceAt0500UtcAndNotAtStart) {
-  start();  // 04:00 UTC
-  advance_to(utc_micros(2026, 12, 6, 4, 59, 59));
+  ASSERT_NO_FATAL_FAILURE(start());  // 04:00 UTC
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 59, 59)));
   EXPECT_TRUE(runs().empty()) << log.text();
   EXPECT_EQ(salesforce_accounts(), 0u);
 
-  advance_to(utc_micros(2026, 12, 6, 5, 0));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 5, 0)));
   ASSERT_TRUE(follower->wait_ended(1)) << log.text();
   auto r = runs();
   ASSERT_EQ(r.size(), 1u);  // the three flows share the slot: one run
@@ -135,9 +135,9 @@ TEST_F(ServeS3, TheDailySlotFiresOnceAt0500UtcAndNotAtStart) {
   EXPECT_EQ(r[0].flows["agreements"].created, kAccounts);
   EXPECT_EQ(salesforce_accounts(), static_cast<size_t>(kAccounts));
 
-  advance_to(utc_micros(2026, 12, 6, 23, 59));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 23, 59)));
   EXPECT_EQ(runs().size(), 1u);
-  advance_to(utc_micros(2026, 12, 7, 5, 0));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 7, 5, 0)));
   ASSERT_TRUE(follower->wait_ended(2));
   r = runs();
   ASSERT_EQ(r.size(), 2u);
@@ -146,42 +146,42 @@ TEST_F(ServeS3, TheDailySlotFiresOnceAt0500UtcAndNotAtStart) {
 }
 
 TEST_F(ServeS3, ADowntimeOver0500RunsOnceOnStartWithCatchUp) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   stop();
   clock.set_micros(utc_micros(2026, 12, 8, 6, 15));  // down over two 05:00 slots
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   ASSERT_TRUE(follower->wait_ended(1)) << log.text();
   auto r = runs();
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].trigger, "catch_up");
   EXPECT_EQ(r[0].status, RunStatus::succeeded) << r[0].message;
   EXPECT_EQ(salesforce_accounts(), static_cast<size_t>(kAccounts));
-  advance_to(utc_micros(2026, 12, 9, 4, 59));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 9, 4, 59)));
   EXPECT_EQ(runs().size(), 1u);
 }
 
 TEST_F(ServeS3, ADowntimeOver0500RunsNothingWithCatchUpZero) {
   no_catch_up_in_config();
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   stop();
   clock.set_micros(utc_micros(2026, 12, 8, 6, 15));
-  start();
-  advance_to(utc_micros(2026, 12, 9, 4, 59));
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 9, 4, 59)));
   EXPECT_TRUE(runs().empty()) << log.text();
   EXPECT_EQ(log.count("slot_missed"), 3u);
   EXPECT_EQ(salesforce_accounts(), 0u);
 }
 
 TEST_F(ServeS3, ASecondTriggerDuringARunIsCoalesced) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   follower->hold_next_run();
-  advance_to(utc_micros(2026, 12, 6, 5, 0));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 5, 0)));
   int64_t first = follower->wait_held();
   ASSERT_NE(first, 0) << log.text();
   // The next slots come while the first run still goes on (it is held at
   // its first batch): one follow-up run, the later trigger joins it.
-  advance_to(utc_micros(2026, 12, 7, 5, 0));
-  advance_to(utc_micros(2026, 12, 8, 5, 0));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 7, 5, 0)));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 8, 5, 0)));
   RunRequest by_hand;
   by_hand.flows = {"accounts"};
   auto submitted = svc->submit(by_hand);

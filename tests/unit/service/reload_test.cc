@@ -36,7 +36,7 @@ class Reload : public ServeFixture {
 
 TEST_F(Reload, AnInvalidFileKeepsTheOldConfigAndLogsEveryError) {
   write_project(R"(schedule: "0 5 * * *")");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   // Three problems: an unknown connection, an unknown key, a bad schedule.
   std::string bad = config(R"(schedule: "0 25 * * *")", "platinum");
   bad.replace(bad.find("connection: db"), 14, "connection: nowhere");
@@ -60,13 +60,13 @@ TEST_F(Reload, AnInvalidFileKeepsTheOldConfigAndLogsEveryError) {
   EXPECT_EQ(run_now().status, RunStatus::succeeded);
   EXPECT_EQ(tiers(), std::vector<std::string>{"gold"});
   // The same broken file is not reported again at the next minute's check.
-  advance_to(utc_micros(2026, 12, 6, 4, 2));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 2)));
   EXPECT_EQ(log.count("reload_failed"), 1u);
 }
 
 TEST_F(Reload, AValidFileIsUsedByTheNextRun) {
   write_project(R"(schedule: "0 5 * * *")");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   EXPECT_EQ(run_now().status, RunStatus::succeeded);
   EXPECT_EQ(tiers(), std::vector<std::string>{"gold"});
   dir.write("crmsync.yaml", config(R"(schedule: "0 6 * * *")", "platinum"));
@@ -83,7 +83,7 @@ TEST_F(Reload, AValidFileIsUsedByTheNextRun) {
 
 TEST_F(Reload, ARunGoingOnFinishesOnTheConfigItStartedWith) {
   write_project(R"(manual: true)");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   follower->hold_next_run();
   RunRequest r;
   auto id = svc->submit(r);
@@ -100,10 +100,10 @@ TEST_F(Reload, ARunGoingOnFinishesOnTheConfigItStartedWith) {
 
 TEST_F(Reload, AChangedFileIsReloadedAtTheNextMinutesCheck) {
   write_project(R"(schedule: "0 5 * * *")");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   dir.write("crmsync.yaml", config(R"(schedule: "0 5 * * *")", "platinum"));
   EXPECT_TRUE(svc->config_changed());
-  advance_to(utc_micros(2026, 12, 6, 4, 1));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 1)));
   ASSERT_TRUE(log.wait_for("reload_ok")) << log.text();
   EXPECT_FALSE(svc->config_changed());
   EXPECT_EQ(log.count("config_changed"), 1u);
@@ -111,7 +111,7 @@ TEST_F(Reload, AChangedFileIsReloadedAtTheNextMinutesCheck) {
 
 TEST_F(Reload, StopInterruptsTheRunAndTheNextStartResumesIt) {
   write_project(R"(manual: true)");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   follower->hold_next_run();
   auto id = svc->submit(RunRequest{});
   ASSERT_TRUE(id);
@@ -126,7 +126,7 @@ TEST_F(Reload, StopInterruptsTheRunAndTheNextStartResumesIt) {
   EXPECT_LT((*info)->flows["customers"].read, kRows);  // it stopped at a batch boundary
   stop();
 
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   ASSERT_TRUE(log.wait_for("run_resumed")) << log.text();
   int64_t resumed = log.events("run_resumed")[0].find("run")->as_int();
   EXPECT_EQ(follower->wait_final(resumed)->status, RunStatus::succeeded);

@@ -15,13 +15,13 @@ class Scheduler : public ServeFixture {};
 
 TEST_F(Scheduler, ADailySlotFiresOnceAtItsTimeAndNotAtStart) {
   write_project(R"(schedule: "0 5 * * *")");
-  start();  // 04:00, the first start ever
+  ASSERT_NO_FATAL_FAILURE(start());  // 04:00, the first start ever
   EXPECT_EQ(log.count("run_queued"), 0u) << log.text();
   EXPECT_TRUE(runs().empty());
 
-  advance_to(utc_micros(2026, 12, 6, 4, 59, 59));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 59, 59)));
   EXPECT_EQ(log.count("slot_fired"), 0u);
-  advance_to(utc_micros(2026, 12, 6, 5, 0));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 5, 0)));
   ASSERT_TRUE(follower->wait_ended(1)) << log.text();
   std::vector<RunInfo> r = runs();
   ASSERT_EQ(r.size(), 1u);
@@ -39,10 +39,10 @@ TEST_F(Scheduler, ADailySlotFiresOnceAtItsTimeAndNotAtStart) {
   EXPECT_EQ(to_json(*queued[0].find("flows")), R"(["customers"])");
 
   // Nothing more until the next day's slot, then exactly one more.
-  advance_to(utc_micros(2026, 12, 6, 12, 0));
-  advance_to(utc_micros(2026, 12, 7, 4, 59));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 12, 0)));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 7, 4, 59)));
   EXPECT_EQ(runs().size(), 1u);
-  advance_to(utc_micros(2026, 12, 7, 5, 0));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 7, 5, 0)));
   ASSERT_TRUE(follower->wait_ended(2));
   EXPECT_EQ(runs().size(), 2u);
   EXPECT_EQ(log.count("slot_fired"), 2u);
@@ -51,7 +51,7 @@ TEST_F(Scheduler, ADailySlotFiresOnceAtItsTimeAndNotAtStart) {
 
 TEST_F(Scheduler, TheNextFireTimeIsShownPerFlow) {
   write_project(R"(schedule: "0 5 * * *")");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   auto flows = svc->flows();
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_EQ(flows[0].schedule, "0 5 * * *");
@@ -61,11 +61,11 @@ TEST_F(Scheduler, TheNextFireTimeIsShownPerFlow) {
 
 TEST_F(Scheduler, AMissedSlotRunsOnceOnStartWithinCatchUpNeverOncePerSlot) {
   write_project(R"(schedule: "0 5 * * *")");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   stop();
   // Down over three 05:00 slots; back 20 minutes after the last one.
   clock.set_micros(utc_micros(2026, 12, 9, 5, 20));
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   ASSERT_TRUE(log.wait_for("catch_up")) << log.text();
   ASSERT_TRUE(follower->wait_ended(1));
   auto r = runs();
@@ -77,32 +77,32 @@ TEST_F(Scheduler, AMissedSlotRunsOnceOnStartWithinCatchUpNeverOncePerSlot) {
   // The slot is stored: another restart the same day catches nothing up.
   stop();
   clock.set_micros(utc_micros(2026, 12, 9, 6, 0));
-  start();
-  advance_to(utc_micros(2026, 12, 10, 4, 0));
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 10, 4, 0)));
   EXPECT_EQ(runs().size(), 1u) << log.text();
 }
 
 TEST_F(Scheduler, CatchUpZeroNeverRunsAMissedSlot) {
   write_project(R"(schedule: "0 5 * * *", catch_up: 0)");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   stop();
   clock.set_micros(utc_micros(2026, 12, 6, 5, 20));
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   EXPECT_EQ(log.count("catch_up"), 0u);
   EXPECT_EQ(log.count("slot_missed"), 1u) << log.text();
   EXPECT_TRUE(runs().empty());
   // The schedule itself goes on.
-  advance_to(utc_micros(2026, 12, 7, 5, 0));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 7, 5, 0)));
   ASSERT_TRUE(follower->wait_ended(1));
   EXPECT_EQ(runs_with_trigger("schedule").size(), 1u);
 }
 
 TEST_F(Scheduler, ASlotOlderThanCatchUpIsNotRun) {
   write_project(R"(schedule: "0 5 * * *", catch_up: 1h)");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   stop();
   clock.set_micros(utc_micros(2026, 12, 6, 6, 30));
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   EXPECT_TRUE(runs().empty()) << log.text();
   auto missed = log.events("slot_missed");
   ASSERT_EQ(missed.size(), 1u);
@@ -110,26 +110,26 @@ TEST_F(Scheduler, ASlotOlderThanCatchUpIsNotRun) {
   stop();
   // Within the hour it would have run.
   clock.set_micros(utc_micros(2026, 12, 7, 5, 59));
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   ASSERT_TRUE(follower->wait_ended(1));
   EXPECT_EQ(runs_with_trigger("catch_up").size(), 1u);
 }
 
 TEST_F(Scheduler, TriggersDuringARunCoalesceIntoOneFollowUp) {
   write_project(R"(schedule: "every 1m")");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   follower->hold_next_run();
-  advance_to(utc_micros(2026, 12, 6, 4, 1));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 1)));
   int64_t first = follower->wait_held();
   ASSERT_NE(first, 0) << log.text();
   // The flow runs: the next slot queues one follow-up, the ones after it
   // (and a request through the API) join that follow-up.
-  advance_to(utc_micros(2026, 12, 6, 4, 2));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 2)));
   auto queued = log.events("run_queued");
   ASSERT_EQ(queued.size(), 2u) << log.text();
   int64_t follow_up = queued[1].find("run")->as_int();
-  advance_to(utc_micros(2026, 12, 6, 4, 3));
-  advance_to(utc_micros(2026, 12, 6, 4, 4));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 3)));
+  ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, 4, 4)));
   RunRequest again;
   again.flows = {"customers"};
   auto submitted = svc->submit(again);
@@ -150,14 +150,14 @@ TEST_F(Scheduler, TriggersDuringARunCoalesceIntoOneFollowUp) {
 
 TEST_F(Scheduler, JitterDelaysEachFireWithinItsBounds) {
   write_project(R"(schedule: "every 1h", jitter: 10m)");
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   std::vector<int> fired_minute;
   for (int hour = 5; hour <= 12; ++hour) {
-    advance_to(utc_micros(2026, 12, 6, hour - 1, 59, 59));
+    ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, hour - 1, 59, 59)));
     size_t before = log.count("slot_fired");
     int minute = 0;
     for (; minute <= 11 && log.count("slot_fired") == before; ++minute) {
-      advance_to(utc_micros(2026, 12, 6, hour, minute));
+      ASSERT_NO_FATAL_FAILURE(advance_to(utc_micros(2026, 12, 6, hour, minute)));
     }
     ASSERT_EQ(log.count("slot_fired"), before + 1) << "hour " << hour << "\n" << log.text();
     // Fired at the first step at or after slot + delay: delay <= 10 min.
