@@ -87,7 +87,11 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
                                                 "faults",
                                                 "pipeline",
                                                 "oauth-client-id",
-                                                "oauth-client-secret"};
+                                                "oauth-client-secret",
+                                                "listen",
+                                                "workers",
+                                                "tls-cert",
+                                                "tls-key"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];

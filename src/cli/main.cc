@@ -23,6 +23,9 @@ commands:
   plan [FLOW...]        dry run: what a run would create/update/skip/delete (writes nothing)
   run [FLOW...]         sync the flows (all by default), in dependency order;
                         --create-fields: run setup first
+  serve                 run every flow's trigger (schedules, CDC) until SIGTERM, with
+                        the JSON API on --listen (default 127.0.0.1:8765); SIGHUP
+                        reloads the config; the way to run crmsync in production
   watch [--flow F]...   flows with `trigger: {cdc: true}`: a cursor run, then sync each
                         change the source reports (Salesforce CDC) until Ctrl-C
   status                last run, and per flow: trigger, last run and success, cursor,
@@ -56,6 +59,10 @@ options:
   --wait [DURATION]     run/retry: wait (30s, 5m, 1h; none: no limit) for flows another
                         process runs, instead of refusing
   --no-progress         run: no live progress line
+  --listen HOST:PORT    serve: the API's address (default 127.0.0.1:8765; port 0: any)
+  --workers N           serve: runs at once (default 1; never two of one flow)
+  --tls-cert FILE       serve: PEM certificate; with --tls-key the API speaks HTTPS only
+  --tls-key FILE        serve: PEM private key
   --timeout-secs N      connect: how long to wait for the browser's redirect (default 300)
   --force               init: overwrite the example files
   --port N              sandbox: port on 127.0.0.1 (0 picks a free one; default 0)
@@ -106,6 +113,7 @@ int main(int argc, char** argv) {
   if (c == "plan") return cmd_plan(*args);
   if (c == "run") return cmd_run(*args);
   if (c == "watch") return cmd_watch(*args);
+  if (c == "serve") return cmd_serve(*args);
   if (c == "status") return cmd_status(*args);
   if (c == "history") return cmd_history(*args);
   if (c == "errors") return cmd_errors(*args);
