@@ -92,7 +92,8 @@ Answer<int64_t> query_integer(const net::HttpRequest& request, const std::string
 
 Answer<int64_t> path_run_id(const net::HttpRequest& request) {
   Answer<int64_t> answer;
-  std::string_view text = request.matches.size() > 1 ? request.matches[1] : "";
+  std::string_view text =
+      request.matches.size() > 1 ? std::string_view(request.matches[1]) : std::string_view();
   auto v = parse_int(text);
   if (!v || *v <= 0) {
     answer.error = request_error(404, "not_found", "no run '" + scrub(text) + "'", "id");
