@@ -227,6 +227,17 @@ class AnswerRecorder {
     std::lock_guard lock(mutex_);
     *out_ << line << std::flush;
   }
+  // The data of one Server-Sent event of `path`.
+  void add_event(const std::string& path, const std::string& data) {
+    if (!out_) return;
+    std::string line = "{\"method\":\"GET\",\"path\":";
+    append_json_string(path, line);
+    line += ",\"status\":200,\"event\":";
+    append_json_string(data, line);
+    line += "}\n";
+    std::lock_guard lock(mutex_);
+    *out_ << line << std::flush;
+  }
 
  private:
   AnswerRecorder() {

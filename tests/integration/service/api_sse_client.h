@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "api_harness.h"
 #include "support/raw_http.h"
 
 namespace crmsync::testing {
@@ -24,7 +25,7 @@ class SseClient {
  public:
   SseClient(int port, const std::string& path, const std::string& token,
             const std::string& last_event_id = "")
-      : conn_(port) {
+      : conn_(port), path_(path) {
     std::string req =
         "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
     if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
@@ -56,7 +57,10 @@ class SseClient {
     head(timeout);
     for (;;) {
       decode_chunks();
-      if (auto e = take_event()) return e;
+      if (auto e = take_event()) {
+        if (status() == 200) AnswerRecorder::get().add_event(path_, e->data);
+        return e;
+      }
       if (ended_ || !fill(deadline)) return std::nullopt;
     }
   }
@@ -135,6 +139,7 @@ class SseClient {
   }
 
   RawConnection conn_;
+  std::string path_;
   std::string raw_, head_, text_, pending_;
   bool eof_ = false, ended_ = false;
   int comments_ = 0;
