@@ -15,18 +15,19 @@ std::string event_text(std::string_view name, const RunProgress& p) {
 }  // namespace
 
 ProgressPublisher::ProgressPublisher(ServiceControl& control, std::chrono::milliseconds tick)
-    : control_(control), tick_(tick) {
-  watch_handle_ = control_.watch_progress([this](const RunProgress& p) { on_progress(p); });
+    : control_(control), tick_(tick), inbox_(std::make_shared<Inbox>()) {
+  watch_handle_ =
+      control_.watch_progress([inbox = inbox_](const RunProgress& p) { on_progress(*inbox, p); });
   thread_ = std::thread([this] { loop(); });
 }
 
 ProgressPublisher::~ProgressPublisher() {
   control_.unwatch_progress(watch_handle_);
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+    std::lock_guard lock(inbox_->mutex);
+    inbox_->stopping = true;
   }
-  wake_.notify_all();
+  inbox_->wake.notify_all();
   thread_.join();
 }
 
@@ -38,23 +39,23 @@ void ProgressPublisher::add(int64_t run_id, uint64_t seen_version,
   s.last_sent = Steady::now();
   s.out = std::move(stream);
   {
-    std::lock_guard lock(mutex_);
-    ++watched_[run_id];
-    arrivals_.push_back(std::move(s));
-    ++open_;
+    std::lock_guard lock(inbox_->mutex);
+    ++inbox_->watched[run_id];
+    inbox_->arrivals.push_back(std::move(s));
+    ++inbox_->open;
   }
-  wake_.notify_all();
+  inbox_->wake.notify_all();
 }
 
-void ProgressPublisher::on_progress(const RunProgress& progress) {
+void ProgressPublisher::on_progress(Inbox& inbox, const RunProgress& progress) {
   {
-    std::lock_guard lock(mutex_);
-    if (!watched_.count(progress.run_id)) return;
-    auto [it, inserted] = changed_.try_emplace(progress.run_id, progress);
+    std::lock_guard lock(inbox.mutex);
+    if (!inbox.watched.count(progress.run_id)) return;
+    auto [it, inserted] = inbox.changed.try_emplace(progress.run_id, progress);
     // Listeners on several service threads may report out of order.
     if (!inserted && progress.version >= it->second.version) it->second = progress;
   }
-  wake_.notify_all();
+  inbox.wake.notify_all();
 }
 
 bool ProgressPublisher::serve(Stream& s, const std::optional<RunProgress>& progress,
@@ -92,16 +93,17 @@ void ProgressPublisher::loop() {
   for (;;) {
     std::vector<Stream> arrivals;
     std::map<int64_t, RunProgress> changed;
+    Inbox& in = *inbox_;
     {
-      std::unique_lock lock(mutex_);
-      auto ready = [&] { return stopping_ || !arrivals_.empty() || !changed_.empty(); };
+      std::unique_lock lock(in.mutex);
+      auto ready = [&] { return in.stopping || !in.arrivals.empty() || !in.changed.empty(); };
       if (streams.empty())
-        wake_.wait(lock, ready);  // idle: no timer, no CPU
+        in.wake.wait(lock, ready);  // idle: no timer, no CPU
       else
-        wake_.wait_until(lock, next_tick, ready);
-      if (stopping_) break;
-      arrivals.swap(arrivals_);
-      changed.swap(changed_);
+        in.wake.wait_until(lock, next_tick, ready);
+      if (in.stopping) break;
+      arrivals.swap(in.arrivals);
+      changed.swap(in.changed);
     }
     auto now = Steady::now();
     bool tick = now >= next_tick;
@@ -133,19 +135,21 @@ void ProgressPublisher::loop() {
     streams.swap(next);
 
     if (!finished.empty()) {
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(in.mutex);
       for (int64_t run : finished) {
-        auto it = watched_.find(run);
-        if (it != watched_.end() && --it->second == 0) {
-          watched_.erase(it);
-          changed_.erase(run);
+        auto it = in.watched.find(run);
+        if (it != in.watched.end() && --it->second == 0) {
+          in.watched.erase(it);
+          in.changed.erase(run);
         }
-        --open_;
+        --in.open;
       }
     }
   }
+  std::lock_guard lock(inbox_->mutex);
   for (auto& s : streams) s.out->close();
-  open_ = 0;
+  for (auto& s : inbox_->arrivals) s.out->close();
+  inbox_->open = 0;
 }
 
 }  // namespace crmsync::service

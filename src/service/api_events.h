@@ -38,7 +38,7 @@ class ProgressPublisher {
   // Takes over `stream` for run `run_id`; `seen_version` from Last-Event-ID
   // (0: none). Any thread; returns at once.
   void add(int64_t run_id, uint64_t seen_version, std::shared_ptr<net::ResponseStream> stream);
-  size_t open_streams() const { return open_.load(); }
+  size_t open_streams() const { return inbox_->open.load(); }
 
  private:
   using Steady = std::chrono::steady_clock;
@@ -51,8 +51,21 @@ class ProgressPublisher {
     std::shared_ptr<net::ResponseStream> out;
   };
 
+  // What the service's listener and the handlers hand to the thread. Shared
+  // with the listener, so that a change reported while unwatch_progress
+  // returns touches this and never a destroyed publisher.
+  struct Inbox {
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    std::vector<Stream> arrivals;            // added since the last wake
+    std::map<int64_t, int> watched;          // open streams per run: others' changes are dropped
+    std::map<int64_t, RunProgress> changed;  // latest change per watched run since the last wake
+    std::atomic<size_t> open = 0;
+  };
+  static void on_progress(Inbox& inbox, const RunProgress& progress);
+
   void loop();
-  void on_progress(const RunProgress& progress);
   // Writes what `stream` needs given its run's progress (nullopt: the run
   // vanished); false when the stream is done (ended, or the client left).
   bool serve(Stream& stream, const std::optional<RunProgress>& progress, Steady::time_point now,
@@ -60,15 +73,8 @@ class ProgressPublisher {
 
   ServiceControl& control_;
   std::chrono::milliseconds tick_;
+  std::shared_ptr<Inbox> inbox_;
   int64_t watch_handle_ = 0;
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::vector<Stream> arrivals_;            // added since the last wake
-  std::map<int64_t, int> watched_;          // open streams per run: changes of others are dropped
-  std::map<int64_t, RunProgress> changed_;  // latest change per watched run since the last wake
-  std::atomic<size_t> open_ = 0;
   std::thread thread_;
 };
 
