@@ -47,6 +47,12 @@ std::string queued_body(int64_t id, int64_t retry_of = 0) {
   return out.take();
 }
 
+// A refusal of the service about the run in the path names the path's id.
+RequestError about_path_run(RequestError error) {
+  if (error.status == 404 && error.field.empty()) error.field = "id";
+  return error;
+}
+
 void answer_queued(net::HttpResponse& response, int64_t id, int64_t retry_of = 0) {
   answer_json(response, 202, queued_body(id, retry_of));
   response.headers.emplace("Location", run_path(id));
@@ -123,7 +129,7 @@ void cancel_run(ApiContext& api, const net::HttpRequest& request, net::HttpRespo
   if (!id) return answer_error(response, id.error);
   if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
   auto run = api.control.cancel(*id.value);
-  if (!run) return answer_error(response, run.error);
+  if (!run) return answer_error(response, about_path_run(run.error));
   JsonOut out;
   write_run(out, *run.value, live_progress(api, *run.value));
   answer_json(response, 202, out.take());
@@ -134,7 +140,7 @@ void retry_run(ApiContext& api, const net::HttpRequest& request, net::HttpRespon
   if (!id) return answer_error(response, id.error);
   if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
   auto retry = api.control.retry(*id.value);
-  if (!retry) return answer_error(response, retry.error);
+  if (!retry) return answer_error(response, about_path_run(retry.error));
   answer_queued(response, *retry.value, *id.value);
 }
 
