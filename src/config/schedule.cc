@@ -182,6 +182,10 @@ Result<Schedule> parse_interval(const std::string& text) {
         ErrorKind::fatal,
         "expected 'every N' with a unit s, m, h or d (e.g. 'every 5m'), found '" + text + "'");
   }
+  // A year at most: longer is surely a typo, and keeps the micros far from overflow.
+  if (v * unit > int64_t{366} * 86400) {
+    return Error(ErrorKind::fatal, "'" + text + "': an interval is at most 366 days");
+  }
   Schedule s;
   s.kind = Schedule::Kind::interval;
   s.text = text;

@@ -17,8 +17,9 @@ namespace {
 constexpr int64_t kMicrosPerSec = 1000000;
 // `0 0 29 2 *` fires every 4 years, and 8 around a century not divisible by 400.
 constexpr int kSearchDays = 8 * 366 + 2;
-// Local time is searched from this far before (or after) the local time of
-// the given instant: a DST shift is never larger, so no slot is missed.
+// Near a transition, local time is searched from this far before (or after)
+// the local time of the given instant: a DST shift is never larger, so no
+// slot is missed.
 constexpr int kShiftMarginMinutes = 180;
 
 int64_t floor_div(int64_t a, int64_t b) {
@@ -71,12 +72,25 @@ cctz::civil_minute local_minute(const cctz::time_zone& tz, int64_t sec) {
   return cctz::civil_minute(tz.lookup(at_second(sec)).cs);
 }
 
+// The margin to search around the local time of `sec`: none when the UTC
+// offset is the same three hours either side (nearly always; it spares
+// checking 180 candidate minutes of an every-minute schedule).
+int shift_margin(const cctz::time_zone& tz, int64_t sec) {
+  const int64_t span = int64_t{kShiftMarginMinutes} * 60;
+  const int offset = tz.lookup(at_second(sec)).offset;
+  if (tz.lookup(at_second(sec - span)).offset == offset &&
+      tz.lookup(at_second(sec + span)).offset == offset) {
+    return 0;
+  }
+  return kShiftMarginMinutes;
+}
+
 // The fire instants, in local-minute order, are non-decreasing (a skipped
 // hour's minutes all map to the transition, a repeated hour's to its first
 // pass), so the first match after `after_sec` in local order is the answer.
 int64_t next_cron(const Schedule& s, int64_t after_sec) {
   const cctz::time_zone tz = load_zone(s.timezone);
-  const cctz::civil_minute from = local_minute(tz, after_sec) - kShiftMarginMinutes;
+  const cctz::civil_minute from = local_minute(tz, after_sec) - shift_margin(tz, after_sec);
   cctz::civil_day d(from);
   const cctz::civil_day end = d + kSearchDays;
   while (d < end) {
@@ -85,13 +99,12 @@ int64_t next_cron(const Schedule& s, int64_t after_sec) {
       continue;
     }
     if (day_matches(s, d)) {
-      for (int h = 0; h < 24; ++h) {
+      const bool first_day = d == cctz::civil_day(from);
+      for (int h = first_day ? from.hour() : 0; h < 24; ++h) {
         if (!s.hours[h]) continue;
-        for (int mi = 0; mi < 60; ++mi) {
+        for (int mi = first_day && h == from.hour() ? from.minute() : 0; mi < 60; ++mi) {
           if (!s.minutes[mi]) continue;
-          cctz::civil_minute m(d.year(), d.month(), d.day(), h, mi);
-          if (m < from) continue;
-          int64_t sec = fire_second(tz, m);
+          int64_t sec = fire_second(tz, cctz::civil_minute(d.year(), d.month(), d.day(), h, mi));
           if (sec > after_sec) return sec;
         }
       }
@@ -103,7 +116,7 @@ int64_t next_cron(const Schedule& s, int64_t after_sec) {
 
 int64_t previous_cron(const Schedule& s, int64_t at_sec) {
   const cctz::time_zone tz = load_zone(s.timezone);
-  const cctz::civil_minute from = local_minute(tz, at_sec) + kShiftMarginMinutes;
+  const cctz::civil_minute from = local_minute(tz, at_sec) + shift_margin(tz, at_sec);
   cctz::civil_day d(from);
   const cctz::civil_day end = d - kSearchDays;
   while (d > end) {
@@ -112,13 +125,12 @@ int64_t previous_cron(const Schedule& s, int64_t at_sec) {
       continue;
     }
     if (day_matches(s, d)) {
-      for (int h = 23; h >= 0; --h) {
+      const bool first_day = d == cctz::civil_day(from);
+      for (int h = first_day ? from.hour() : 23; h >= 0; --h) {
         if (!s.hours[h]) continue;
-        for (int mi = 59; mi >= 0; --mi) {
+        for (int mi = first_day && h == from.hour() ? from.minute() : 59; mi >= 0; --mi) {
           if (!s.minutes[mi]) continue;
-          cctz::civil_minute m(d.year(), d.month(), d.day(), h, mi);
-          if (m > from) continue;
-          int64_t sec = fire_second(tz, m);
+          int64_t sec = fire_second(tz, cctz::civil_minute(d.year(), d.month(), d.day(), h, mi));
           if (sec <= at_sec) return sec;
         }
       }

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "core/time.h"
 
@@ -187,6 +190,101 @@ TEST(Schedule, RepeatedHourFiresOnceSkippedHourOnce) {
   EXPECT_EQ(count("2026-03-08T04:59:59Z", "2026-03-09T03:59:59Z"), 92);  // a 23-hour day
 }
 
+// An independent oracle for the DST rules: glibc's localtime_r (its own tz
+// code, not cctz), minute by minute in UTC around each transition.
+class GlibcZone {
+ public:
+  explicit GlibcZone(const char* zone) {
+    const char* old = std::getenv("TZ");
+    if (old != nullptr) old_ = old;
+    had_old_ = old != nullptr;
+    setenv("TZ", zone, 1);
+    tzset();
+  }
+  ~GlibcZone() {
+    if (had_old_) {
+      setenv("TZ", old_.c_str(), 1);
+    } else {
+      unsetenv("TZ");
+    }
+    tzset();
+  }
+  // The local wall-clock minute at `unix_sec`, as seconds of a UTC-like
+  // civil count (timegm), and its calendar fields.
+  static int64_t civil_minute(int64_t unix_sec, std::tm* fields) {
+    time_t t = static_cast<time_t>(unix_sec);
+    localtime_r(&t, fields);
+    fields->tm_sec = 0;
+    std::tm copy = *fields;
+    return static_cast<int64_t>(timegm(&copy));
+  }
+
+ private:
+  std::string old_;
+  bool had_old_ = false;
+};
+
+bool matches(const Schedule& s, int64_t civil) {
+  time_t t = static_cast<time_t>(civil);
+  std::tm f;
+  gmtime_r(&t, &f);
+  if (!s.minutes[f.tm_min] || !s.hours[f.tm_hour] || !s.months[f.tm_mon + 1]) return false;
+  bool dom = s.days_of_month[f.tm_mday];
+  bool dow = s.days_of_week[f.tm_wday];
+  return s.dom_restricted && s.dow_restricted ? dom || dow : dom && dow;
+}
+
+// Slots in [from, to) (unix seconds, whole minutes): a matching local minute
+// at its first occurrence, and a transition instant when a matching local
+// minute was skipped by it.
+std::vector<int64_t> oracle_slots(const Schedule& s, int64_t from, int64_t to) {
+  GlibcZone zone(s.timezone.c_str());
+  std::vector<int64_t> out;
+  std::tm f;
+  for (int64_t u = from; u < to; u += 60) {
+    int64_t here = GlibcZone::civil_minute(u, &f);
+    int64_t before = GlibcZone::civil_minute(u - 60, &f);
+    bool slot = false;
+    if (matches(s, here)) {
+      slot = true;
+      for (int64_t k = 1; k <= 180 && slot; ++k) {
+        if (GlibcZone::civil_minute(u - k * 60, &f) == here) slot = false;  // not the first pass
+      }
+    }
+    for (int64_t c = before + 60; c < here && !slot; c += 60) slot = matches(s, c);  // skipped
+    if (slot) out.push_back(u);
+  }
+  return out;
+}
+
+TEST(Schedule, FireTimesMatchGlibcAroundEveryTransition) {
+  const char* exprs[] = {"* * * * *",  "*/15 * * * *", "0 * * * *",     "30 * * * *",
+                         "30 2 * * *", "30 1 * * *",   "0 2 * * *",     "45 1 * * *",
+                         "0 3 * * *",  "0 0 * * SUN",  "5,55 0-3 * * *"};
+  const char* zones[] = {"America/New_York", "Europe/Berlin", "Australia/Lord_Howe",
+                         "Asia/Kolkata"};
+  const char* transitions[] = {"2026-03-08T07:00:00Z", "2026-11-01T06:00:00Z",
+                               "2026-03-29T01:00:00Z", "2026-10-25T01:00:00Z",
+                               "2026-04-04T15:00:00Z", "2026-10-03T15:30:00Z"};
+  for (const char* zone : zones) {
+    for (const char* expr : exprs) {
+      auto s = parse_schedule(expr, zone);
+      ASSERT_TRUE(s.ok()) << expr;
+      for (const char* transition : transitions) {
+        const int64_t from = at(transition) / 1000000 - 5 * 3600;
+        const int64_t to = from + 10 * 3600;
+        std::vector<int64_t> ours;
+        for (int64_t t = next_fire(*s, from * 1000000 - 1); t < to * int64_t{1000000};
+             t = next_fire(*s, t)) {
+          ours.push_back(t / 1000000);
+        }
+        EXPECT_EQ(ours, oracle_slots(*s, from, to))
+            << expr << " in " << zone << " around " << transition;
+      }
+    }
+  }
+}
+
 struct ErrorRow {
   const char* expr;
   const char* zone;
@@ -215,6 +313,8 @@ const ErrorRow kErrorRows[] = {
     {"every 0m", "UTC", "expected 'every N' with a unit s, m, h or d"},
     {"every 5w", "UTC", "expected 'every N' with a unit s, m, h or d"},
     {"every m", "UTC", "expected 'every N' with a unit s, m, h or d"},
+    {"every 999999999d", "UTC", "an interval is at most 366 days"},
+    {"every 367d", "UTC", "an interval is at most 366 days"},
     {"0 5 * * *", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"},
     {"0 5 * * *", "../../../etc/passwd", "unknown time zone"},
     {"0 5 * * *", "/usr/share/zoneinfo/UTC", "unknown time zone"},
