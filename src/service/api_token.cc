@@ -98,6 +98,12 @@ Result<std::string> create_token_file(const std::string& path) {
 
 }  // namespace
 
+std::string api_token_path(const std::string& state_path) {
+  std::filesystem::path dir = std::filesystem::path(state_path).parent_path();
+  if (dir.empty()) dir = ".";
+  return (dir / "api-token").string();
+}
+
 Result<std::string> load_or_create_api_token(const std::string& state_path, bool& created) {
   created = false;
   if (const char* env = std::getenv("CRMSYNC_API_TOKEN"); env && *env) {
@@ -110,9 +116,7 @@ Result<std::string> load_or_create_api_token(const std::string& state_path, bool
     register_secret(token);
     return token;
   }
-  std::filesystem::path dir = std::filesystem::path(state_path).parent_path();
-  if (dir.empty()) dir = ".";
-  std::string path = (dir / "api-token").string();
+  std::string path = api_token_path(state_path);
   // Two attempts: a file another process creates between our open and our
   // O_EXCL create is read on the second.
   for (int attempt = 0; attempt < 2; ++attempt) {
