@@ -37,6 +37,7 @@ class Process {
     }
   }
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   // Exit code, or 128 + signal.
   int wait() {
     if (done_) return status_;
