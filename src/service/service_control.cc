@@ -119,6 +119,11 @@ Answer<int64_t> ServiceImpl::retry(int64_t run_id) {
 std::vector<FlowStatus> ServiceImpl::flows() {
   auto config = config_snapshot();
   auto last = store_->flow_last_runs();
+  // Runs of other processes (crmsync run) hold their flows' locks too.
+  std::set<std::string> locked;
+  if (auto locks = store_->flow_locks()) {
+    for (const FlowLockHolder& h : *locks) locked.insert(h.flow);
+  }
   std::vector<FlowStatus> out;
   for (const FlowConfig& f : config->flows) {
     FlowStatus s;
@@ -137,7 +142,7 @@ std::vector<FlowStatus> ServiceImpl::flows() {
     if (auto c = store_->cursor(f.name)) s.cursor = *c;
     {
       std::lock_guard<std::mutex> lock(jobs_mu_);
-      s.running = flow_owner_.count(f.name) > 0;
+      s.running = flow_owner_.count(f.name) > 0 || locked.count(f.name) > 0;
     }
     out.push_back(std::move(s));
   }

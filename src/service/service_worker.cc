@@ -205,7 +205,10 @@ void ServiceImpl::run_job(Job& job) {
   double secs = static_cast<double>(ended - began) / 1e6;
   Object flows;
   for (const std::string& name : report->order) {
-    const FlowReport& f = report->flows.at(name);
+    // A run cancelled (or stopped) before a flow began has no report of it.
+    auto it = report->flows.find(name);
+    if (it == report->flows.end()) continue;
+    const FlowReport& f = it->second;
     RunStatus flow_status = status;
     if (!f.error.empty()) flow_status = RunStatus::failed;
     metrics_.run_ended(name, flow_status, secs);

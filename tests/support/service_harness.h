@@ -88,10 +88,12 @@ class RunFollower {
     svc_.unwatch_progress(handle_);
   }
 
-  // The next run to report a committed batch waits there until release().
-  void hold_next_run() {
+  // The next run to report a committed batch (or, `at_start`, to start:
+  // before its first flow) waits there until release().
+  void hold_next_run(bool at_start = false) {
     std::lock_guard<std::mutex> lock(mu_);
     hold_ = true;
+    hold_at_start_ = at_start;
     held_run_ = 0;
   }
   int64_t wait_held() {
@@ -144,8 +146,10 @@ class RunFollower {
     cv_.notify_all();
     bool batch = p.status == RunStatus::running && !p.flow.empty() && p.flows.count(p.flow) &&
                  p.flows.at(p.flow).read > 0;
-    if (hold_ && batch && (held_run_ == 0 || held_run_ == p.run_id)) {
+    bool starting = p.status == RunStatus::running && p.flows.empty();
+    if (hold_ && (hold_at_start_ ? starting : batch) && (held_run_ == 0 || held_run_ == p.run_id)) {
       held_run_ = p.run_id;
+      cv_.notify_all();
       cv_.wait(lock, [&] { return !hold_; });
     }
   }
@@ -156,6 +160,7 @@ class RunFollower {
   std::condition_variable cv_;
   std::map<int64_t, service::RunProgress> last_;
   bool hold_ = false;
+  bool hold_at_start_ = false;
   int64_t held_run_ = 0;
 };
 

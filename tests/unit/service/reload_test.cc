@@ -138,5 +138,24 @@ TEST_F(Reload, StopInterruptsTheRunAndTheNextStartResumesIt) {
   EXPECT_EQ(db.count("select count(*) from customers"), kRows);
 }
 
+TEST_F(Reload, AStopBeforeTheFirstFlowBeganInterruptsTheRunToo) {
+  write_project(R"(manual: true)");
+  ASSERT_NO_FATAL_FAILURE(start());
+  follower->hold_next_run(/*at_start=*/true);
+  auto id = svc->submit(RunRequest{});
+  ASSERT_TRUE(id);
+  ASSERT_EQ(follower->wait_held(), *id.value);
+  std::thread stopper([&] { svc->stop(); });
+  ASSERT_TRUE(log.wait_for("stopping"));
+  follower->release();  // the engine now sees the stop before its first flow
+  stopper.join();
+  auto info = svc->store().run(*id.value);
+  ASSERT_TRUE(info.ok() && info->has_value());
+  EXPECT_EQ((*info)->status, RunStatus::interrupted) << log.text();
+  auto ended = log.events("run_ended");
+  ASSERT_EQ(ended.size(), 1u) << log.text();
+  EXPECT_EQ(ended[0].find("status")->to_text(), "interrupted");
+}
+
 }  // namespace
 }  // namespace crmsync::testing

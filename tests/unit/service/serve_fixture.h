@@ -57,8 +57,9 @@ flows:
     dir.write("crmsync.yaml", config(trigger, tier));
   }
 
-  // Creates and starts a Service; returns when its scheduler waits on the clock.
-  void start() {
+  // Creates and starts a Service; returns when its scheduler (and as many
+  // other threads as `waiters` says: CDC watchers in backoff) wait on the clock.
+  void start(size_t waiters = 1) {
     service::ServeOptions o;
     o.config_path = dir.file("crmsync.yaml");
     o.listen = "";
@@ -70,7 +71,7 @@ flows:
     follower = std::make_unique<RunFollower>(*svc);
     Status s = svc->start();
     ASSERT_TRUE(s.ok()) << s.error().message;
-    ASSERT_TRUE(clock.await_waiters(1, kServiceSafety));
+    ASSERT_TRUE(clock.await_waiters(waiters, kServiceSafety));
   }
 
   void stop() {
@@ -82,9 +83,9 @@ flows:
 
   // Moves the clock to `micros` and returns when the scheduler has done
   // what was due and waits again.
-  void advance_to(int64_t micros) {
+  void advance_to(int64_t micros, size_t waiters = 1) {
     clock.set_micros(micros);
-    ASSERT_TRUE(clock.await_waiters(1, kServiceSafety));
+    ASSERT_TRUE(clock.await_waiters(waiters, kServiceSafety));
   }
 
   std::vector<RunInfo> runs() {
