@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "service/api.h"
 #include "service/service.h"
 
 namespace crmsync::cli {
@@ -84,6 +85,24 @@ int cmd_serve(const Args& args) {
   }
 
   set_process_role("crmsync serve");  // who holds its runs and flow locks
+  // The API's bearer token (docs/api.md, Auth): CRMSYNC_API_TOKEN, else the
+  // 0600 file beside the state store, made on the first start.
+  bool token_created = false;
+  auto token = service::load_or_create_api_token(config->state.path, token_created);
+  if (!token) return fail(kExitUsage, token.error().message);
+  if (token_created) {
+    errf(
+        "crmsync serve: API token generated into %s (mode 0600); send it as "
+        "'Authorization: Bearer <token>'\n",
+        service::api_token_path(config->state.path).c_str());
+  }
+  o.api_token = *token;
+  o.register_routes = [api_token = *token](net::HttpServer& server,
+                                           service::ServiceControl& control,
+                                           service::Metrics& metrics) {
+    service::register_api(server, control, metrics, {api_token});
+  };
+
   if (!install_signal_pipe(err)) return fail(kExitConnection, err);
   auto created = service::Service::create(o);
   if (!created) return fail(kExitConnection, created.error().message);
