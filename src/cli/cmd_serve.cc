@@ -90,11 +90,13 @@ int cmd_serve(const Args& args) {
   bool token_created = false;
   auto token = service::load_or_create_api_token(config->state.path, token_created);
   if (!token) return fail(kExitUsage, token.error().message);
+  // On stdout: stderr carries only the JSON log lines.
   if (token_created) {
-    errf(
+    outf(
         "crmsync serve: API token generated into %s (mode 0600); send it as "
         "'Authorization: Bearer <token>'\n",
         service::api_token_path(config->state.path).c_str());
+    std::fflush(stdout);  // now, not at exit: serve runs for months
   }
   o.api_token = *token;
   o.register_routes = [api_token = *token](net::HttpServer& server,
