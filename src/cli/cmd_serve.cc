@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "core/json.h"
 #include "service/api.h"
 #include "service/service.h"
 
@@ -84,27 +85,29 @@ int cmd_serve(const Args& args) {
     o.tls_key_file = key->second;
   }
 
-  set_process_role("crmsync serve");  // who holds its runs and flow locks
-  // The API's bearer token (docs/api.md, Auth): CRMSYNC_API_TOKEN, else the
-  // 0600 file beside the state store, made on the first start.
+  // The API's bearer token: CRMSYNC_API_TOKEN, else a file beside the
+  // state store, created on first start; its path (never the token) is
+  // told once, when it is created.
   bool token_created = false;
   auto token = service::load_or_create_api_token(config->state.path, token_created);
   if (!token) return fail(kExitUsage, token.error().message);
-  // On stdout: stderr carries only the JSON log lines.
   if (token_created) {
-    outf(
-        "crmsync serve: API token generated into %s (mode 0600); send it as "
-        "'Authorization: Bearer <token>'\n",
-        service::api_token_path(config->state.path).c_str());
-    std::fflush(stdout);  // now, not at exit: serve runs for months
+    std::string line = "{\"level\":\"info\",\"event\":\"api_token_created\",\"path\":";
+    append_json_string(service::api_token_path(config->state.path), line);
+    line +=
+        ",\"message\":\"the API token was written to this file (mode 0600); send it as "
+        "Authorization: Bearer TOKEN\"}\n";
+    ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+    (void)n;
   }
   o.api_token = *token;
   o.register_routes = [api_token = *token](net::HttpServer& server,
                                            service::ServiceControl& control,
                                            service::Metrics& metrics) {
-    service::register_api(server, control, metrics, {api_token});
+    service::register_api(server, control, metrics, service::ApiOptions{api_token});
   };
 
+  set_process_role("crmsync serve");  // who holds its runs and flow locks
   if (!install_signal_pipe(err)) return fail(kExitConnection, err);
   auto created = service::Service::create(o);
   if (!created) return fail(kExitConnection, created.error().message);
