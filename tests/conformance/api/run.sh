@@ -27,4 +27,52 @@ if [ -n "$api_tests" ]; then
   export CRMSYNC_API_RECORDED="$work/answers.jsonl"
 fi
 
-node --test openapi.test.js
+# A sqlite-to-sqlite project: customers sync, leads partly fail (a CHECK
+# constraint in the warehouse) so that record errors exist.
+project="$work/project"
+mkdir -p "$project"
+sqlite3 "$project/crm.db" <<'SQL'
+CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, updated_at TIMESTAMP);
+INSERT INTO customers VALUES ('C1', 'Ada', '2026-12-01T10:00:00Z'), ('C2', 'Bob', '2026-12-01T10:01:00Z'),
+  ('C3', 'Cy', '2026-12-01T10:02:00Z');
+CREATE TABLE leads (id TEXT PRIMARY KEY, email TEXT);
+INSERT INTO leads VALUES ('L1', 'ok@example.com'), ('L2', 'bad-2'), ('L3', 'bad-3');
+SQL
+sqlite3 "$project/warehouse.db" \
+  "CREATE TABLE leads (id INTEGER PRIMARY KEY, crm_id TEXT UNIQUE, email TEXT CHECK (email LIKE '%@%'));"
+cat >"$project/crmsync.yaml" <<'YAML'
+params:
+  company: {default: acme}
+connections:
+  crm: {type: sqlite, path: crm.db}
+  warehouse: {type: sqlite, path: warehouse.db}
+flows:
+  customers:
+    source: {connection: crm, object: customers, id_field: id, cursor_field: updated_at}
+    target: {connection: warehouse, object: customers, id_field: id}
+    match: {target_field: crm_id}
+    mapping: {crm_id: id, name: name}
+  leads:
+    source: {connection: crm, object: leads, id_field: id}
+    target: {connection: warehouse, object: leads, id_field: id}
+    match: {target_field: crm_id}
+    mapping: {crm_id: id, email: email}
+YAML
+token="conformance-token-$(date +%s%N)"
+CRMSYNC_API_TOKEN="$token" "$binary" serve -c "$project/crmsync.yaml" --listen 127.0.0.1:0 \
+  2>"$work/serve.log" &
+pid=$!
+port=""
+for _ in $(seq 600); do
+  port="$(sed -n 's/.*"event":"listen".*"port":\([0-9]*\).*/\1/p' "$work/serve.log" | head -1)"
+  [ -n "$port" ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
+  sleep 0.05
+done
+[ -n "$port" ] || { echo "serve did not start:"; cat "$work/serve.log"; exit 1; }
+
+status=0
+CRMSYNC_API_URL="http://127.0.0.1:$port" CRMSYNC_API_TOKEN="$token" node --test openapi.test.js ||
+  status=$?
+[ "$status" = 0 ] || tail -40 "$work/serve.log"
+exit "$status"

@@ -1,18 +1,12 @@
-// GET /api/v1/runs/{id}/events: Server-Sent Events of a run's progress.
+// GET /api/v1/runs/{id}/events: Server-Sent Events of a run of the real
+// service.
 #include "api_harness.h"
 #include "api_sse_client.h"
-#include "support/eventually.h"
 
 namespace crmsync::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-int64_t queue(ApiHarness& api) {
-  auto res = api.call("POST", "/api/v1/runs", R"({"flows": ["customers"]})");
-  EXPECT_EQ(res.status, 202) << res.body;
-  return at(ApiHarness::json(res), "id").as_int();
-}
 
 std::string events_path(int64_t id) {
   return "/api/v1/runs/" + std::to_string(id) + "/events";
@@ -24,28 +18,12 @@ Value data_of(const SseEvent& e) {
   return v ? *v : Value();
 }
 
-FlowCounts reads(int64_t n) {
-  FlowCounts c;
-  c.read = n;
-  c.created = n;
-  c.expected = 30;
-  return c;
-}
-
-// The next event that is not a repeat of `last_id` (a once-a-second repeat
-// may come between changes).
-std::optional<SseEvent> next_new(SseClient& sse, const std::string& last_id) {
-  for (int i = 0; i < 20; ++i) {
-    auto e = sse.next();
-    if (!e || e->id != last_id) return e;
-  }
-  return std::nullopt;
-}
-
 TEST(ApiEvents, ReconnectingWithLastEventIdRepeatsNothingAndEndsWithTheEndEvent) {
   ApiHarness api;
-  int64_t id = queue(api);
-  std::string seen;
+  api.follower().hold_next_run();
+  int64_t id = api.submit(R"({"flows": ["customers"]})");
+  ASSERT_EQ(api.follower().wait_held(), id);  // mid-run: its first batch committed
+  uint64_t seen = 0;
   {
     SseClient sse(api.port(), events_path(id), kToken);
     ASSERT_EQ(sse.status(), 200) << sse.head();
@@ -54,61 +32,46 @@ TEST(ApiEvents, ReconnectingWithLastEventIdRepeatsNothingAndEndsWithTheEndEvent)
     ASSERT_TRUE(first);
     EXPECT_EQ(sse.text().rfind("retry: ", 0), 0u) << sse.text();
     EXPECT_EQ(first->event, "progress");
-    EXPECT_EQ(at(data_of(*first), "status"), Value("queued"));
-    EXPECT_EQ(first->id, "1");
+    Value data = data_of(*first);
+    EXPECT_EQ(at(data, "status"), Value("running"));
+    EXPECT_EQ(at(data, "flow"), Value("customers"));
+    EXPECT_EQ(at(data, "flows.customers.read"), Value(10));
+    seen = std::stoull(first->id);
+    auto second = sse.next(3s);  // nothing changed: the same event again within a second
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->id, first->id);
+  }  // the client goes away mid-run
 
-    api.control().start(id);
-    auto running = next_new(sse, first->id);
-    ASSERT_TRUE(running);
-    EXPECT_EQ(at(data_of(*running), "status"), Value("running"));
-    EXPECT_EQ(running->id, "2");
-
-    api.control().progress_batch(id, "customers", reads(10));
-    auto batch = next_new(sse, running->id);
-    ASSERT_TRUE(batch);
-    EXPECT_EQ(batch->id, "3");
-    EXPECT_EQ(at(data_of(*batch), "flows.customers.read"), Value(10));
-    EXPECT_EQ(at(data_of(*batch), "flow"), Value("customers"));
-    seen = batch->id;
-  }  // the client goes away
-
-  // Two batches while nobody listens.
-  api.control().progress_batch(id, "customers", reads(10));
-  api.control().progress_batch(id, "customers", reads(10));
-
-  SseClient again(api.port(), events_path(id), kToken, seen);
+  // Back while the run still stands where the client left it: nothing it
+  // saw is sent again, comments keep the connection open.
+  SseClient again(api.port(), events_path(id), kToken, std::to_string(seen));
   ASSERT_EQ(again.status(), 200);
-  auto resumed = again.next();
-  ASSERT_TRUE(resumed);
-  EXPECT_EQ(resumed->event, "progress");
-  EXPECT_GT(std::stoll(resumed->id), std::stoll(seen));  // nothing the client saw
-  EXPECT_EQ(at(data_of(*resumed), "flows.customers.read"), Value(30));
+  EXPECT_FALSE(again.next(1500ms));
+  EXPECT_GE(again.comments(), 1);
 
-  api.control().finish(id, RunStatus::succeeded);
-  std::optional<SseEvent> end;
-  for (int i = 0; i < 20 && (!end || end->event != "end"); ++i) {
-    end = again.next();
-    ASSERT_TRUE(end);
-    EXPECT_GE(std::stoll(end->id), std::stoll(resumed->id));
-  }
-  EXPECT_EQ(end->event, "end");
-  EXPECT_EQ(at(data_of(*end), "status"), Value("succeeded"));
-  EXPECT_FALSE(again.next(5s));
+  api.follower().release();  // the run goes on to its end
+  std::vector<SseEvent> after;
+  while (auto e = again.next()) after.push_back(*e);
+  ASSERT_FALSE(after.empty());
+  for (const SseEvent& e : after) EXPECT_GT(std::stoull(e.id), seen) << e.data;  // nothing seen
+  EXPECT_EQ(after.back().event, "end");
+  EXPECT_EQ(at(data_of(after.back()), "status"), Value("succeeded"));
+  EXPECT_EQ(at(data_of(after.back()), "flows.customers.read"), Value(ApiHarness::kCustomers));
   EXPECT_TRUE(again.ended());  // the server closed the stream
 }
 
 TEST(ApiEvents, AnEndedRunGetsOnlyTheEndEvent) {
   ApiHarness api;
-  int64_t id = queue(api);
-  api.control().start(id);
-  api.control().finish(id, RunStatus::failed);
-  for (std::string last : {"", "1", "99"}) {
+  int64_t id = api.submit(R"({"flows": ["leads"]})");
+  EXPECT_EQ(api.wait_final(id), "partial");
+  for (std::string last : {"", "1", "999"}) {
     SCOPED_TRACE(last);
     SseClient sse(api.port(), events_path(id), kToken, last);
     auto e = sse.next();
     ASSERT_TRUE(e);
     EXPECT_EQ(e->event, "end");
-    EXPECT_EQ(at(data_of(*e), "status"), Value("failed"));
+    EXPECT_EQ(at(data_of(*e), "status"), Value("partial"));
+    EXPECT_EQ(at(data_of(*e), "flows.leads.failed"), Value(5));
     EXPECT_FALSE(sse.next(5s));
     EXPECT_TRUE(sse.ended());
   }
@@ -116,7 +79,8 @@ TEST(ApiEvents, AnEndedRunGetsOnlyTheEndEvent) {
 
 TEST(ApiEvents, AQueuedRunSendsProgressEverySecondAndAReconnectedClientGetsKeepAlives) {
   ApiHarness api;
-  int64_t id = queue(api);
+  api.occupy_worker();
+  int64_t id = api.submit(R"({"flows": ["customers"]})");
   SseClient sse(api.port(), events_path(id), kToken);
   auto first = sse.next();
   ASSERT_TRUE(first);
@@ -127,8 +91,8 @@ TEST(ApiEvents, AQueuedRunSendsProgressEverySecondAndAReconnectedClientGetsKeepA
   EXPECT_EQ(repeat->id, first->id);
   EXPECT_EQ(repeat->event, "progress");
 
-  // A client that already saw version 1 is not sent it again: comments keep
-  // its connection alive instead.
+  // A client that already saw this version is not sent it again: comments
+  // keep its connection alive instead.
   SseClient seen(api.port(), events_path(id), kToken, first->id);
   EXPECT_FALSE(seen.next(1500ms));
   EXPECT_GE(seen.comments(), 1);
@@ -137,7 +101,8 @@ TEST(ApiEvents, AQueuedRunSendsProgressEverySecondAndAReconnectedClientGetsKeepA
 
 TEST(ApiEvents, AHundredOpenStreamsHoldNoHandlerThread) {
   ApiHarness api;
-  int64_t id = queue(api);
+  api.occupy_worker();
+  int64_t id = api.submit(R"({"flows": ["customers"]})");
   std::vector<std::unique_ptr<SseClient>> streams;
   for (int i = 0; i < 100; ++i) {
     streams.push_back(std::make_unique<SseClient>(api.port(), events_path(id), kToken));
@@ -147,8 +112,8 @@ TEST(ApiEvents, AHundredOpenStreamsHoldNoHandlerThread) {
   // The server has 16 handler threads: plain requests are still answered.
   for (int i = 0; i < 20; ++i) ASSERT_EQ(api.call("GET", "/api/v1/runs").status, 200);
 
-  api.control().start(id);
-  api.control().finish(id, RunStatus::succeeded);
+  api.follower().release();
+  EXPECT_EQ(api.wait_final(id), "succeeded");
   for (auto& s : streams) {
     std::optional<SseEvent> e;
     do e = s->next();
@@ -166,15 +131,15 @@ TEST(ApiEvents, AnUnknownRunIs404) {
   EXPECT_NE(sse.text().find("not_found"), std::string::npos) << sse.text();
 }
 
-TEST(ApiEvents, ThePublisherStopsWatchingWhenTheServerGoes) {
+TEST(ApiEvents, StreamsCloseWhenServeStops) {
   ApiHarness api;
-  EXPECT_EQ(api.control().listeners(), 1u);
-  int64_t id = queue(api);
+  api.occupy_worker();
+  int64_t id = api.submit(R"({"flows": ["customers"]})");
   SseClient sse(api.port(), events_path(id), kToken);
   ASSERT_TRUE(sse.next());
-  api.stop_server();  // routes and publisher gone with it
-  EXPECT_EQ(api.control().listeners(), 0u);
-  EXPECT_FALSE(sse.next(5s));
+  api.stop();  // releases the held run, stops workers and the server
+  while (sse.next(10s)) {
+  }
   EXPECT_TRUE(sse.ended());
 }
 

@@ -1,209 +1,30 @@
 #pragma once
 
-// The API on a real HttpServer (port 0) over a real SQLite state store.
-// Until branch `service` lands, the ServiceControl behind it is ApiTestControl
-// (below): it keeps its runs in that real store and lets a test play the
-// worker (start, progress, finish). Answers can be recorded for the OpenAPI
+// The API of the real Service (in process: its scheduler, workers, state
+// store and HTTP server on 127.0.0.1:0, on a ManualClock) over a project
+// that syncs SQLite into SQLite. Answers can be recorded for the OpenAPI
 // conformance test (tests/conformance/api/) with CRMSYNC_API_RECORD=FILE.
 #include <gtest/gtest.h>
 
-#include <atomic>
+#include <cstdio>
 #include <fstream>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 
 #include "core/clock.h"
 #include "core/json.h"
 #include "net/http_client.h"
-#include "net/http_server.h"
 #include "service/api.h"
-#include "service/control.h"
-#include "service/metrics.h"
+#include "service/service.h"
 #include "state/state_store.h"
+#include "support/service_harness.h"
+#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
 namespace crmsync::testing {
 
-using service::Answer;
-using service::RequestError;
-using service::RunProgress;
-
 inline constexpr char kToken[] = "test-token-0123456789abcdef";
-
-class ApiTestControl : public service::ServiceControl {
- public:
-  ApiTestControl(StateStore& store, Clock& clock) : store_(store), clock_(clock) {}
-
-  Answer<int64_t> submit(const RunRequest& request) override {
-    Answer<int64_t> a;
-    for (size_t i = 0; i < request.flows.size(); ++i)
-      if (!known_flows_.count(request.flows[i])) {
-        a.error = {400, "unknown_flow", "no flow '" + request.flows[i] + "'",
-                   "flows[" + std::to_string(i) + "]"};
-        return a;
-      }
-    for (const auto& [name, value] : request.params)
-      if (name != "company") {
-        a.error = {400, "unknown_param", "no param '" + name + "'", "params." + name};
-        return a;
-      }
-    auto id = store_.queue_run(request, clock_.now_micros());
-    if (!id) {
-      a.error = {500, "internal_error", id.error().message, ""};
-      return a;
-    }
-    publish(*id, RunStatus::queued, "", {});
-    a.value = *id;
-    return a;
-  }
-
-  Answer<RunInfo> cancel(int64_t run_id) override {
-    Answer<RunInfo> a;
-    auto cancelled = store_.request_cancel(run_id, clock_.now_micros());
-    auto run = store_.run(run_id);
-    if (!run || !*run) {
-      a.error = {404, "not_found", "no run " + std::to_string(run_id), "id"};
-      return a;
-    }
-    if (!cancelled || !*cancelled) {
-      a.error = {409, "run_ended", "run " + std::to_string(run_id) + " already ended", "id"};
-      return a;
-    }
-    if ((*run)->status == RunStatus::cancelled) publish(run_id, RunStatus::cancelled, "", {});
-    a.value = **run;
-    return a;
-  }
-
-  Answer<int64_t> retry(int64_t run_id) override {
-    Answer<int64_t> a;
-    auto run = store_.run(run_id);
-    if (!run || !*run) {
-      a.error = {404, "not_found", "no run " + std::to_string(run_id), "id"};
-      return a;
-    }
-    (void)store_.requeue_errors(run_id, clock_.now_micros());
-    RunRequest request = (*run)->request;
-    request.trigger = "retry";
-    auto id = store_.queue_run(request, clock_.now_micros());
-    if (id) a.value = *id;
-    return a;
-  }
-
-  std::vector<service::FlowStatus> flows() override {
-    service::FlowStatus f;
-    f.name = "customers";
-    f.source_connection = "crm";
-    f.target_connection = "erp";
-    f.schedule = "0 5 * * *";
-    f.timezone = "UTC";
-    f.next_fire_at = 1'800'000'000'000'000;
-    f.cursor = Cursor{Value(DateTime{1'700'000'000'000'000, 0}), "C-7"};
-    service::FlowStatus g;
-    g.name = "orders";
-    g.source_connection = "crm";
-    g.target_connection = "erp";
-    g.manual = true;
-    return {f, g};
-  }
-
-  std::vector<service::ConnectionStatus> connections() override {
-    return {{"crm", "sqlite", 1'700'000'000'000'000, true, ""}, {"erp", "sqlite", 0, false, ""}};
-  }
-
-  std::optional<RunProgress> progress(int64_t run_id) override {
-    {
-      std::lock_guard lock(mutex_);
-      auto it = live_.find(run_id);
-      if (it != live_.end()) return it->second;
-    }
-    auto run = store_.run(run_id);
-    if (!run || !*run) return std::nullopt;
-    RunProgress p;
-    p.run_id = run_id;
-    p.status = (*run)->status;
-    p.flows = (*run)->flows;
-    p.version = 1;
-    return p;
-  }
-
-  int64_t watch_progress(std::function<void(const RunProgress&)> listener) override {
-    std::lock_guard lock(mutex_);
-    listeners_[++next_handle_] = std::move(listener);
-    return next_handle_;
-  }
-  void unwatch_progress(int64_t handle) override {
-    std::lock_guard lock(mutex_);
-    listeners_.erase(handle);
-  }
-  StateStore& store() override { return store_; }
-  service::Readiness readiness() override {
-    std::lock_guard lock(mutex_);
-    return readiness_;
-  }
-
-  // --- the test plays the worker
-  void start(int64_t run_id) {
-    ASSERT_TRUE(*store_.start_run(run_id, clock_.now_micros()));
-    publish(run_id, RunStatus::running, "", {});
-  }
-  void progress_batch(int64_t run_id, const std::string& flow, FlowCounts delta) {
-    BatchCommit batch;
-    batch.flow = flow;
-    batch.run_id = run_id;
-    batch.counts = delta;
-    ASSERT_TRUE(store_.commit(batch));
-    auto run = store_.run(run_id);
-    publish(run_id, RunStatus::running, flow, (*run)->flows);
-  }
-  void finish(int64_t run_id, RunStatus status) {
-    ASSERT_TRUE(store_.end_run(run_id, status, "", clock_.now_micros()));
-    auto run = store_.run(run_id);
-    publish(run_id, status, "", (*run)->flows);
-  }
-  void set_readiness(bool ready, std::string reason) {
-    std::lock_guard lock(mutex_);
-    readiness_ = {ready, std::move(reason)};
-  }
-  size_t listeners() {
-    std::lock_guard lock(mutex_);
-    return listeners_.size();
-  }
-
- private:
-  void publish(int64_t run_id, RunStatus status, const std::string& flow,
-               std::map<std::string, FlowCounts> counts) {
-    std::vector<std::function<void(const RunProgress&)>> to_call;
-    RunProgress p;
-    {
-      std::lock_guard lock(mutex_);
-      p.run_id = run_id;
-      p.status = status;
-      p.flow = flow;
-      p.flows = std::move(counts);
-      p.updated_at = clock_.now_micros();
-      p.version = ++versions_[run_id];
-      if (is_final(status))
-        live_.erase(run_id);
-      else
-        live_[run_id] = p;
-      for (auto& [h, l] : listeners_) to_call.push_back(l);
-    }
-    for (auto& l : to_call) l(p);
-  }
-
-  StateStore& store_;
-  Clock& clock_;
-  std::mutex mutex_;
-  std::set<std::string> known_flows_ = {"customers", "orders"};
-  std::map<int64_t, RunProgress> live_;
-  std::map<int64_t, uint64_t> versions_;
-  std::map<int64_t, std::function<void(const RunProgress&)>> listeners_;
-  int64_t next_handle_ = 0;
-  service::Readiness readiness_{true, ""};
-};
 
 // Records (method, path, status, content type, body) of every answer for the
 // OpenAPI conformance test, one JSON object a line.
@@ -248,30 +69,57 @@ class AnswerRecorder {
   std::unique_ptr<std::ofstream> out_;
 };
 
+// crm.db holds 40 customers (batches of 10), 3 orders and 6 leads, 5 of
+// which the warehouse's CHECK constraint rejects (record errors). Every
+// flow is manual: only the API starts runs.
 class ApiHarness {
  public:
-  ApiHarness() : clock_(1'780'000'000'000'000) {
-    auto opened = open_sqlite_state_store(dir_.file("state.db"));
-    EXPECT_TRUE(opened) << opened.error().message;
-    store_ = make_locked_state_store(std::move(*opened));
-    control_ = std::make_unique<ApiTestControl>(*store_, clock_);
-    server_ = std::make_unique<net::HttpServer>();
-    service::register_api(*server_, *control_, metrics_, {kToken});
-    EXPECT_TRUE(server_->listen("127.0.0.1", 0));
-    EXPECT_TRUE(server_->start());
-    port_ = server_->port();
+  static constexpr int kCustomers = 40;
+
+  ApiHarness() {
+    write_project();
+    service::ServeOptions o;
+    o.config_path = dir_.file("crmsync.yaml");
+    o.listen = "127.0.0.1:0";
+    o.clock = &clock_;
+    o.log = log_.sink();
+    o.api_token = kToken;
+    o.register_routes = [](net::HttpServer& server, service::ServiceControl& control,
+                           service::Metrics& metrics) {
+      service::register_api(server, control, metrics, {kToken});
+    };
+    auto created = service::Service::create(o);
+    if (!created) {
+      ADD_FAILURE() << created.error().message;
+      return;
+    }
+    svc_ = std::move(*created);
+    follower_ = std::make_unique<RunFollower>(*svc_);
+    Status started = svc_->start();
+    EXPECT_TRUE(started) << (started ? "" : started.error().message);
+    port_ = svc_->port();
   }
-  ~ApiHarness() { server_.reset(); }
+  ~ApiHarness() { stop(); }
+
+  void stop() {
+    if (follower_) follower_->release();
+    if (svc_) svc_->stop();
+    follower_.reset();
+    svc_.reset();
+  }
 
   int port() const { return port_; }
-  void stop_server() { server_.reset(); }
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port()) + path;
   }
-  ApiTestControl& control() { return *control_; }
-  StateStore& store() { return *store_; }
+  service::Service& service() { return *svc_; }
+  StateStore& store() { return svc_->store(); }
+  RunFollower& follower() { return *follower_; }
   ManualClock& clock() { return clock_; }
-  service::Metrics& metrics() { return metrics_; }
+  ServeLogLines& log() { return log_; }
+  SqliteProbe crm() { return SqliteProbe(dir_.file("crm.db")); }
+  SqliteProbe warehouse() { return SqliteProbe(dir_.file("warehouse.db")); }
+  std::string state_path() const { return dir_.file("crmsync.state.db"); }
 
   // Sends with the test token unless `token` says otherwise ("" for none).
   net::HttpResponse call(const std::string& method, const std::string& path,
@@ -297,13 +145,88 @@ class ApiHarness {
     return v ? *v : Value();
   }
 
+  // POST /runs with `body`: the new run's id (0 and a failure when refused).
+  int64_t submit(const std::string& body) {
+    auto res = call("POST", "/api/v1/runs", body);
+    EXPECT_EQ(res.status, 202) << res.body;
+    auto v = parse_json(res.body);
+    const Value* id = v ? v->find("id") : nullptr;
+    return id && id->is_int() ? id->as_int() : 0;
+  }
+  // Holds a run of `orders` at its first batch, so the one worker is busy
+  // and runs submitted meanwhile stay queued. Returns the held run.
+  int64_t occupy_worker() {
+    follower_->hold_next_run();
+    int64_t held = submit(R"({"flows": ["orders"]})");
+    EXPECT_EQ(follower_->wait_held(), held);
+    return held;
+  }
+  // The run's final status, waited for.
+  std::string wait_final(int64_t run_id) {
+    auto p = follower_->wait_final(run_id);
+    EXPECT_TRUE(p) << "run " << run_id << " did not end\n" << log_.text();
+    return p ? std::string(to_string(p->status)) : "";
+  }
+
  private:
+  void write_project() {
+    dir_.write("crmsync.yaml", R"(
+params:
+  company: {default: acme}
+connections:
+  crm: {type: sqlite, path: crm.db}
+  warehouse: {type: sqlite, path: warehouse.db}
+flows:
+  customers:
+    source: {connection: crm, object: customers, id_field: id, cursor_field: updated_at, batch_size: 10}
+    target: {connection: warehouse, object: customers, id_field: id}
+    match: {target_field: crm_id}
+    mapping:
+      crm_id: id
+      name: name
+  orders:
+    source: {connection: crm, object: orders, id_field: id, batch_size: 10}
+    target: {connection: warehouse, object: orders, id_field: id}
+    match: {target_field: crm_id}
+    mapping:
+      crm_id: id
+      total: total
+  leads:
+    source: {connection: crm, object: leads, id_field: id, batch_size: 10}
+    target: {connection: warehouse, object: leads, id_field: id}
+    match: {target_field: crm_id}
+    mapping:
+      crm_id: id
+      email: email
+)");
+    SqliteProbe crm(dir_.file("crm.db"));
+    crm.exec(
+        "CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, updated_at TIMESTAMP);"
+        "CREATE TABLE orders (id TEXT PRIMARY KEY, total NUMERIC);"
+        "CREATE TABLE leads (id TEXT PRIMARY KEY, email TEXT);");
+    for (int i = 0; i < kCustomers; ++i) {
+      char row[160];
+      std::snprintf(row, sizeof row,
+                    "INSERT INTO customers VALUES ('C%03d', 'Customer %d', "
+                    "'2026-12-01T10:%02d:00Z');",
+                    i, i, i);
+      crm.exec(row);
+    }
+    crm.exec("INSERT INTO orders VALUES ('O1', 10.50), ('O2', 7), ('O3', 99.99);");
+    crm.exec(
+        "INSERT INTO leads VALUES ('L1', 'ok@example.com'), ('L2', 'bad-2'), ('L3', 'bad-3'),"
+        " ('L4', 'bad-4'), ('L5', 'bad-5'), ('L6', 'bad-6');");
+    SqliteProbe warehouse(dir_.file("warehouse.db"));
+    warehouse.exec(
+        "CREATE TABLE leads (id INTEGER PRIMARY KEY, crm_id TEXT UNIQUE,"
+        " email TEXT CHECK (email LIKE '%@%'));");
+  }
+
   TempDir dir_;
-  ManualClock clock_;
-  std::unique_ptr<StateStore> store_;
-  std::unique_ptr<ApiTestControl> control_;
-  service::Metrics metrics_;
-  std::unique_ptr<net::HttpServer> server_;
+  ManualClock clock_{utc_micros(2026, 12, 6, 4, 0)};
+  ServeLogLines log_;
+  std::unique_ptr<service::Service> svc_;
+  std::unique_ptr<RunFollower> follower_;
   net::HttpClient client_;
   int port_ = 0;
 };
