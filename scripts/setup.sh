@@ -12,6 +12,9 @@ PACKAGES=(
   libboost-dev zlib1g-dev libcurl4-openssl-dev
   # OpenSSL's libcrypto: JWT bearer signing/verifying, PKCE, secrets encrypted at rest
   libssl-dev
+  # IANA time zones for cron schedules (Google cctz; GCC 12 has no
+  # std::chrono zones) and the zone data it reads
+  libcctz-dev tzdata
   curl  # the demo edits sandbox records through their HTTP APIs
   libpq-dev libmariadb-dev
   # Real servers for the SQL connector tests (started on free loopback
@@ -23,6 +26,9 @@ PACKAGES=(
   # against the servers above and temp files), FreeTDS for SQL Server
   # (tsql proves it is installed; there is no SQL Server here).
   unixodbc-dev odbc-postgresql libsqliteodbc tdsodbc freetds-bin
+  # promtool (`promtool check metrics`) parses `crmsync serve`'s /metrics in
+  # the tests; the Prometheus server it comes with is not used.
+  prometheus
 )
 # The conformance tests run official npm SDKs. Node may come from elsewhere
 # (nodesource bundles npm), so Debian's packages only when none is present.

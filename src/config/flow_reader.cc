@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "config/schedule.h"
+#include "config/trigger_reader.h"
 
 namespace crmsync {
 namespace {
@@ -234,19 +234,8 @@ void read_flow(YamlReader& r, const std::string& name, const YAML::Node& key_nod
       }
     }
   }
-  if (n["trigger"]) {
-    const YAML::Node t = n["trigger"];
-    std::string k = key + ".trigger";
-    f.trigger.location = r.where(t, k);
-    if (r.expect_map(t, k, {"schedule", "cdc"})) {
-      if (t["schedule"]) {
-        f.trigger.schedule = r.text(t["schedule"], k + ".schedule").value_or("");
-        std::string problem = check_schedule(f.trigger.schedule);
-        if (!problem.empty()) r.error(t["schedule"], k + ".schedule", problem);
-      }
-      if (t["cdc"]) f.trigger.cdc = r.boolean(t["cdc"], k + ".cdc").value_or(false);
-    }
-  }
+  if (n["trigger"]) read_trigger(r, n["trigger"], key + ".trigger", f.trigger);
+  settle_manual(f.trigger);
   c.flows.push_back(std::move(f));
 }
 

@@ -181,6 +181,40 @@ Value object_schema(const std::vector<OptionSpec>& opts, Object extra_props,
                       {"required", Value(std::move(req))}});
 }
 
+// A flow's `trigger:` (config/trigger_reader.h, docs/configuration.md).
+Value trigger_schema() {
+  auto described = [](Object o, const char* text) {
+    o.push_back({"description", Value(text)});
+    return Value(std::move(o));
+  };
+  Value duration = Value(Array{Value("string"), Value("integer")});
+  return Value(Object{
+      {"type", Value("object")},
+      {"additionalProperties", Value(false)},
+      {"properties",
+       Value(Object{
+           {"schedule",
+            described({{"type", Value("string")}},
+                      "'every N' with a unit s, m, h or d (anchored to the unix epoch), or cron: "
+                      "5 fields (minute hour day-of-month month day-of-week) with *, lists, "
+                      "ranges, /steps, JAN-DEC, SUN-SAT, or @hourly @daily @weekly @monthly "
+                      "@yearly")},
+           {"timezone", described({{"type", Value("string")}, {"default", Value("UTC")}},
+                                  "IANA zone the cron schedule is read in (Europe/Berlin)")},
+           {"cdc", described({{"type", Value("boolean")}, {"default", Value(false)}},
+                             "run on the source's change events, in real time")},
+           {"manual",
+            described({{"type", Value("boolean")}},
+                      "only through the API or `crmsync run`; the default without schedule "
+                      "and cdc")},
+           {"catch_up",
+            described({{"type", Value(Array{Value("string"), Value("integer"), Value("boolean")})}},
+                      "on start, a slot missed while serve was down runs once if at most this "
+                      "old (30s, 5m, 1h, 2d); default one interval; 0 or false: never")},
+           {"jitter", described({{"type", duration}},
+                                "delay each scheduled run by a random 0..jitter (30s, 5m)")}})}});
+}
+
 }  // namespace
 
 std::string render_json_schema(const std::vector<ComponentSpec>& specs) {
@@ -214,7 +248,7 @@ std::string render_json_schema(const std::vector<ComponentSpec>& specs) {
                    Value(Object{{"type", Value(Array{Value("integer"), Value("string")})}})},
                   {"mapping", Value(Object{{"type", Value("object")}})},
                   {"retry", Value(Object{{"type", Value("object")}})},
-                  {"trigger", Value(Object{{"type", Value("object")}})}})},
+                  {"trigger", trigger_schema()}})},
              {"required", Value(Array{Value("source"), Value("target"), Value("mapping")})}});
   Value schema = Value(Object{
       {"$schema", Value("https://json-schema.org/draft/2020-12/schema")},

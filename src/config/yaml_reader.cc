@@ -2,8 +2,43 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/redact.h"
 
 namespace crmsync {
+namespace {
+
+// The text of a ${file:PATH} secret: a path relative to the config's
+// directory, the file's whole content less one trailing line end. Read again
+// on every load, so a rotated secret is picked up by a reload (SIGHUP).
+std::optional<std::string> read_secret_file(const std::string& config_file, const std::string& path,
+                                            std::string& why) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  if (p.is_relative()) p = fs::path(config_file).parent_path() / p;
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string v = ss.str();
+  constexpr size_t kMaxSecretBytes = 64 << 10;
+  if (v.size() > kMaxSecretBytes) {
+    why = "larger than 64 KiB: not a secret";
+    return std::nullopt;
+  }
+  if (!v.empty() && v.back() == '\n') v.pop_back();
+  if (!v.empty() && v.back() == '\r') v.pop_back();
+  return v;
+}
+
+}  // namespace
 
 Location YamlReader::where(const YAML::Node& node, const std::string& key) const {
   YAML::Mark m = node.Mark();
@@ -40,7 +75,7 @@ bool YamlReader::expect_map(const YAML::Node& node, const std::string& key,
   return true;
 }
 
-// ${VAR}, ${VAR:-default}; $${ is a literal ${. The interpolated text is
+// ${VAR}, ${VAR:-default}, ${file:PATH}; $${ is a literal ${. The interpolated text is
 // never quoted back in a message: it may be a secret.
 std::optional<std::string> YamlReader::interpolate(const std::string& raw, const YAML::Node& node,
                                                    const std::string& key) {
@@ -67,6 +102,18 @@ std::optional<std::string> YamlReader::interpolate(const std::string& raw, const
     if (sep != std::string::npos) {
       fallback = expr.substr(sep + 2);
       expr = expr.substr(0, sep);
+    }
+    if (expr.rfind("file:", 0) == 0) {
+      std::string why;
+      auto secret = read_secret_file(file_, expr.substr(5), why);
+      if (!secret) {
+        error(node, key, "${" + expr + "}: cannot read the file (" + why + ")");
+        return std::nullopt;
+      }
+      register_secret(*secret);
+      out += *secret;
+      i = end;
+      continue;
     }
     auto v = env_(expr);
     if (v && !v->empty()) {
