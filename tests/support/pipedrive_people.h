@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <random>
@@ -42,12 +43,15 @@ class PeopleSource {
     db_.exec(sql + "commit;");
   }
 
-  // Renames `n` people picked by `rng` (a change the next run must write).
+  // Renames `n` different people picked by `rng` (changes the next run
+  // must write).
   void rename(int n, std::mt19937& rng) {
-    std::uniform_int_distribution<int> pick(0, next_id_ - 1);
+    std::vector<int> ids(static_cast<size_t>(next_id_));
+    for (int i = 0; i < next_id_; ++i) ids[static_cast<size_t>(i)] = i;
+    std::shuffle(ids.begin(), ids.end(), rng);
     std::string sql = "begin;";
-    for (int i = 0; i < n; ++i) {
-      std::string id = "P" + std::to_string(pick(rng));
+    for (int i = 0; i < n && i < next_id_; ++i) {
+      std::string id = "P" + std::to_string(ids[static_cast<size_t>(i)]);
       std::string stamp = std::to_string(++clock_);
       sql += "update people set name = 'Renamed " + id + " " + stamp + "', updated_at = " + stamp +
              " where id = '" + id + "';";

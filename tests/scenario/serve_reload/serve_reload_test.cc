@@ -67,20 +67,38 @@ class ServeReload : public ::testing::Test {
     dir_.write("crmsync.yaml", config(sandbox_->base_url(), token));
   }
 
-  // SIGHUP; the log lines serve wrote about it (up to the first line of
-  // the outcome, `reload` or `reload_failed`).
+  // SIGHUP; the log lines serve wrote about it: its outcome (`reload_ok`,
+  // or `reload_failed` with the number of errors) and one `config_error`
+  // line per error.
   std::vector<Value> reload() {
     size_t mark = serve_->events().size();
     serve_->signal(SIGHUP);
-    auto done = serve_->wait_event(
+    auto outcome = serve_->wait_event(
         [](const Value& e) {
           std::string name = text_of(e, "event");
-          return name == "reload" || name == "reload_failed";
+          return name == "reload_ok" || name == "reload_failed";
         },
         mark);
-    EXPECT_TRUE(done.has_value()) << "no reload event; log:\n" << serve_->log_tail();
+    EXPECT_TRUE(outcome.has_value()) << "no reload event; log:\n" << serve_->log_tail();
+    if (outcome && text_of(*outcome, "event") == "reload_failed") {
+      size_t errors = static_cast<size_t>(int_of(*outcome, "errors"));
+      EXPECT_GT(errors, 0u) << to_json(*outcome);
+      auto all_logged = serve_->wait_event(
+          [&](const Value&) { return serve_->events_named("config_error", mark).size() >= errors; },
+          mark);
+      EXPECT_TRUE(all_logged.has_value()) << serve_->log_tail();
+    }
     std::vector<Value> all = serve_->events();
     return std::vector<Value>(all.begin() + static_cast<std::ptrdiff_t>(mark), all.end());
+  }
+
+  // The outcome of a reload among its lines.
+  static std::string outcome(const std::vector<Value>& lines) {
+    for (const Value& l : lines) {
+      std::string name = text_of(l, "event");
+      if (name == "reload_ok" || name == "reload_failed") return name;
+    }
+    return "";
   }
 
   // A run of `people` through the API, to its end: its final status.
@@ -108,8 +126,7 @@ TEST_F(ServeReload, SighupRotatesTheApiTokenAndTheNextRunUsesIt) {
 
   write_config(kNewToken);
   std::vector<Value> lines = reload();
-  ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(text_of(lines.back(), "event"), "reload") << to_json(lines.back());
+  EXPECT_EQ(outcome(lines), "reload_ok");
   EXPECT_EQ(run_people(), "succeeded") << serve_->log_tail();
   expect_exactly_once(source_->all(), pd_->by_custom_field("Source ID"), "after the reload");
 
@@ -126,8 +143,7 @@ TEST_F(ServeReload, AnInvalidFileKeepsTheOldConfigAndLogsEveryError) {
   dir_.write("crmsync.yaml",
              config(sandbox_->base_url(), kOldToken) + "  broken: {name: [unclosed\n");
   std::vector<Value> lines = reload();
-  ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(text_of(lines.back(), "event"), "reload_failed") << to_json(lines.back());
+  EXPECT_EQ(outcome(lines), "reload_failed");
   std::string logged;
   for (const Value& l : lines) logged += to_json(l) + "\n";
   EXPECT_NE(logged.find("YAML syntax error"), std::string::npos) << logged;
@@ -143,8 +159,7 @@ TEST_F(ServeReload, AnInvalidFileKeepsTheOldConfigAndLogsEveryError) {
       name: name
 )");
   lines = reload();
-  ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(text_of(lines.back(), "event"), "reload_failed") << to_json(lines.back());
+  EXPECT_EQ(outcome(lines), "reload_failed");
   logged.clear();
   for (const Value& l : lines) logged += to_json(l) + "\n";
   for (const char* error : {"no connection named 'nowhere'", "flows.orphans.target.batch_size",
