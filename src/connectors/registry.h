@@ -21,6 +21,10 @@ struct ConnectorContext {
   Clock* clock = nullptr;
   // Where HTTP sessions log each retry; empty: stderr.
   net::SessionLog log = {};
+  // Told every answer of the HTTP connectors' sessions and the budgets they
+  // report, under the connection's name (the service's metrics); null:
+  // nobody. Must outlive the connection.
+  net::ApiObserver* api_observer = nullptr;
 };
 
 struct ConnectorFactory {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "connectors/registry.h"
+#include "engine/flow_locks.h"
 #include "engine/flow_runner.h"
 #include "engine/planner.h"
 #include "engine/stored_secrets.h"
@@ -31,8 +32,12 @@ bool RunReport::any_flow_stopped() const {
 }
 
 SyncEngine::SyncEngine(const Config& config, StateStore& store, Clock& clock,
-                       ProgressListener* progress)
-    : config_(config), store_(store), clock_(clock), progress_(progress) {}
+                       ProgressListener* progress, net::ApiObserver* api_observer)
+    : config_(config),
+      store_(store),
+      clock_(clock),
+      progress_(progress),
+      api_observer_(api_observer) {}
 
 SyncEngine::~SyncEngine() = default;
 
@@ -44,8 +49,9 @@ Result<Connection*> SyncEngine::connection(const std::string& name) {
   // Tokens crmsync stored itself (crmsync connect) fill their options.
   auto resolved = with_stored_secrets(*cfg, store_);
   if (!resolved) return resolved.error().with_context("connection " + name);
-  auto conn =
-      ConnectorRegistry::instance().create(*resolved, ConnectorContext{config_.dir, &clock_});
+  ConnectorContext context{config_.dir, &clock_};
+  context.api_observer = api_observer_;
+  auto conn = ConnectorRegistry::instance().create(*resolved, context);
   if (!conn) return conn.error().with_context("connection " + name);
   Connection* raw = conn->get();
   connections_.emplace(name, std::move(*conn));
@@ -106,7 +112,28 @@ Result<std::unique_ptr<FlowRuntime>> SyncEngine::prepare(const FlowConfig& flow,
   return rt;
 }
 
+// A queued run (options.run_id) is claimed first; whatever stops it before
+// it ends (a config the engine refuses, a lock held too long) ends it as
+// failed, so no job stays running or queued behind an error.
 Result<RunReport> SyncEngine::run(const RunOptions& options) {
+  if (options.run_id <= 0 || options.dry_run) return execute(options);
+  auto started = store_.start_run(options.run_id, clock_.now_micros());
+  if (!started) return started.error();
+  if (!*started) {  // cancelled (or taken by another worker) meanwhile
+    RunReport report;
+    report.run_id = options.run_id;
+    report.status = RunStatus::cancelled;
+    return report;
+  }
+  auto report = execute(options);
+  if (!report) {
+    (void)store_.end_run(options.run_id, RunStatus::failed, report.error().message,
+                         clock_.now_micros());
+  }
+  return report;
+}
+
+Result<RunReport> SyncEngine::execute(const RunOptions& options) {
   std::map<std::string, std::vector<std::string>> refs;
   std::map<std::string, std::unique_ptr<FlowRuntime>> runtimes;
   // Compile every flow first: references are known only from the mappings.
@@ -141,18 +168,47 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
   std::map<std::string, uint64_t> calls_at_start;
   for (const auto& [name, conn] : connections_) calls_at_start[name] = conn->api_calls();
   RunReport report;
-  report.started_at = clock_.now_micros();
   report.order = *selected;
+  auto cancel_asked = [&] { return options.cancelled && options.cancelled(); };
+  // Dry runs write nothing and take no lock.
+  FlowLocks locks(store_, clock_, *selected);
   if (!options.dry_run) {
-    if (auto closed = store_.close_abandoned_runs(report.started_at); !closed) {
+    if (auto closed = store_.close_abandoned_runs(clock_.now_micros()); !closed) {
       return closed.error();
     }
-    auto id = store_.begin_run(options.trigger, report.started_at);
-    if (!id) return id.error();
-    report.run_id = *id;
+    // Locked before the run begins (run 0 until then): a run that is
+    // refused or gives up waiting leaves no run behind.
+    auto taken = locks.acquire(options.run_id, options.lock_wait_micros, options.cancelled);
+    if (!taken) return taken.error();
+    if (!*taken) {
+      report.run_id = options.run_id;
+      report.status = RunStatus::cancelled;
+      if (options.run_id > 0) {
+        if (Status s =
+                store_.end_run(options.run_id, RunStatus::cancelled,
+                               "cancelled while waiting for a flow lock", clock_.now_micros());
+            !s) {
+          return s.error();
+        }
+      }
+      return report;
+    }
+    report.run_id = options.run_id;
+    if (report.run_id <= 0) {
+      auto id = store_.begin_run(options.trigger, clock_.now_micros());
+      if (!id) return id.error();
+      report.run_id = *id;
+      if (auto passed = locks.acquire(report.run_id, 0); !passed) return passed.error();
+    }
   }
+  report.started_at = clock_.now_micros();
+  bool cancelled = false;
   FlowRunner::PlannedCreates planned_creates;
   for (const std::string& name : *selected) {
+    if (cancel_asked()) {  // later flows do not start
+      cancelled = true;
+      break;
+    }
     FlowRuntime& rt = *runtimes[name];
     if (progress_) progress_->flow_started(name);
     std::set<Connection*> conns{rt.source, rt.target};
@@ -181,12 +237,18 @@ Result<RunReport> SyncEngine::run(const RunOptions& options) {
       if (Status cs = store_.commit(calls); !cs) return cs.error();
     }
     if (progress_) progress_->flow_finished(name, fr.counts, fr.error);
+    if (runner.cancelled()) {
+      cancelled = true;
+      break;
+    }
   }
   report.ended_at = clock_.now_micros();
   for (const auto& [name, conn] : connections_) {
     report.api_calls_by_connection[name] = conn->api_calls() - calls_at_start[name];
   }
-  if (report.any_flow_stopped()) {
+  if (cancelled) {
+    report.status = RunStatus::cancelled;
+  } else if (report.any_flow_stopped()) {
     report.status = RunStatus::failed;
   } else if (report.any_failed_records() || report.any_deletes_withheld()) {
     // Withheld deletes leave the target out of step with the source until

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "engine/flow_runtime.h"
 #include "engine/progress.h"
+#include "net/api_observer.h"
 #include "state/state_store.h"
 
 namespace crmsync {
@@ -58,13 +59,19 @@ struct WatchOptions {
 // instance; not thread-safe.
 class SyncEngine {
  public:
+  // `api_observer` is told every API answer of the connections it opens
+  // (net::ApiObserver; the service's metrics); null: nobody.
   SyncEngine(const Config& config, StateStore& store, Clock& clock,
-             ProgressListener* progress = nullptr);
+             ProgressListener* progress = nullptr, net::ApiObserver* api_observer = nullptr);
   ~SyncEngine();
 
   // Fatal setup problems (unknown flow, connection cannot be created, a
-  // mapping that does not compile) are returned as an Error before anything
-  // is written. Everything else is in the report.
+  // mapping that does not compile, a flow whose lock another run holds
+  // past `lock_wait_micros`) are returned as an Error before anything is
+  // written (a queued run, options.run_id, is ended as failed). Everything
+  // else is in the report. A run asked to stop (options.cancelled) ends at
+  // its next batch boundary with status cancelled; a queued run cancelled
+  // before it started returns status cancelled at once.
   Result<RunReport> run(const RunOptions& options);
 
   // Keeps the flows with `trigger: cdc` in sync from their source's change
@@ -84,6 +91,7 @@ class SyncEngine {
   }
 
  private:
+  Result<RunReport> execute(const RunOptions& options);  // run() once the run is claimed
   Result<Connection*> connection(const std::string& name);
   Result<std::unique_ptr<FlowRuntime>> prepare(const FlowConfig& flow, const RunOptions& options);
 
@@ -91,6 +99,7 @@ class SyncEngine {
   StateStore& store_;
   Clock& clock_;
   ProgressListener* progress_;
+  net::ApiObserver* api_observer_;
   std::map<std::string, std::unique_ptr<Connection>> connections_;
 };
 

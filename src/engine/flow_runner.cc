@@ -24,9 +24,9 @@ Status FlowRunner::run() {
   if (!options_.dry_run) {
     if (Status s = settle_intents(); !s) return s;
   }
-  if (Status s = retry_due_errors(); !s) return s;
+  if (Status s = retry_due_errors(); !s || cancelled_) return s;
   if (options_.retry_only) return {};
-  if (Status s = read_scope_exits(); !s) return s;
+  if (Status s = read_scope_exits(); !s || cancelled_) return s;
   if (Status s = read_source(); !s) {
     if (flow_.track_seen) {
       hold_.read_errors = std::max<int64_t>(read_errors_, 1);
@@ -34,7 +34,26 @@ Status FlowRunner::run() {
     }
     return s;
   }
-  if (flow_.track_seen) return delete_unseen();
+  // A cancelled read did not see the whole source: an id it did not reach
+  // is not gone.
+  if (flow_.track_seen && !cancelled_) return delete_unseen();
+  return {};
+}
+
+bool FlowRunner::stop_asked() {
+  if (!cancelled_ && options_.cancelled && options_.cancelled()) cancelled_ = true;
+  return cancelled_;
+}
+
+// A nicety: a source that cannot count, or fails to, leaves it unknown (-1).
+Status FlowRunner::count_expected(const ReadRequest& request) {
+  auto n = flow_.source->count(request);
+  if (!n.ok() || !*n) return {};
+  counts_.expected = **n;
+  if (!options_.dry_run) {
+    if (Status s = store_.set_expected(run_id_, flow_.name(), **n); !s) return s;
+  }
+  if (progress_) progress_->batch_done(flow_.name(), counts_);
   return {};
 }
 
@@ -122,6 +141,7 @@ Status FlowRunner::retry_due_errors() {
       if (Status s = store_.commit(gone); !s) return s;
     }
     if (Status s = process_batch(*records, {}, std::nullopt, true); !s) return s;
+    if (stop_asked()) return {};
   }
   return {};
 }
@@ -168,6 +188,9 @@ Status FlowRunner::read_source() {
     if (!cursor) return cursor.error();
     req.cursor_from = cursor_start(*cursor, src.lookback_secs);
   }
+  if (options_.count_expected) {
+    if (Status s = count_expected(req); !s) return s;
+  }
   auto reader = flow_.source->read(req);
   if (!reader)
     return reader.error().with_context("flow " + flow_.name() + ": reading " + src.object);
@@ -210,6 +233,12 @@ Status FlowRunner::read_source() {
       }
     }
     if (!*more) break;
+    if (stop_asked()) {
+      // Committed up to here; an unordered source's cursor stays where it
+      // was (the read did not see every record up to the largest value).
+      in_full_read_ = false;
+      return {};
+    }
   }
   in_full_read_ = false;
   if (!ordered && max_cursor && !options_.dry_run) {
@@ -282,7 +311,7 @@ Status FlowRunner::read_scope_exits() {
     if (!left.empty()) {
       if (Status s = process_batch(left, {}, std::nullopt, false); !s) return s;
     }
-    if (!*more) return {};
+    if (!*more || stop_asked()) return {};
   }
 }
 

@@ -34,6 +34,9 @@ class FlowRunner {
   const std::vector<PlannedChange>& planned() const { return planned_; }
   // Set when the run held back this flow's full-scan deletes (run exits 1).
   const DeleteHold& delete_hold() const { return hold_; }
+  // The run was asked to stop (RunOptions::cancelled) and this flow stopped
+  // after a committed batch; its full-scan deletes were not applied.
+  bool cancelled() const { return cancelled_; }
 
   // Dry runs: the source ids each flow of the plan would create. A child
   // whose parent is among them is planned against a placeholder parent
@@ -50,6 +53,11 @@ class FlowRunner {
   struct Item;  // one source record in flight through a batch (flow_item.h)
 
  private:
+  // Asks RunOptions::cancelled (at batch boundaries); once true, stays true.
+  bool stop_asked();
+  // How many records the read will return, when the source can say
+  // (RunOptions::count_expected): stored and shown as progress.
+  Status count_expected(const ReadRequest& request);
   Status settle_intents();
   Status retry_due_errors();
   Status read_source();
@@ -122,6 +130,7 @@ class FlowRunner {
   int64_t read_errors_ = 0;
   std::unordered_set<std::string> duplicate_ids_;
   DeleteHold hold_;
+  bool cancelled_ = false;
 };
 
 }  // namespace crmsync

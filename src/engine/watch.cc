@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "engine/flow_locks.h"
 #include "engine/flow_runner.h"
 
 namespace crmsync {
@@ -71,6 +72,10 @@ Status SyncEngine::watch(const WatchOptions& options, const std::atomic<bool>& s
     RunOptions ro;
     ro.flows = std::move(which);
     ro.trigger = "watch";
+    // A scheduled or hand-started run of the flow goes first; stopping
+    // stops the wait (and the catch-up at its next batch boundary).
+    ro.lock_wait_micros = -1;
+    ro.cancelled = [&stop] { return stop.load(); };
     auto report = run(ro);
     if (!report) return report.error();
     for (const auto& [name, fr] : report->flows) {
@@ -110,8 +115,17 @@ Status SyncEngine::watch(const WatchOptions& options, const std::atomic<bool>& s
         continue;
       }
       if (!batch->hints.empty()) {
+        // One run of a flow at a time: the hints wait for a run that holds it.
+        FlowLocks lock(store_, clock_, {name});
+        auto taken = lock.acquire(*run_id, -1, [&stop] { return stop.load(); });
+        if (!taken) {
+          result = taken.error();
+          break;
+        }
+        if (!*taken) break;  // stopping
         FlowRunner runner(*w.rt, store_, clock_, run_options, *run_id, progress_);
         Status s = runner.sync_hints(batch->hints, batch->hints.back().position);
+        lock.release();
         if (!s) {
           if (s.error().kind != ErrorKind::retryable) {
             result = s.error().with_context("flow " + name);

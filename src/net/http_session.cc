@@ -187,6 +187,15 @@ Result<HttpResponse> HttpSession::send_once(const SessionRequest& request,
   return res;
 }
 
+void HttpSession::report_answer(const HttpResponse* answer) {
+  ApiObserver* observer = options_.observer;
+  if (observer == nullptr) return;
+  observer->answered(options_.connection, answer ? answer->status : 0);
+  if (answer == nullptr || !hooks_.budget_remaining) return;
+  if (auto remaining = hooks_.budget_remaining(*answer))
+    observer->budget_remaining(options_.connection, *remaining);
+}
+
 Result<HttpResponse> HttpSession::send(const SessionRequest& request) {
   const bool idempotent = request.is_idempotent();
   const std::string what = (options_.label.empty() ? std::string() : options_.label + " ") +
@@ -208,6 +217,7 @@ Result<HttpResponse> HttpSession::send(const SessionRequest& request) {
     pacer_.wait_turn();
     if (request.also_pace) request.also_pace->wait_turn();
     auto res = send_once(request, request.authenticated ? &creds : nullptr);
+    report_answer(res ? &*res : nullptr);
     Verdict verdict =
         hooks_.classify ? hooks_.classify(request, res ? &*res : nullptr) : Verdict::standard();
     if (verdict.kind == Verdict::Kind::fail) return verdict.error;

@@ -13,6 +13,7 @@
 #include "core/backoff.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "net/api_observer.h"
 #include "net/auth_provider.h"
 #include "net/http_client.h"
 #include "net/request_pacer.h"
@@ -58,6 +59,9 @@ struct SessionOptions {
   int64_t rate_limit = 0;  // requests per rate_window (0: no pacing)
   int64_t rate_window_micros = 1'000'000;
   uint64_t jitter_seed = 0;  // 0: random
+  // Told every answer (each attempt) and every budget an answer reports
+  // (SessionHooks::budget_remaining); null: nobody. Must outlive the session.
+  ApiObserver* observer = nullptr;
 };
 
 // Where each retry's line goes (default: stderr). Thread-safe.
@@ -110,6 +114,7 @@ class HttpSession {
 
  private:
   Result<HttpResponse> send_once(const SessionRequest& request, const Credentials* creds);
+  void report_answer(const HttpResponse* answer);  // to options_.observer
   Result<Credentials> current_or_login();
   Status login_locked();
   void log_retry(const SessionRequest& request, std::string_view reason, int attempt,

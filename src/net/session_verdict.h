@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "core/error.h"
 #include "core/result.h"
@@ -38,6 +39,9 @@ struct SessionHooks {
   std::function<Verdict(const SessionRequest&, const HttpResponse* answer)> classify;
   // The API's own words in an error answer, for messages (never headers).
   std::function<std::string(const HttpResponse&)> error_text;
+  // The API calls left in the budget an answer reports, if it reports one
+  // (for SessionOptions::observer; not called when there is none).
+  std::function<std::optional<double>(const HttpResponse&)> budget_remaining;
 };
 
 }  // namespace crmsync::net

@@ -78,6 +78,33 @@ CREATE TABLE stream_positions (
       R"sql(
 ALTER TABLE record_errors ADD COLUMN outcome_unknown INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 6: runs are also the service's jobs (issue 18): queued with what
+      // they ask for, owned by a process (host, pid, process start: a
+      // reused pid is not the owner), cancellable, resumable. One run of a
+      // flow at a time across processes (flow_locks); the last slot each
+      // schedule fired for. Runs page by id, filtered by status or by flow
+      // (run_flows holds the requested flows of a queued run too).
+      R"sql(
+ALTER TABLE runs ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN flows TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE runs ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE runs ADD COLUMN full_read INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN owner_host TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN owner_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN resumed_from INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN resumed_by INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET queued_at = started_at;
+CREATE INDEX runs_status ON runs (status, id);
+ALTER TABLE run_flows ADD COLUMN expected INTEGER NOT NULL DEFAULT -1;
+CREATE INDEX run_flows_flow ON run_flows (flow, run_id);
+CREATE TABLE flow_locks (
+  flow TEXT PRIMARY KEY, owner TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
+  process_start INTEGER NOT NULL, run_id INTEGER NOT NULL, since INTEGER NOT NULL);
+CREATE TABLE schedule_slots (flow TEXT PRIMARY KEY, slot INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }

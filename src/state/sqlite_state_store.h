@@ -45,6 +45,7 @@ class SqliteStateStore final : public StateStore {
   Result<std::vector<FlowLockHolder>> lock_flows(std::span<const std::string> flows, int64_t run_id,
                                                  int64_t now) override;
   Status unlock_flows(std::span<const std::string> flows) override;
+  Result<std::vector<FlowLockHolder>> flow_locks() override;
   Result<int64_t> schedule_slot(std::string_view flow) override;
   Status set_schedule_slot(std::string_view flow, int64_t slot) override;
   Result<std::vector<RecordError>> errors_page(int64_t run_id, int64_t after_id,
@@ -74,6 +75,14 @@ class SqliteStateStore final : public StateStore {
                                                  const std::vector<std::string>& text_params,
                                                  const std::vector<int64_t>& int_params);
   Status load_flow_counts(RunInfo& run);
+  // Runs of a SELECT of kRunColumns (state_jobs.cc), with their counts.
+  static constexpr const char* kRunColumns =
+      "r.id, r.queued_at, r.started_at, r.ended_at, r.status, r.trigger, r.message, r.flows, "
+      "r.params, r.full_read, r.owner, r.cancel_requested, r.resumed_from, r.resumed_by";
+  Result<std::vector<RunInfo>> select_runs(const std::string& sql,
+                                           const std::function<void(Stmt&)>& bind);
+  // Runs that end in one transaction with a statement (BEGIN IMMEDIATE ... COMMIT).
+  Status in_transaction(std::string_view doing, const std::function<Status()>& body);
 
   // Create intents (state_intents.cc): one intent_batches row per
   // add_intents call, mirrored here per flow once read. The mirror follows

@@ -4,10 +4,6 @@
 namespace crmsync {
 namespace {
 
-RunStatus parse_stored_status(const std::string& s) {
-  return parse_run_status(s).value_or(RunStatus::failed);
-}
-
 ErrorKind parse_kind(const std::string& s) {
   for (ErrorKind k :
        {ErrorKind::retryable, ErrorKind::auth, ErrorKind::rejected, ErrorKind::fatal}) {
@@ -40,11 +36,18 @@ void bind_error(Stmt& st, const RecordError& e) {
 }  // namespace
 
 Result<int64_t> SqliteStateStore::begin_run(std::string_view trigger, int64_t now) {
-  auto q = db_->prepare("INSERT INTO runs (started_at, status, trigger) VALUES (?, 'running', ?)");
+  ProcessOwner me = ProcessOwner::self(process_role());
+  auto q = db_->prepare(
+      "INSERT INTO runs (queued_at, started_at, status, trigger, owner, owner_host, owner_pid, "
+      "owner_start) VALUES (?1, ?1, 'running', ?2, ?3, ?4, ?5, ?6)");
   if (!q) return q.error();
   Stmt st(*q);
   st.bind(1, now);
   st.bind(2, trigger);
+  st.bind(3, me.to_string());
+  st.bind(4, me.host);
+  st.bind(5, me.pid);
+  st.bind(6, me.started);
   if (st.step() != SQLITE_DONE) return db_->error("starting a run");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->handle()));
 }
@@ -62,28 +65,17 @@ Status SqliteStateStore::end_run(int64_t run_id, RunStatus status, std::string_v
   return {};
 }
 
-Result<std::vector<RunInfo>> SqliteStateStore::close_abandoned_runs(int64_t now) {
-  auto q = db_->prepare(
-      "UPDATE runs SET status = 'interrupted', ended_at = ?, message = 'the process stopped "
-      "before the run ended; the next run resumed it' WHERE status = 'running'");
-  if (!q) return q.error();
-  Stmt st(*q);
-  st.bind(1, now);
-  if (st.step() != SQLITE_DONE) return db_->error("closing abandoned runs");
-  return std::vector<RunInfo>{};
-}
-
 Status SqliteStateStore::load_flow_counts(RunInfo& run) {
   auto q = db_->prepare(
-      "SELECT flow, read, created, updated, skipped, deleted, failed, api_calls FROM run_flows "
-      "WHERE run_id = ? ORDER BY rowid");
+      "SELECT flow, read, created, updated, skipped, deleted, failed, api_calls, expected FROM "
+      "run_flows WHERE run_id = ? ORDER BY rowid");
   if (!q) return q.error();
   Stmt st(*q);
   st.bind(1, run.id);
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
     FlowCounts c{st.int64(1), st.int64(2), st.int64(3), st.int64(4),
-                 st.int64(5), st.int64(6), st.int64(7)};
+                 st.int64(5), st.int64(6), st.int64(7), st.int64(8)};
     run.flows[st.text(0)] = c;
   }
   if (rc != SQLITE_DONE) return db_->error("reading run counts");
@@ -91,40 +83,17 @@ Status SqliteStateStore::load_flow_counts(RunInfo& run) {
 }
 
 Result<std::vector<RunInfo>> SqliteStateStore::runs(size_t limit) {
-  std::vector<RunInfo> out;
-  {
-    auto q = db_->prepare(
-        "SELECT id, started_at, ended_at, status, trigger, message FROM runs ORDER BY id DESC "
-        "LIMIT ?");
-    if (!q) return q.error();
-    Stmt st(*q);
-    st.bind(1, static_cast<int64_t>(limit));
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW) {
-      RunInfo r;
-      r.id = st.int64(0);
-      r.started_at = st.int64(1);
-      r.ended_at = st.int64(2);
-      r.status = parse_stored_status(st.text(3));
-      r.trigger = st.text(4);
-      r.message = st.text(5);
-      out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) return db_->error("reading runs");
-  }
-  for (RunInfo& r : out) {
-    if (Status s = load_flow_counts(r); !s) return s.error();
-  }
-  return out;
+  RunFilter all;
+  all.limit = limit;
+  return runs(all);
 }
 
 Result<std::optional<RunInfo>> SqliteStateStore::run(int64_t run_id) {
-  auto all = runs(1000000);
-  if (!all) return all.error();
-  for (RunInfo& r : *all) {
-    if (r.id == run_id) return std::optional<RunInfo>(std::move(r));
-  }
-  return std::optional<RunInfo>();
+  auto found = select_runs(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE r.id = ?",
+                           [&](Stmt& st) { st.bind(1, run_id); });
+  if (!found) return found.error();
+  if (found->empty()) return std::optional<RunInfo>();
+  return std::optional<RunInfo>(std::move(found->front()));
 }
 
 // At most one open error per (flow, source id): a new failure of the same

@@ -106,6 +106,11 @@ struct ProcessOwner {
   bool alive() const;  // false only when surely gone (same host)
 };
 
+// The role this process records as the owner of its runs and locks
+// ("crmsync" until set; main sets "crmsync COMMAND", e.g. "crmsync serve").
+void set_process_role(std::string role);
+std::string process_role();
+
 // What a queued run asks for (POST /runs, a schedule slot, crmsync run).
 struct RunRequest {
   std::vector<std::string> flows;             // empty: all
@@ -236,9 +241,15 @@ class StateStore {
   // Takes the lock of every flow in `flows` for this process and `run_id`,
   // all or none. Returns who holds the ones it could not take (empty:
   // taken). Locks of dead owners (ProcessOwner::alive) are taken over.
+  // Within one process a lock belongs to one run; run 0 is a run not begun
+  // yet (crmsync run locks before it begins): taking the lock again with
+  // the run's id passes it on. One thread at a time may use run 0.
   virtual Result<std::vector<FlowLockHolder>> lock_flows(std::span<const std::string> flows,
                                                          int64_t run_id, int64_t now) = 0;
   virtual Status unlock_flows(std::span<const std::string> flows) = 0;
+  // Locks held now by live owners (a dead owner's lock is left out), by flow
+  // (crmsync status, GET /flows: who runs the flow now).
+  virtual Result<std::vector<FlowLockHolder>> flow_locks() = 0;
 
   // --- schedules: the last slot a flow's schedule fired (or skipped) for
   virtual Result<int64_t> schedule_slot(std::string_view flow) = 0;  // 0: none yet

@@ -47,9 +47,11 @@ std::unique_ptr<net::AuthProvider> auth_for(const PipedriveConfig& config) {
 
 }  // namespace
 
-PipedriveClient::PipedriveClient(const PipedriveConfig& config, Clock& clock, net::SessionLog log)
+PipedriveClient::PipedriveClient(const PipedriveConfig& config, Clock& clock, net::SessionLog log,
+                                 net::ApiObserver* api_observer)
     : config_(config), budget_(config.max_daily_api_share, config.daily_token_budget) {
   net::SessionOptions o;
+  o.observer = api_observer;
   o.connection = config.connection;
   o.label = "pipedrive";
   o.base_url = config.base_url;
@@ -71,6 +73,16 @@ PipedriveClient::PipedriveClient(const PipedriveConfig& config, Clock& clock, ne
     auto limit = res.header("x-ratelimit-limit");
     return "burst limit (" + (limit ? *limit : std::to_string(config_.burst_limit)) +
            " requests per 2 s): " + text;
+  };
+  // The daily token budget (x-daily-requests-left); x-ratelimit-remaining
+  // is the 2-second burst window, which paces rather than budgets.
+  hooks.budget_remaining = [](const net::HttpResponse& res) -> std::optional<double> {
+    auto left = res.header("x-daily-requests-left");
+    if (!left) return std::nullopt;
+    char* end = nullptr;
+    double v = std::strtod(left->c_str(), &end);
+    if (end == left->c_str()) return std::nullopt;
+    return v;
   };
   search_pacer_ =
       std::make_unique<net::RequestPacer>(config.search_burst_limit, kWindowMicros, clock);

@@ -29,7 +29,9 @@ namespace crmsync {
 // One thread.
 class PipedriveClient {
  public:
-  PipedriveClient(const PipedriveConfig& config, Clock& clock, net::SessionLog log = {});
+  // `api_observer`: see net::SessionOptions::observer (may be null).
+  PipedriveClient(const PipedriveConfig& config, Clock& clock, net::SessionLog log = {},
+                  net::ApiObserver* api_observer = nullptr);
 
   struct Answer {
     int status = 0;

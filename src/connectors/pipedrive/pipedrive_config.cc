@@ -170,8 +170,8 @@ void register_pipedrive_connector(ConnectorRegistry& registry) {
         } else if (c.api_token.empty()) {
           return Error(ErrorKind::fatal, "api_token is empty");
         }
-        return std::unique_ptr<Connection>(
-            new PipedriveConnection(std::move(c), net::clock_or_system(ctx.clock), ctx.log));
+        return std::unique_ptr<Connection>(new PipedriveConnection(
+            std::move(c), net::clock_or_system(ctx.clock), ctx.log, ctx.api_observer));
       }});
 }
 

@@ -21,8 +21,9 @@ namespace crmsync {
 // Deals may name their stage and pipeline; reads give them back as ids.
 class PipedriveConnection final : public Connection {
  public:
-  PipedriveConnection(PipedriveConfig config, Clock& clock, net::SessionLog log = {})
-      : config_(std::move(config)), client_(config_, clock, std::move(log)) {}
+  PipedriveConnection(PipedriveConfig config, Clock& clock, net::SessionLog log = {},
+                      net::ApiObserver* api_observer = nullptr)
+      : config_(std::move(config)), client_(config_, clock, std::move(log), api_observer) {}
 
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;

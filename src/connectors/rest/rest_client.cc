@@ -27,9 +27,11 @@ void set_pacing(double rps, net::SessionOptions& o) {
 
 }  // namespace
 
-RestClient::RestClient(const RestConfig& config, Clock& clock, net::SessionLog log)
+RestClient::RestClient(const RestConfig& config, Clock& clock, net::SessionLog log,
+                       net::ApiObserver* api_observer)
     : config_(config) {
   net::SessionOptions o;
+  o.observer = api_observer;
   o.connection = config.name;
   o.label = "rest";
   o.base_url = config.base_url;

@@ -23,7 +23,9 @@ namespace crmsync {
 // 401 auth. One thread.
 class RestClient {
  public:
-  RestClient(const RestConfig& config, Clock& clock, net::SessionLog log = {});
+  // `api_observer`: see net::SessionOptions::observer (may be null).
+  RestClient(const RestConfig& config, Clock& clock, net::SessionLog log = {},
+             net::ApiObserver* api_observer = nullptr);
 
   struct Answer {
     int status = 0;

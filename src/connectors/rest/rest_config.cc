@@ -379,14 +379,15 @@ Result<RestConfig> config_of(const ConnectionConfig& cfg, const OptionSet& o) {
 }  // namespace
 
 void register_rest_connector(ConnectorRegistry& registry) {
-  ConnectorFactory f{rest_spec(),
-                     [](const ConnectionConfig& cfg, const OptionSet& o,
-                        const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
-                       auto c = config_of(cfg, o);
-                       if (!c) return c.error();
-                       return std::unique_ptr<Connection>(new RestConnection(
-                           std::move(*c), net::clock_or_system(ctx.clock), ctx.log));
-                     }};
+  ConnectorFactory f{
+      rest_spec(),
+      [](const ConnectionConfig& cfg, const OptionSet& o,
+         const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
+        auto c = config_of(cfg, o);
+        if (!c) return c.error();
+        return std::unique_ptr<Connection>(new RestConnection(
+            std::move(*c), net::clock_or_system(ctx.clock), ctx.log, ctx.api_observer));
+      }};
   f.validate_more = validate_rest_objects;
   registry.add(std::move(f));
 }

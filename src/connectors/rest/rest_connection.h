@@ -17,8 +17,9 @@ namespace crmsync {
 // records not yet sent, so nothing is sent twice by a whole-batch retry.
 class RestConnection final : public Connection {
  public:
-  RestConnection(RestConfig config, Clock& clock, net::SessionLog log = {})
-      : config_(std::move(config)), client_(config_, clock, std::move(log)) {}
+  RestConnection(RestConfig config, Clock& clock, net::SessionLog log = {},
+                 net::ApiObserver* api_observer = nullptr)
+      : config_(std::move(config)), client_(config_, clock, std::move(log), api_observer) {}
 
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;

@@ -14,9 +14,10 @@
 namespace crmsync {
 
 SalesforceClient::SalesforceClient(const SalesforceConfig& config, Clock& clock,
-                                   net::SessionLog log)
+                                   net::SessionLog log, net::ApiObserver* api_observer)
     : config_(config) {
   net::SessionOptions o;
+  o.observer = api_observer;
   o.connection = config.connection;
   o.label = "salesforce";
   o.max_attempts = config.max_attempts;
@@ -28,6 +29,11 @@ SalesforceClient::SalesforceClient(const SalesforceConfig& config, Clock& clock,
     return classify(r, a);
   };
   hooks.error_text = [](const net::HttpResponse& res) { return salesforce_error_text(res.body); };
+  hooks.budget_remaining = [](const net::HttpResponse& res) -> std::optional<double> {
+    auto usage = parse_limit_info(res.header("Sforce-Limit-Info").value_or(""));
+    if (!usage) return std::nullopt;
+    return static_cast<double>(usage->second - usage->first);
+  };
   session_ =
       std::make_unique<net::HttpSession>(std::move(o), std::make_unique<SalesforceLogin>(config),
                                          std::move(hooks), clock, std::move(log));

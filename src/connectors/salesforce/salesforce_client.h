@@ -35,7 +35,9 @@ namespace crmsync {
 // limit and the numbers, which stops the flows on this connection.
 class SalesforceClient {
  public:
-  SalesforceClient(const SalesforceConfig& config, Clock& clock, net::SessionLog log = {});
+  // `api_observer`: see net::SessionOptions::observer (may be null).
+  SalesforceClient(const SalesforceConfig& config, Clock& clock, net::SessionLog log = {},
+                   net::ApiObserver* api_observer = nullptr);
 
   // `path` is relative to /services/data/vNN.N (e.g. "/query?q=...") or,
   // starting with /services/, to the instance. `body` is JSON.

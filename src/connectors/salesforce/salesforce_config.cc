@@ -281,16 +281,16 @@ Result<SalesforceConfig> read_config(const OptionSet& o, const ConnectorContext&
 }  // namespace
 
 void register_salesforce_connector(ConnectorRegistry& registry) {
-  registry.add(
-      ConnectorFactory{salesforce_spec(),
-                       [](const ConnectionConfig& config, const OptionSet& o,
-                          const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
-                         auto c = read_config(o, ctx);
-                         if (!c) return c.error();
-                         c->connection = config.name;
-                         return std::unique_ptr<Connection>(new SalesforceConnection(
-                             std::move(*c), net::clock_or_system(ctx.clock), ctx.log));
-                       }});
+  registry.add(ConnectorFactory{
+      salesforce_spec(),
+      [](const ConnectionConfig& config, const OptionSet& o,
+         const ConnectorContext& ctx) -> Result<std::unique_ptr<Connection>> {
+        auto c = read_config(o, ctx);
+        if (!c) return c.error();
+        c->connection = config.name;
+        return std::unique_ptr<Connection>(new SalesforceConnection(
+            std::move(*c), net::clock_or_system(ctx.clock), ctx.log, ctx.api_observer));
+      }});
 }
 
 }  // namespace crmsync

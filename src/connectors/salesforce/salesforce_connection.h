@@ -18,13 +18,17 @@ namespace crmsync {
 // gets its own result. Describe answers are cached per object for the run.
 class SalesforceConnection final : public Connection {
  public:
-  SalesforceConnection(SalesforceConfig config, Clock& clock, net::SessionLog log = {})
-      : config_(std::move(config)), client_(config_, clock, std::move(log)) {}
+  SalesforceConnection(SalesforceConfig config, Clock& clock, net::SessionLog log = {},
+                       net::ApiObserver* api_observer = nullptr)
+      : config_(std::move(config)), client_(config_, clock, std::move(log), api_observer) {}
 
   Capabilities capabilities(std::string_view object) const override;
   Status check() override;
   Result<ObjectSchema> describe(std::string_view object) override;
   Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) override;
+  // SELECT COUNT() FROM object with read(request)'s filter and cursor bound
+  // (queryAll when deletes are wanted); one API call.
+  Result<std::optional<int64_t>> count(const ReadRequest& request) override;
   Result<std::vector<Record>> read_by_ids(std::string_view object, std::string_view id_field,
                                           std::span<const std::string> ids) override;
   Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,

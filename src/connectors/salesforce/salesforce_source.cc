@@ -3,6 +3,7 @@
 
 #include "connectors/salesforce/salesforce_connection.h"
 #include "connectors/salesforce/salesforce_soql.h"
+#include "core/json.h"
 #include "net/url.h"
 
 namespace crmsync {
@@ -89,6 +90,19 @@ class SalesforceReader final : public RecordReader {
   std::deque<Record> buffered_;
 };
 
+// " WHERE (filter) AND cursor >= from" of a read (empty when it has
+// neither): what read() queries and count() counts.
+std::string soql_where(const ReadRequest& req) {
+  std::vector<std::string> where;
+  if (req.filter) where.push_back("(" + req.filter->to_soql() + ")");
+  if (!req.cursor_field.empty() && req.cursor_from) {
+    where.push_back(req.cursor_field + " >= " + soql_literal(*req.cursor_from));
+  }
+  std::string out;
+  for (size_t i = 0; i < where.size(); ++i) out += (i ? " AND " : " WHERE ") + where[i];
+  return out;
+}
+
 }  // namespace
 
 Capabilities SalesforceConnection::capabilities(std::string_view) const {
@@ -149,17 +163,28 @@ Result<std::unique_ptr<RecordReader>> SalesforceConnection::read(const ReadReque
   }
   if (!req.cursor_field.empty()) fields.push_back(req.cursor_field);
   if (req.include_deleted) fields.push_back("IsDeleted");
-  std::string soql = soql_select(fields, req.object);
-  std::vector<std::string> where;
-  if (req.filter) where.push_back("(" + req.filter->to_soql() + ")");
-  if (!req.cursor_field.empty() && req.cursor_from) {
-    where.push_back(req.cursor_field + " >= " + soql_literal(*req.cursor_from));
-  }
-  for (size_t i = 0; i < where.size(); ++i) soql += (i ? " AND " : " WHERE ") + where[i];
+  std::string soql = soql_select(fields, req.object) + soql_where(req);
   if (!req.cursor_field.empty()) soql += " ORDER BY " + req.cursor_field + " ASC, Id ASC";
   return std::unique_ptr<RecordReader>(
       new SalesforceReader(*this, SoqlRead{std::move(soql), req.object, req.include_deleted},
                            top_level_names(fields), **types, std::max<size_t>(1, req.batch_size)));
+}
+
+Result<std::optional<int64_t>> SalesforceConnection::count(const ReadRequest& req) {
+  // COUNT() answers {"totalSize": N, "done": true, "records": []}; no ORDER
+  // BY (Salesforce refuses it with COUNT()).
+  const std::string soql = "SELECT COUNT() FROM " + req.object + soql_where(req);
+  auto res = call("GET", std::string(req.include_deleted ? "/queryAll" : "/query") +
+                             "?q=" + net::url_encode(soql));
+  if (!res) return res.error().with_context("counting " + req.object);
+  auto body = parse_json(res->body);
+  const Value* total = body ? body->find("totalSize") : nullptr;
+  if (total == nullptr || !total->is_int() || total->as_int() < 0) {
+    return Error(ErrorKind::fatal,
+                 "salesforce: counting " + req.object +
+                     ": the answer has no totalSize: " + res->body.substr(0, 200));
+  }
+  return std::optional<int64_t>(total->as_int());
 }
 
 Result<std::vector<Record>> SalesforceConnection::query_all_pages(

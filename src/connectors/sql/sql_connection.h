@@ -29,6 +29,9 @@ class SqlConnection final : public Connection {
   Result<ObjectSchema> describe(std::string_view object) override;
   Result<std::vector<std::string>> list_objects() override;
   Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) override;
+  // SELECT COUNT(*) over what read(request) would select (same query,
+  // filter and cursor bound); one API call.
+  Result<std::optional<int64_t>> count(const ReadRequest& request) override;
   Result<std::vector<Record>> read_by_ids(std::string_view object, std::string_view id_field,
                                           std::span<const std::string> ids) override;
   Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,
@@ -41,6 +44,16 @@ class SqlConnection final : public Connection {
     std::string sql;  // with placeholders from 1
     std::vector<Value> params;
   };
+  // What read() and count() select from: " FROM ... [WHERE filter AND
+  // cursor >= from]" with its parameters, the column list and the id field.
+  // Registers a flow's `query:` for the object (from_clause).
+  struct ReadSql {
+    std::string select;
+    std::string from_where;
+    std::vector<Value> params;
+    std::string id_field;
+  };
+  Result<ReadSql> read_sql(const ReadRequest& request);
   // FROM clause of `object`: its table, or the query a read registered for it.
   std::string from_clause(const std::string& object, std::vector<Value>& params) const;
   Result<std::vector<Record>> select_in(const std::string& object, const std::string& id_field,

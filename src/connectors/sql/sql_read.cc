@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <charconv>
+#include <optional>
 
 #include "connectors/sql/sql_common.h"
 #include "connectors/sql/sql_connection.h"
@@ -45,6 +47,23 @@ class SqlRecordReader final : public RecordReader {
   size_t batch_;
   bool done_ = false;
 };
+
+// COUNT(*) as a driver returns it: an integer, or a decimal or text (ODBC
+// drivers, MySQL's DECIMAL for big counts).
+std::optional<int64_t> sql_count_value(const Value& v) {
+  if (v.is_int()) return v.as_int();
+  const std::string text = v.to_text();
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || n < 0) return std::nullopt;
+  // "42.0" or "42.000" from a decimal column.
+  if (end != text.data() + text.size()) {
+    if (*end != '.') return std::nullopt;
+    for (const char* p = end + 1; p < text.data() + text.size(); ++p)
+      if (*p != '0') return std::nullopt;
+  }
+  return n;
+}
 
 std::string id_or_default(std::string_view id_field) {
   return id_field.empty() ? "id" : std::string(id_field);
@@ -107,9 +126,10 @@ std::string SqlConnection::from_clause(const std::string& object,
   return "(" + q->second.sql + "\n) AS crmsync_query";
 }
 
-Result<std::unique_ptr<RecordReader>> SqlConnection::read(const ReadRequest& req) {
+Result<SqlConnection::ReadSql> SqlConnection::read_sql(const ReadRequest& req) {
   const Value* query = req.options ? req.options->get("query") : nullptr;
-  std::string id_field = id_or_default(req.id_field);
+  ReadSql out;
+  out.id_field = id_or_default(req.id_field);
   std::string select = "*";
   if (query != nullptr && !query->is_null()) {
     Query q;
@@ -133,8 +153,8 @@ Result<std::unique_ptr<RecordReader>> SqlConnection::read(const ReadRequest& req
     if (fields.empty()) {
       for (const SqlColumn& c : *cols) fields.push_back(c.name);
     }
-    if (std::find(fields.begin(), fields.end(), id_field) == fields.end()) {
-      fields.push_back(id_field);
+    if (std::find(fields.begin(), fields.end(), out.id_field) == fields.end()) {
+      fields.push_back(out.id_field);
     }
     select.clear();
     for (const std::string& f : fields) {
@@ -146,27 +166,35 @@ Result<std::unique_ptr<RecordReader>> SqlConnection::read(const ReadRequest& req
       select += (select.empty() ? "" : ", ") + driver_->quote(f);
     }
   }
-  std::vector<Value> params;
-  std::string sql = "SELECT " + select + " FROM " + from_clause(req.object, params);
+  out.select = std::move(select);
+  out.from_where = " FROM " + from_clause(req.object, out.params);
   std::string where;
   if (req.filter) {
     auto w = req.filter->to_sql(driver_->filter_dialect(), now_micros_for_filters(),
-                                static_cast<int>(params.size() + 1));
+                                static_cast<int>(out.params.size() + 1));
     if (!w) return w.error().with_context("filter of " + req.object);
     where = "(" + w->where + ")";
-    params.insert(params.end(), w->params.begin(), w->params.end());
+    out.params.insert(out.params.end(), w->params.begin(), w->params.end());
   }
   if (!req.cursor_field.empty() && req.cursor_from) {
-    params.push_back(*req.cursor_from);
+    out.params.push_back(*req.cursor_from);
     where += (where.empty() ? "" : " AND ") + driver_->quote(req.cursor_field) +
-             " >= " + driver_->placeholder(params.size());
+             " >= " + driver_->placeholder(out.params.size());
   }
-  if (!where.empty()) sql += " WHERE " + where;
+  if (!where.empty()) out.from_where += " WHERE " + where;
+  return out;
+}
+
+Result<std::unique_ptr<RecordReader>> SqlConnection::read(const ReadRequest& req) {
+  auto parts = read_sql(req);
+  if (!parts) return parts.error();
+  const std::string& id_field = parts->id_field;
+  std::string sql = "SELECT " + parts->select + parts->from_where;
   sql += " ORDER BY " + (req.cursor_field.empty() ? "" : driver_->quote(req.cursor_field) + ", ") +
          driver_->quote(id_field);
   size_t batch = std::max<size_t>(1, req.batch_size);
   auto stream =
-      driver_->stream(sql, params, std::max<size_t>(batch, 1000), "reading " + req.object);
+      driver_->stream(sql, parts->params, std::max<size_t>(batch, 1000), "reading " + req.object);
   if (!stream) return stream.error();
   count_api_call();
   const auto& names = (*stream)->columns();
@@ -177,6 +205,24 @@ Result<std::unique_ptr<RecordReader>> SqlConnection::read(const ReadRequest& req
   }
   return std::unique_ptr<RecordReader>(
       new SqlRecordReader(std::move(*stream), static_cast<size_t>(id - names.begin()), batch));
+}
+
+Result<std::optional<int64_t>> SqlConnection::count(const ReadRequest& req) {
+  auto parts = read_sql(req);
+  if (!parts) return parts.error();
+  const std::string doing = "counting " + req.object;
+  auto r = driver_->run("SELECT COUNT(*)" + parts->from_where, parts->params, doing);
+  if (!r) return r.error();
+  count_api_call();
+  if (r->rows.size() != 1 || r->rows[0].size() != 1) {
+    return Error(ErrorKind::fatal, driver_->target_name() + ": " + doing + ": no single count");
+  }
+  auto n = sql_count_value(r->rows[0][0]);
+  if (!n) {
+    return Error(ErrorKind::fatal, driver_->target_name() + ": " + doing + ": count is '" +
+                                       r->rows[0][0].to_text() + "'");
+  }
+  return std::optional<int64_t>(*n);
 }
 
 Result<std::vector<Record>> SqlConnection::select_in(const std::string& object,

@@ -24,6 +24,8 @@ class SqliteConnection final : public Connection {
   Result<ObjectSchema> describe(std::string_view object) override;
   Result<std::vector<std::string>> list_objects() override;
   Result<std::unique_ptr<RecordReader>> read(const ReadRequest& request) override;
+  // SELECT COUNT(*) with read(request)'s filter and cursor bound.
+  Result<std::optional<int64_t>> count(const ReadRequest& request) override;
   Result<std::vector<Record>> read_by_ids(std::string_view object, std::string_view id_field,
                                           std::span<const std::string> ids) override;
   Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,

@@ -54,6 +54,25 @@ class SqliteReader final : public RecordReader {
   bool done_ = false;
 };
 
+// " FROM table [WHERE filter AND cursor >= ?]" of a read, and its
+// parameters: what read() streams and count() counts.
+Result<std::string> sqlite_from_where(const ReadRequest& req, std::vector<Value>& params) {
+  std::string sql = " FROM " + SqliteClient::quote(req.object);
+  std::string where;
+  if (req.filter) {
+    auto w = req.filter->to_sql(filter::Filter::SqlDialect::sqlite, now_micros_for_filters());
+    if (!w) return w.error();
+    where = "(" + w->where + ")";
+    params = std::move(w->params);
+  }
+  if (!req.cursor_field.empty() && req.cursor_from) {
+    where += (where.empty() ? "" : " AND ") + SqliteClient::quote(req.cursor_field) + " >= ?";
+    params.push_back(*req.cursor_from);
+  }
+  if (!where.empty()) sql += " WHERE " + where;
+  return sql;
+}
+
 }  // namespace
 
 Result<ObjectSchema> SqliteConnection::describe(std::string_view object) {
@@ -133,21 +152,10 @@ Result<std::unique_ptr<RecordReader>> SqliteConnection::read(const ReadRequest& 
     types.push_back(it->second);
     select += (select.empty() ? "" : ", ") + SqliteClient::quote(f);
   }
-  std::string sql = "SELECT " + select + " FROM " + SqliteClient::quote(req.object);
   std::vector<Value> params;
-  std::string where;
-  if (req.filter) {
-    auto w = req.filter->to_sql(filter::Filter::SqlDialect::sqlite, now_micros_for_filters());
-    if (!w) return w.error();
-    where = "(" + w->where + ")";
-    params = std::move(w->params);
-  }
-  if (!req.cursor_field.empty() && req.cursor_from) {
-    where += (where.empty() ? "" : " AND ") + SqliteClient::quote(req.cursor_field) + " >= ?";
-    Value from = *req.cursor_from;
-    params.push_back(from);
-  }
-  if (!where.empty()) sql += " WHERE " + where;
+  auto from_where = sqlite_from_where(req, params);
+  if (!from_where) return from_where.error();
+  std::string sql = "SELECT " + select + *from_where;
   sql += " ORDER BY " +
          (req.cursor_field.empty() ? "" : SqliteClient::quote(req.cursor_field) + ", ") +
          SqliteClient::quote(id_field);
@@ -160,6 +168,33 @@ Result<std::unique_ptr<RecordReader>> SqliteConnection::read(const ReadRequest& 
   return std::unique_ptr<RecordReader>(
       new SqliteReader(*st, std::move(types), make_field_names(fields), id_col,
                        std::max<size_t>(1, req.batch_size), *c, req.object));
+}
+
+Result<std::optional<int64_t>> SqliteConnection::count(const ReadRequest& req) {
+  auto c = client();
+  if (!c) return c.error();
+  auto cols = (*c)->columns(req.object);
+  if (!cols) return cols.error();
+  if (cols->empty()) {
+    return Error(ErrorKind::fatal, "sqlite " + config_.path + ": no table '" + req.object + "'");
+  }
+  std::vector<Value> params;
+  auto from_where = sqlite_from_where(req, params);
+  if (!from_where) return from_where.error();
+  const std::string doing = "counting " + req.object;
+  auto st = (*c)->prepare("SELECT COUNT(*)" + *from_where, doing);
+  if (!st) return st.error();
+  for (size_t i = 0; i < params.size(); ++i)
+    SqliteClient::bind(*st, static_cast<int>(i + 1), params[i]);
+  count_api_call();
+  if (sqlite3_step(*st) != SQLITE_ROW) {
+    Error e = (*c)->error(doing);
+    sqlite3_finalize(*st);
+    return e;
+  }
+  const int64_t n = sqlite3_column_int64(*st, 0);
+  sqlite3_finalize(*st);
+  return std::optional<int64_t>(n);
 }
 
 // The engine searches the target by the match column once per batch; without

@@ -24,7 +24,7 @@ void create(SandboxState& s, Call& c) {
   if (!read_csv_format(c, *body, format)) return;
   auto parsed = parse_soql(soql);
   if (auto* e = std::get_if<SfError>(&parsed)) return answer_error(c.res, *e);
-  if (std::get<SoqlQuery>(parsed).count_only) {
+  if (std::get<SoqlQuery>(parsed).count_only || !std::get<SoqlQuery>(parsed).counts.empty()) {
     return answer_bulk_error(c, "API_ERROR", "Aggregate queries are not supported by Bulk API 2.0");
   }
   auto result = run_query(*s.store, std::get<SoqlQuery>(parsed), operation == "queryAll");

@@ -26,6 +26,15 @@ size_t batch_size(const Call& c) {
 void answer_page(SandboxState& s, Call& c, const std::string& locator, const QueryCursor& cursor,
                  size_t start) {
   const QueryResult& r = cursor.result;
+  if (!r.aggregates.empty()) {
+    // One AggregateResult record; totalSize counts records, not rows.
+    std::string out =
+        R"({"totalSize":1,"done":true,"records":[{"attributes":{"type":"AggregateResult"})";
+    for (const auto& [name, n] : r.aggregates) out += ",\"" + name + "\":" + std::to_string(n);
+    out += "}]}";
+    answer_json(c.res, 200, std::move(out));
+    return;
+  }
   size_t end = std::min(start + cursor.batch_size, r.rows.size());
   bool done = r.count_only || end >= r.rows.size();
   std::string out =
@@ -60,7 +69,8 @@ void run(SandboxState& s, Call& c, bool all) {
   cursor->result = std::move(std::get<QueryResult>(result));
   cursor->batch_size = batch_size(c);
   std::string locator;
-  if (!cursor->result.count_only && cursor->result.rows.size() > cursor->batch_size) {
+  if (!cursor->result.count_only && cursor->result.aggregates.empty() &&
+      cursor->result.rows.size() > cursor->batch_size) {
     std::lock_guard lock(s.cursors_mutex);
     locator = make_id("01g", s.next_cursor++);
     s.cursors[locator] = cursor;

@@ -14,12 +14,19 @@
 namespace crmsync::sandbox::salesforce {
 
 // A parsed SOQL statement of the subset the sandbox answers:
-//   SELECT f, Parent.f, COUNT() FROM Object [WHERE <filter language>]
+//   SELECT f, Parent.f | COUNT() | COUNT(f) [alias], ... FROM Object [WHERE <filter language>]
 //   [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]
 // The WHERE clause is parsed by the shared filter layer (src/filter/).
 struct SoqlField {
   std::string path;   // as written: "Account.Name"
   size_t column = 0;  // 1-based position in the statement, for error carets
+};
+
+// COUNT(fieldName) [alias]: rows whose field is not null, answered as an
+// AggregateResult record under the alias, else expr0, expr1, ... in order.
+struct SoqlCount {
+  SoqlField field;
+  std::string alias;
 };
 
 struct SoqlOrder {
@@ -31,7 +38,8 @@ struct SoqlOrder {
 struct SoqlQuery {
   std::string text;
   std::vector<SoqlField> fields;
-  bool count_only = false;  // SELECT COUNT()
+  bool count_only = false;        // SELECT COUNT()
+  std::vector<SoqlCount> counts;  // SELECT COUNT(f), ... (no GROUP BY: no plain fields)
   std::string object;
   size_t object_column = 0;
   std::optional<filter::Filter> where;

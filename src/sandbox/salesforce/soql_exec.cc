@@ -196,6 +196,12 @@ std::variant<QueryResult, SfError> run_query(const Store& store, const SoqlQuery
       }
     }
   }
+  std::vector<ResolvedPath> count_paths;
+  for (const SoqlCount& c : q.counts) {
+    auto p = resolve(schema, q, *def, c.field);
+    if (auto* err = std::get_if<SfError>(&p)) return *err;
+    count_paths.push_back(std::get<ResolvedPath>(p));
+  }
   std::vector<ResolvedPath> order_paths;
   for (const SoqlOrder& o : q.order_by) {
     auto p = resolve(schema, q, *def, o.field);
@@ -249,6 +255,18 @@ std::variant<QueryResult, SfError> run_query(const Store& store, const SoqlQuery
       }
       return false;
     });
+  }
+  if (!q.counts.empty()) {
+    size_t unnamed = 0;
+    for (size_t k = 0; k < q.counts.size(); ++k) {
+      int64_t n = 0;
+      for (size_t r : result.rows)
+        n += value_at(store, t.rows[r], count_paths[k]).is_null() ? 0 : 1;
+      std::string name =
+          q.counts[k].alias.empty() ? "expr" + std::to_string(unnamed++) : q.counts[k].alias;
+      result.aggregates.emplace_back(std::move(name), n);
+    }
+    return result;
   }
   size_t offset = static_cast<size_t>(q.offset.value_or(0));
   result.rows.erase(result.rows.begin(),

@@ -28,6 +28,9 @@ struct QueryResult {
   std::shared_ptr<const SelectNode> select;
   std::vector<size_t> rows;
   bool count_only = false;
+  // COUNT(f) queries: one AggregateResult of (alias or exprN, count); rows
+  // then hold the matching rows only for the counting.
+  std::vector<std::pair<std::string, int64_t>> aggregates;
   uint64_t generation = 0;
 };
 

@@ -71,6 +71,15 @@ class SoqlParser {
       if (kw("COUNT") && peek(1).text == "(" && peek(2).text == ")") {
         q.count_only = true;
         at_ += 3;
+      } else if (kw("COUNT") && peek(1).text == "(" && peek(2).kind == Token::ident &&
+                 peek(3).text == ")") {
+        SoqlCount count{SoqlField{peek(2).text, peek(2).pos + 1}, ""};
+        at_ += 4;
+        if (tok().kind == Token::ident && !kw("FROM")) {
+          count.alias = tok().text;
+          ++at_;
+        }
+        q.counts.push_back(std::move(count));
       } else if (tok().kind == Token::ident && !kw("FROM")) {
         q.fields.push_back(SoqlField{tok().text, tok().pos + 1});
         ++at_;
@@ -80,7 +89,15 @@ class SoqlParser {
       if (tok().text != ",") break;
       ++at_;
     }
-    if (q.count_only && !q.fields.empty()) return unexpected();
+    if (q.count_only && (!q.fields.empty() || !q.counts.empty())) return unexpected();
+    if (!q.counts.empty() && !q.fields.empty()) {
+      // Without GROUP BY (not supported here) a plain field beside an
+      // aggregate is refused, as Salesforce does.
+      return sf_error(
+          400, "MALFORMED_QUERY",
+          soql_error_message(text_, q.fields[0].column,
+                             "Field must be grouped or aggregated: " + q.fields[0].path));
+    }
     if (!kw("FROM")) return unexpected();
     ++at_;
     if (tok().kind != Token::ident) return unexpected();

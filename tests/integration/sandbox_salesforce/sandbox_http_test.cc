@@ -92,6 +92,12 @@ TEST(SalesforceSandboxHttp, CollectionsAllOrNoneRollsBackEveryRecord) {
             "REQUIRED_FIELD_MISSING");
   auto count = c.json("GET", std::string(kApi) + "/query?q=SELECT+COUNT()+FROM+Contact", "", 200);
   EXPECT_EQ(count.find("totalSize")->as_int(), 0);
+  EXPECT_TRUE(count.find("records")->as_array().empty());
+  // COUNT(Id): one AggregateResult record with the count in expr0.
+  auto agg = c.json("GET", std::string(kApi) + "/query?q=SELECT+COUNT(Id)+FROM+Contact", "", 200);
+  EXPECT_EQ(to_json(agg),
+            R"({"totalSize":1,"done":true,"records":[{"attributes":{"type":"AggregateResult"},)"
+            R"("expr0":0}]})");
   std::string many = R"({"records":[)";
   for (int i = 0; i < 201; ++i)
     many += std::string(i ? "," : "") + R"({"attributes":{"type":"Account"},"Name":"x"})";

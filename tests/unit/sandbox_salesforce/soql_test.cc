@@ -137,6 +137,28 @@ TEST(SalesforceSoql, OrderByNullsLimitOffsetAndCount) {
   EXPECT_EQ(std::get<std::string>(count), "{\"totalSize\":2,\"records\":[]}");
 }
 
+// COUNT(fieldName) counts the matching rows whose field is not null, in an
+// AggregateResult under the alias or expr0, expr1, ...; COUNT() is the size.
+TEST(SalesforceSoql, CountOfAFieldIsAnAggregateOfNonNullValues) {
+  SoqlFixture f;
+  auto q = parse_soql("SELECT COUNT(Id), COUNT(FirstName) named, COUNT(Email) FROM Contact");
+  ASSERT_TRUE(std::holds_alternative<SoqlQuery>(q));
+  auto r = run_query(f.store, std::get<SoqlQuery>(q), false);
+  ASSERT_TRUE(std::holds_alternative<QueryResult>(r));
+  using Aggregates = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(std::get<QueryResult>(r).aggregates,
+            (Aggregates{{"expr0", 2}, {"named", 1}, {"expr1", 1}}));
+  auto filtered = parse_soql("SELECT COUNT(Id) FROM Contact WHERE LastName = 'Bob'");
+  auto rf = run_query(f.store, std::get<SoqlQuery>(filtered), false);
+  EXPECT_EQ(std::get<QueryResult>(rf).aggregates, (Aggregates{{"expr0", 1}}));
+  SfError mixed = f.error("SELECT LastName, COUNT(Id) FROM Contact");
+  EXPECT_EQ(mixed.code, "MALFORMED_QUERY");
+  EXPECT_NE(mixed.message.find("Field must be grouped or aggregated: LastName"), std::string::npos)
+      << mixed.message;
+  EXPECT_EQ(f.error("SELECT COUNT(), COUNT(Id) FROM Contact").code, "MALFORMED_QUERY");
+  EXPECT_EQ(f.error("SELECT COUNT(Nope) FROM Contact").code, "INVALID_FIELD");
+}
+
 TEST(SalesforceSoql, QueryAllSeesDeletedRows) {
   SoqlFixture f;
   auto t = f.txn();

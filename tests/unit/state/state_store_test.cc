@@ -27,7 +27,7 @@ TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
   { auto s = open(d); }  // idempotent reopen
   {
     SqliteProbe db(d.file("state.db"));
-    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 5);
+    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 6);
     // Migration 2 dropped the unused target-id index (a random write per record).
     EXPECT_EQ(db.count("select count(*) from pragma_index_list('id_map') "
                        "where name = 'id_map_target'"),
@@ -293,7 +293,14 @@ TEST(StateStore, RunsAccumulateCountsAndAbandonedRunsAreClosed) {
   }
   ASSERT_TRUE(s->end_run(r1, RunStatus::succeeded, "", 20).ok());
   int64_t r2 = *s->begin_run("schedule", 30);
-  ASSERT_TRUE(s->close_abandoned_runs(40).ok());
+  // Its owner (this process) lives: the run is left running.
+  EXPECT_TRUE(s->close_abandoned_runs(35)->empty());
+  EXPECT_EQ((*s->run(r2))->status, RunStatus::running);
+  // A run written before owners were recorded has none: it is abandoned.
+  SqliteProbe(d.file("state.db")).exec("update runs set owner_host = ''");
+  auto closed = s->close_abandoned_runs(40);
+  ASSERT_EQ(closed->size(), 1u);
+  EXPECT_EQ((*closed)[0].id, r2);
   auto runs = s->runs(10);
   ASSERT_EQ(runs->size(), 2u);
   EXPECT_EQ((*runs)[0].id, r2);
