@@ -20,8 +20,45 @@ std::optional<long> Args::int_option(const std::string& name, long def, long min
   return std::nullopt;
 }
 
+std::optional<int64_t> parse_duration_micros(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == start || i - start > 9) return std::nullopt;
+    int64_t n = std::stoll(text.substr(start, i - start));
+    int64_t unit = 1;  // plain seconds
+    if (i < text.size()) {
+      switch (text[i++]) {
+        case 's':
+          unit = 1;
+          break;
+        case 'm':
+          unit = 60;
+          break;
+        case 'h':
+          unit = 3600;
+          break;
+        case 'd':
+          unit = 86400;
+          break;
+        default:
+          return std::nullopt;
+      }
+    } else if (start != 0) {
+      return std::nullopt;  // "1h30": a unit is needed after the first part
+    }
+    total += n * unit * 1000000;
+  }
+  return total;
+}
+
 std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
   static const std::set<std::string> kValued = {"limit",
+                                                "flow",
+                                                "status",
                                                 "allow-deletes",
                                                 "diffs",
                                                 "port",
@@ -50,7 +87,11 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
                                                 "faults",
                                                 "pipeline",
                                                 "oauth-client-id",
-                                                "oauth-client-secret"};
+                                                "oauth-client-secret",
+                                                "listen",
+                                                "workers",
+                                                "tls-cert",
+                                                "tls-key"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
@@ -81,6 +122,20 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
       a.create_fields = true;
     } else if (s == "--check") {
       a.check = true;
+    } else if (s == "--wait" || s.rfind("--wait=", 0) == 0) {
+      // The duration is optional: the next word is one only when it reads
+      // as one (`--wait accounts` waits without limit for flow accounts).
+      if (s != "--wait") {
+        a.wait = s.substr(7);
+        if (!parse_duration_micros(*a.wait)) {
+          error = "--wait takes a duration (30s, 5m, 1h), got '" + *a.wait + "'";
+          return std::nullopt;
+        }
+      } else if (i + 1 < argc && parse_duration_micros(argv[i + 1])) {
+        a.wait = argv[++i];
+      } else {
+        a.wait = "";
+      }
     } else if (s == "--param" || s.rfind("--param=", 0) == 0) {
       std::optional<std::string> v;
       if (s == "--param") {

@@ -25,8 +25,10 @@ struct Args {
   bool full = false;
   bool force = false;
   bool no_progress = false;
-  bool create_fields = false;                 // run: `crmsync setup` first
-  bool check = false;                         // setup: report only
+  bool create_fields = false;  // run: `crmsync setup` first
+  bool check = false;          // setup: report only
+  // run --wait [DURATION]: wait for flows another run holds; "" = no limit.
+  std::optional<std::string> wait;
   std::map<std::string, std::string> params;  // --param NAME=VALUE (repeatable)
   std::map<std::string, std::string> values;  // --limit N, --diffs N (the last one given)
   // Every value of each option in order, for repeatable ones (--pipeline).
@@ -36,6 +38,10 @@ struct Args {
   std::optional<long> int_option(const std::string& name, long def, long min, long max,
                                  std::string& error) const;
 };
+
+// "30s", "5m", "2h", "1h30m" or plain seconds, in micros; nullopt when not
+// a duration.
+std::optional<int64_t> parse_duration_micros(const std::string& text);
 
 // Parses argv; on error returns nullopt and sets `error`.
 std::optional<Args> parse_args(int argc, char** argv, std::string& error);

@@ -9,6 +9,7 @@
 #include "cli/progress_line.h"
 #include "core/json.h"
 #include "engine/engine.h"
+#include "engine/flow_locks.h"
 
 namespace crmsync::cli {
 namespace {
@@ -181,8 +182,12 @@ int run_engine(const Args& args, RunOptions options) {
   auto report = engine.run(options);
   if (!report) {
     // The config was validated above, so what remains is a flow selection
-    // that names no flow (usage) or a connection that cannot be opened.
-    int code = report.error().message.rfind("no flow named", 0) == 0 ? kExitUsage : kExitConnection;
+    // that names no flow (usage), a flow locked by another run, or a
+    // connection that cannot be opened.
+    // A flow another run holds (crmsync serve, another crmsync run): refused, exit 1.
+    int code = report.error().message.rfind("no flow named", 0) == 0 ? kExitUsage
+               : is_lock_refusal(report.error())                     ? kExitRecordsFailed
+                                                                     : kExitConnection;
     return fail(code, report.error().message);
   }
   if (!options.dry_run) log_run_summary(*report, *config, *store, args.json);
@@ -218,6 +223,7 @@ int cmd_run(const Args& args) {
   RunOptions o;
   o.flows = args.positional;
   o.full = args.full;
+  if (args.wait) o.lock_wait_micros = args.wait->empty() ? -1 : *parse_duration_micros(*args.wait);
   if (auto it = args.all_values.find("allow-deletes"); it != args.all_values.end()) {
     o.allow_deletes = it->second;
   }
@@ -262,6 +268,7 @@ int cmd_retry(const Args& args) {
   RunOptions o;
   o.retry_only = true;
   o.trigger = "retry";
+  if (args.wait) o.lock_wait_micros = args.wait->empty() ? -1 : *parse_duration_micros(*args.wait);
   return run_engine(args, o);
 }
 

@@ -16,6 +16,8 @@ int cmd_plan(const Args& args);
 int cmd_run(const Args& args);
 // `crmsync watch` (cmd_watch.cc).
 int cmd_watch(const Args& args);
+// `crmsync serve` (cmd_serve.cc).
+int cmd_serve(const Args& args);
 int cmd_status(const Args& args);
 int cmd_history(const Args& args);
 int cmd_errors(const Args& args);

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "state/state_store.h"
 
 namespace {
 
@@ -22,10 +23,15 @@ commands:
   plan [FLOW...]        dry run: what a run would create/update/skip/delete (writes nothing)
   run [FLOW...]         sync the flows (all by default), in dependency order;
                         --create-fields: run setup first
+  serve                 run every flow's trigger (schedules, CDC) until SIGTERM, with
+                        the JSON API on --listen (default 127.0.0.1:8765); SIGHUP
+                        reloads the config; the way to run crmsync in production
   watch [--flow F]...   flows with `trigger: {cdc: true}`: a cursor run, then sync each
                         change the source reports (Salesforce CDC) until Ctrl-C
-  status                last run, and per flow: synced records, cursor, open errors
-  history               past runs with their counts
+  status                last run, and per flow: trigger, last run and success, cursor,
+                        synced records, open errors, the run that holds it now
+  history               past runs (and queued jobs) with their trigger and counts;
+                        --flow F, --status S filter them
   errors [RUN]          failed records: all open ones, or those of one run
   retry [RUN]           queue failed records (of one run, or all) again and retry them now
   spec [TYPE]           JSON Schema of the config file, or the reference of one connector
@@ -50,7 +56,13 @@ options:
   --allow-deletes FLOW  run/plan: let FLOW delete more than its max_deletes this once
                         (repeatable)
   --limit N             history/errors: rows to show
+  --wait [DURATION]     run/retry: wait (30s, 5m, 1h; none: no limit) for flows another
+                        process runs, instead of refusing
   --no-progress         run: no live progress line
+  --listen HOST:PORT    serve: the API's address (default 127.0.0.1:8765; port 0: any)
+  --workers N           serve: runs at once (default 1; never two of one flow)
+  --tls-cert FILE       serve: PEM certificate; with --tls-key the API speaks HTTPS only
+  --tls-key FILE        serve: PEM private key
   --timeout-secs N      connect: how long to wait for the browser's redirect (default 300)
   --force               init: overwrite the example files
   --port N              sandbox: port on 127.0.0.1 (0 picks a free one; default 0)
@@ -67,7 +79,8 @@ options:
 exit codes:
   0  everything synced
   1  the run finished but some records failed (see crmsync errors), or a flow's
-     deletes were withheld (read errors, or more than its max_deletes)
+     deletes were withheld (read errors, or more than its max_deletes), or another
+     process runs one of its flows (nothing synced; --wait waits)
   2  config or command-line error; nothing was synced
   3  a connection failed (unreachable, credentials, setup); a flow stopped
 )";
@@ -92,12 +105,15 @@ int main(int argc, char** argv) {
     return args->command.empty() && !args->help ? kExitUsage : kExitOk;
   }
   const std::string& c = args->command;
+  // Who owns the runs and flow locks this process takes ("crmsync serve pid ...").
+  crmsync::set_process_role("crmsync " + c);
   if (c == "init") return cmd_init(*args);
   if (c == "validate") return cmd_validate(*args, false);
   if (c == "check") return cmd_validate(*args, true);
   if (c == "plan") return cmd_plan(*args);
   if (c == "run") return cmd_run(*args);
   if (c == "watch") return cmd_watch(*args);
+  if (c == "serve") return cmd_serve(*args);
   if (c == "status") return cmd_status(*args);
   if (c == "history") return cmd_history(*args);
   if (c == "errors") return cmd_errors(*args);

@@ -81,13 +81,43 @@ std::string format_count(int64_t n) {
 }
 
 Value counts_json(const FlowCounts& c) {
-  return Value(Object{{"read", Value(c.read)},
-                      {"created", Value(c.created)},
-                      {"updated", Value(c.updated)},
-                      {"skipped", Value(c.skipped)},
-                      {"deleted", Value(c.deleted)},
-                      {"failed", Value(c.failed)},
-                      {"api_calls", Value(c.api_calls)}});
+  Object o{{"read", Value(c.read)},          {"created", Value(c.created)},
+           {"updated", Value(c.updated)},    {"skipped", Value(c.skipped)},
+           {"deleted", Value(c.deleted)},    {"failed", Value(c.failed)},
+           {"api_calls", Value(c.api_calls)}};
+  if (c.expected >= 0) o.push_back({"expected", Value(c.expected)});
+  return Value(std::move(o));
+}
+
+namespace {
+Value time_or_null(int64_t micros) {
+  return micros ? Value(DateTime{micros, 0}) : Value();
+}
+}  // namespace
+
+Value run_json(const RunInfo& r) {
+  Object flows;
+  for (const auto& [name, c] : r.flows) flows.push_back({name, counts_json(c)});
+  Array requested;
+  for (const std::string& f : r.request.flows) requested.push_back(Value(f));
+  Object params;
+  for (const auto& [k, v] : r.request.params) params.push_back({k, Value(v)});
+  Object o{{"run_id", Value(r.id)},
+           {"status", Value(std::string(to_string(r.status)))},
+           {"trigger", Value(r.trigger)},
+           {"queued_at", time_or_null(r.queued_at)},
+           {"started_at", time_or_null(r.started_at)},
+           {"ended_at", time_or_null(r.ended_at)},
+           {"message", Value(r.message)},
+           {"requested_flows", Value(std::move(requested))},
+           {"params", Value(std::move(params))},
+           {"full", Value(r.request.full)},
+           {"owner", Value(r.owner)},
+           {"cancel_requested", Value(r.cancel_requested)}};
+  if (r.request.resumed_from) o.push_back({"resumed_from", Value(r.request.resumed_from)});
+  if (r.resumed_by) o.push_back({"resumed_by", Value(r.resumed_by)});
+  o.push_back({"flows", Value(std::move(flows))});
+  return Value(std::move(o));
 }
 
 void print_json(const Value& v) {

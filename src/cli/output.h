@@ -26,7 +26,9 @@ class Table {
 std::string format_time(int64_t micros);      // "2024-01-01 12:00:00Z", "-" for 0
 std::string format_duration(int64_t micros);  // "1.2s", "3m04s"
 std::string format_count(int64_t n);          // "12,345"
-Value counts_json(const FlowCounts& c);
+Value counts_json(const FlowCounts& c);       // "expected" only when the source said
+// One run as `history --json` and `status --json` show it.
+Value run_json(const RunInfo& r);
 void print_json(const Value& v);  // one line to stdout, through scrub()
 
 // Every text crmsync prints goes out through these (issue 30 parts 5-6):

@@ -117,7 +117,11 @@ Status SyncEngine::watch(const WatchOptions& options, const std::atomic<bool>& s
       if (!batch->hints.empty()) {
         // One run of a flow at a time: the hints wait for a run that holds it.
         FlowLocks lock(store_, clock_, {name});
-        auto taken = lock.acquire(*run_id, -1, [&stop] { return stop.load(); });
+        auto taken = lock.acquire(*run_id, 0);
+        if (!taken && is_lock_refusal(taken.error())) {
+          log("flow " + name + ": another run holds the flow; its changes wait for it");
+          taken = lock.acquire(*run_id, -1, [&stop] { return stop.load(); });
+        }
         if (!taken) {
           result = taken.error();
           break;

@@ -1,5 +1,6 @@
 #include "net/crypto.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -38,6 +39,12 @@ std::string sha256(std::string_view bytes) {
   unsigned int n = 0;
   EVP_Digest(bytes.data(), bytes.size(), out, &n, EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<char*>(out), n);
+}
+
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  std::string da = sha256(a);
+  std::string db = sha256(b);
+  return da.size() == db.size() && CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
 }
 
 std::string random_bytes(size_t n) {

@@ -13,6 +13,10 @@ namespace crmsync::net {
 
 // SHA-256 of `bytes` (32 raw bytes).
 std::string sha256(std::string_view bytes);
+// Whether `a` equals `b`, in time that depends on neither: their SHA-256
+// digests (equal lengths) are compared with CRYPTO_memcmp. For secrets a
+// client presents (API bearer tokens), so timing does not reveal a prefix.
+bool equal_in_constant_time(std::string_view a, std::string_view b);
 // `n` bytes from the OS's CSPRNG.
 std::string random_bytes(size_t n);
 // RSASSA-PKCS1-v1_5 with SHA-256 (JWS "RS256") of `data` with a PEM private

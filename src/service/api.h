@@ -22,5 +22,7 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
 // `<state dir>/api-token` (mode 0600), created with 32 random bytes on
 // first start, when `created` is set true (the caller prints the path once).
 Result<std::string> load_or_create_api_token(const std::string& state_path, bool& created);
+// Where that file is: `<dir of state_path>/api-token`.
+std::string api_token_path(const std::string& state_path);
 
 }  // namespace crmsync::service

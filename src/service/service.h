@@ -9,6 +9,11 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "service/control.h"
+#include "service/metrics.h"
+
+namespace crmsync::net {
+class HttpServer;
+}
 
 namespace crmsync::service {
 
@@ -23,6 +28,13 @@ struct ServeOptions {
   std::function<void(std::string_view json_line)> log;
   std::string api_token;  // empty: load_or_create_api_token (api.h)
   size_t workers = 1;     // runs at once (never two of one flow)
+  // Both set: the HTTP server speaks HTTPS only (PEM files).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Registers the routes (the API, health, metrics: api.h) on the server
+  // before it listens; cmd_serve sets it. Null: a server with no routes.
+  std::function<void(net::HttpServer& server, ServiceControl& control, Metrics& metrics)>
+      register_routes;
 };
 
 // `crmsync serve` (docs/service.md): runs every flow's trigger until

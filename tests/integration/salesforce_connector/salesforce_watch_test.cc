@@ -146,6 +146,53 @@ flows:
   EXPECT_NE(*store->stream_position("back"), *stored);
 }
 
+// One run of a flow at a time: changes that arrive while another run (a
+// scheduled run in crmsync serve, a crmsync run) holds the flow wait for it.
+TEST_F(SalesforceWatch, ChangesWaitForARunThatHoldsTheFlow) {
+  SalesforceSandboxOptions o;
+  o.cometd_timeout_ms = 2000;
+  auto sb = testing::start_sf_sandbox(o);
+  auto conn = testing::connect_sf(*sb);
+  std::string a;
+  write_contact(*conn, WriteOp::create, "", "Alpha", &a);
+  load(R"(
+connections:
+  copy: {type: sqlite, path: copy.db}
+)" + testing::sf_connection_yaml(*sb) +
+       R"(
+flows:
+  back:
+    source: {connection: sf, object: Contact}
+    target: {connection: copy, object: contacts, id_field: id}
+    trigger: {cdc: true}
+    mapping:
+      last: LastName
+)");
+  start_watch();
+  auto t_run = std::chrono::steady_clock::now();
+  while (lines_with("cursor run") == 0 && std::chrono::steady_clock::now() - t_run < 10s)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(lines_with("cursor run"), 1u);
+
+  auto other = open_sqlite_state_store(config.state.path);
+  ASSERT_TRUE(other.ok());
+  std::vector<std::string> back{"back"};
+  ASSERT_TRUE((*other)->lock_flows(back, 999, clock.now_micros())->empty());
+  write_contact(*conn, WriteOp::update, a, "Alpha 2");
+  auto t0 = std::chrono::steady_clock::now();
+  while (lines_with("its changes wait") == 0 && std::chrono::steady_clock::now() - t0 < 10s)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(lines_with("its changes wait"), 1u);
+  {
+    testing::SqliteProbe copy(dir.file("copy.db"));
+    EXPECT_EQ(copy.count("select count(*) from contacts where last = 'Alpha 2'"), 0);
+  }
+  ASSERT_TRUE((*other)->unlock_flows(back).ok());
+  EXPECT_LT(wait_for("select count(*) from contacts where last = 'Alpha 2'", 1, 5s), 5s);
+  stop_watch();
+  EXPECT_TRUE(store->flow_locks()->empty());
+}
+
 TEST_F(SalesforceWatch, FlowsWithoutACdcTriggerAreRefused) {
   auto sb = testing::start_sf_sandbox();
   load(R"(

@@ -11,43 +11,13 @@
 #include "sandbox/salesforce/salesforce_sandbox.h"
 #include "support/odbc_test_drivers.h"
 #include "support/run_command.h"
+#include "support/s3_erp.h"
 #include "support/salesforce_probe.h"
 #include "support/sql_test_server.h"
 #include "support/temp_dir.h"
 
 namespace crmsync::testing {
 namespace {
-
-// One company's ERP database: the base tables and the three views the
-// integration reads, with rows of this company and a few of another one
-// (the views' filter must keep those out).
-std::string erp_sql(const std::string& company, int accounts) {
-  std::string s =
-      "create table terceros (nit text primary key, razon_social text, telefono text, ciudad "
-      "text, empresa text);"
-      "create table sucursales (codigo text primary key, nombre text, nit text, ciudad text, "
-      "direccion text, activa smallint, empresa text);"
-      "create table acuerdos (numero text primary key, nit text, valor numeric(18,2), "
-      "fecha_inicio date, fecha_fin date, estado text, empresa text);"
-      "create view terceros_view as select * from terceros;"
-      "create view sucursales_view as select * from sucursales;"
-      "create view acuerdos_view as select * from acuerdos;";
-  for (int i = 1; i <= accounts; ++i) {
-    std::string nit = "9" + std::to_string(1000 + i);
-    s += "insert into terceros values ('" + nit + "', '  " + company + " Cliente " +
-         std::to_string(i) + "  ', '+57 1 555 " + std::to_string(1000 + i) + "', 'Bogota', '" +
-         company + "');";
-    for (int k = 1; k <= 2; ++k) {
-      s += "insert into sucursales values ('S" + nit + "-" + std::to_string(k) + "', 'Tienda " +
-           std::to_string(k) + "', '" + nit + "', 'Cali', 'Calle " + std::to_string(i) + "', " +
-           (k == 1 ? "1" : "0") + ", '" + company + "');";
-    }
-    s += "insert into acuerdos values ('A" + nit + "', '" + nit + "', " + std::to_string(1000 + i) +
-         ".50, '2026-01-01', '2026-12-31', '" + (i % 3 == 0 ? "X" : "V") + "', '" + company + "');";
-  }
-  s += "insert into terceros values ('OTHER1', 'Otra Empresa', '', 'Lima', 'OTRA');";
-  return s;
-}
 
 class S3 : public ::testing::Test {
  protected:
@@ -65,7 +35,7 @@ class S3 : public ::testing::Test {
          {std::pair<std::string, int>{"ITALCOL", 30}, {"CASABLANCA", 12}}) {
       std::string db = "erp_" + company;
       pg.sql("postgres", "drop database if exists \"" + db + "\"; create database \"" + db + "\";");
-      CommandResult r = pg.sql(db, erp_sql(company, n));
+      CommandResult r = pg.sql(db, s3_erp_sql(company, n));
       ASSERT_EQ(r.exit_code, 0) << r.output;
     }
   }

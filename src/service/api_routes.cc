@@ -1,0 +1,186 @@
+// register_api (api.h): the routes, their auth, health and metrics, and the
+// answers for unknown routes and wrong methods.
+#include "service/api_routes.h"
+
+#include <set>
+#include <vector>
+
+#include "core/redact.h"
+#include "net/route_pattern.h"
+#include "service/api.h"
+#include "service/api_http.h"
+#include "service/api_render.h"
+
+namespace crmsync::service {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+using ApiHandler = void (*)(ApiContext&, const HttpRequest&, HttpResponse&);
+
+// Every (method, path pattern) served, for 405 answers with Allow.
+struct KnownRoute {
+  std::string method;
+  net::RoutePattern pattern;
+};
+
+bool under_api(std::string_view path) {
+  return path == kApiPrefix ||
+         (path.size() > kApiPrefix.size() && path.substr(0, kApiPrefix.size()) == kApiPrefix &&
+          path[kApiPrefix.size()] == '/');
+}
+
+void healthz(const HttpRequest&, HttpResponse& response) {
+  answer_json(response, 200, R"({"status":"ok"})");
+}
+
+void readyz(ApiContext& api, HttpResponse& response) {
+  Readiness r = api.control.readiness();
+  JsonOut out;
+  out.begin_object();
+  out.key("status").string(r.ready ? "ready" : "not ready");
+  if (!r.ready) out.key("reason").string(r.reason);
+  out.end_object();
+  answer_json(response, r.ready ? 200 : 503, out.take());
+}
+
+void flows(ApiContext& api, const HttpRequest& request, HttpResponse& response) {
+  if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
+  JsonOut out;
+  out.begin_object().key("flows").begin_array();
+  for (const FlowStatus& f : api.control.flows()) write_flow_status(out, f);
+  out.end_array().end_object();
+  answer_json(response, 200, out.take());
+}
+
+void connections(ApiContext& api, const HttpRequest& request, HttpResponse& response) {
+  if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
+  JsonOut out;
+  out.begin_object().key("connections").begin_array();
+  for (const ConnectionStatus& c : api.control.connections()) write_connection_status(out, c);
+  out.end_array().end_object();
+  answer_json(response, 200, out.take());
+}
+
+class Registrar {
+ public:
+  Registrar(net::HttpServer& server, std::shared_ptr<ApiContext> api)
+      : server_(server), api_(std::move(api)) {}
+
+  // An authenticated /api/v1 route.
+  void route(const char* method, const std::string& path, ApiHandler handler,
+             net::RouteOptions options = {}) {
+    std::string pattern = std::string(kApiPrefix) + path;
+    remember(method, pattern);
+    server_.on(
+        method, pattern,
+        [api = api_, handler](const HttpRequest& request, HttpResponse& response) {
+          if (auto refused = api->auth.refuse(request)) {
+            response = std::move(*refused);
+            return;
+          }
+          handler(*api, request, response);
+        },
+        options);
+  }
+
+  void stream_route(const std::string& path) {
+    std::string pattern = std::string(kApiPrefix) + path;
+    remember("GET", pattern);
+    server_.on_stream("GET", pattern,
+                      [api = api_](const HttpRequest& request, HttpResponse& response,
+                                   std::shared_ptr<net::ResponseStream> stream) {
+                        if (auto refused = api->auth.refuse(request)) {
+                          response = std::move(*refused);
+                          stream->write(std::move(response.body));
+                          response.body.clear();
+                          stream->close();
+                          return;
+                        }
+                        stream_run_events(*api, request, response, stream);
+                      });
+  }
+
+  // An open route (health, metrics): no token.
+  void open_route(const std::string& pattern, net::HttpServer::Handler handler) {
+    remember("GET", pattern);
+    server_.on("GET", pattern, std::move(handler));
+  }
+
+  void not_found() {
+    server_.set_not_found([api = api_, known = std::move(known_)](const HttpRequest& request,
+                                                                  HttpResponse& response) {
+      bool api_path = under_api(request.path);
+      if (api_path) {
+        if (auto refused = api->auth.refuse(request)) {
+          response = std::move(*refused);
+          return;
+        }
+      }
+      std::set<std::string> allowed;
+      std::vector<std::string> captures;
+      for (const KnownRoute& r : known)
+        if (r.pattern.match(request.path, captures)) allowed.insert(r.method);
+      if (!allowed.empty()) {
+        if (allowed.count("GET")) allowed.insert("HEAD");
+        std::string allow;
+        for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+        answer_error(response,
+                     request_error(405, "method_not_allowed",
+                                   request.method + " is not allowed on " + scrub(request.path) +
+                                       " (allowed: " + allow + ")"));
+        response.headers.emplace("Allow", allow);
+        return;
+      }
+      answer_error(response,
+                   request_error(404, "not_found",
+                                 "no endpoint " + request.method + " " + scrub(request.path) +
+                                     (api_path ? " (docs/api.md lists them)" : "")));
+    });
+  }
+
+ private:
+  void remember(const char* method, const std::string& pattern) {
+    if (auto compiled = net::RoutePattern::compile(pattern))
+      known_.push_back({method, std::move(*compiled)});
+  }
+
+  net::HttpServer& server_;
+  std::shared_ptr<ApiContext> api_;
+  std::vector<KnownRoute> known_;
+};
+
+}  // namespace
+
+void register_api(net::HttpServer& server, ServiceControl& control, Metrics& metrics,
+                  const ApiOptions& options) {
+  register_secret(options.token);
+  auto api = std::make_shared<ApiContext>(control, metrics, options.token);
+  Registrar r(server, api);
+  // POST bodies are small JSON objects; anything larger is refused (413)
+  // before it is read.
+  net::RouteOptions small_body;
+  small_body.max_body_bytes = 64u << 10;
+  const std::string run = "/runs/([^/]+)";
+  r.route("GET", "/runs", list_runs);
+  r.route("POST", "/runs", submit_run, small_body);
+  r.route("GET", run, get_run);
+  r.route("POST", run + "/cancel", cancel_run, small_body);
+  r.route("POST", run + "/retry", retry_run, small_body);
+  r.route("GET", run + "/errors", list_run_errors);
+  r.stream_route(run + "/events");
+  r.route("GET", "/flows", flows);
+  r.route("GET", "/connections", connections);
+
+  r.open_route("/healthz", healthz);
+  r.open_route("/readyz",
+               [api](const HttpRequest&, HttpResponse& response) { readyz(*api, response); });
+  r.open_route("/metrics", [api](const HttpRequest&, HttpResponse& response) {
+    response.status = 200;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = api->metrics.render();
+  });
+  r.not_found();
+}
+
+}  // namespace crmsync::service

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+
+#include "net/http_server.h"
+#include "service/api_auth.h"
+#include "service/api_events.h"
+#include "service/control.h"
+#include "service/metrics.h"
+
+namespace crmsync::service {
+
+// What the API's handlers share. Owned by the handlers registered on the
+// server (shared_ptr), so it lives exactly as long as the routes: the
+// server's destructor drops it, which stops the SSE publisher.
+struct ApiContext {
+  ApiContext(ServiceControl& c, Metrics& m, std::string token)
+      : control(c), metrics(m), auth(std::move(token)), events(c) {}
+  ServiceControl& control;
+  Metrics& metrics;
+  BearerAuth auth;
+  ProgressPublisher events;
+};
+
+inline constexpr std::string_view kApiPrefix = "/api/v1";
+
+// The run endpoints (api_runs.cc): GET/POST /runs, GET /runs/{id},
+// POST /runs/{id}/cancel, POST /runs/{id}/retry, GET /runs/{id}/errors.
+void list_runs(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+void get_run(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+void submit_run(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+void cancel_run(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+void retry_run(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+void list_run_errors(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+// GET /runs/{id}/events (api_run_events.cc): hands the stream to api.events.
+void stream_run_events(ApiContext& api, const net::HttpRequest& request,
+                       net::HttpResponse& response,
+                       const std::shared_ptr<net::ResponseStream>& stream);
+
+}  // namespace crmsync::service
