@@ -11,6 +11,8 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "core/json.h"
+#include "service/api.h"
 #include "service/service.h"
 
 namespace crmsync::cli {
@@ -82,6 +84,28 @@ int cmd_serve(const Args& args) {
     o.tls_cert_file = cert->second;
     o.tls_key_file = key->second;
   }
+
+  // The API's bearer token: CRMSYNC_API_TOKEN, else a file beside the
+  // state store, created on first start; its path (never the token) is
+  // told once, when it is created.
+  bool token_created = false;
+  auto token = service::load_or_create_api_token(config->state.path, token_created);
+  if (!token) return fail(kExitUsage, token.error().message);
+  if (token_created) {
+    std::string line = "{\"level\":\"info\",\"event\":\"api_token_created\",\"path\":";
+    append_json_string(service::api_token_path(config->state.path), line);
+    line +=
+        ",\"message\":\"the API token was written to this file (mode 0600); send it as "
+        "Authorization: Bearer TOKEN\"}\n";
+    ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+    (void)n;
+  }
+  o.api_token = *token;
+  o.register_routes = [api_token = *token](net::HttpServer& server,
+                                           service::ServiceControl& control,
+                                           service::Metrics& metrics) {
+    service::register_api(server, control, metrics, service::ApiOptions{api_token});
+  };
 
   set_process_role("crmsync serve");  // who holds its runs and flow locks
   if (!install_signal_pipe(err)) return fail(kExitConnection, err);
