@@ -87,7 +87,7 @@ TEST(ServeCrash, KilledTenTimesWhileScheduledRunsWriteNothingIsLostOrDuplicated)
   TempDir dir;
   dir.write("crmsync.yaml", config(sandbox.base_url()));
   PeopleSource source(dir.file("source.db"));
-  source.add(1000);
+  source.add(600);
   CommandResult setup =
       run_command("cd " + dir.path().string() + " && " + CRMSYNC_BINARY + " setup");
   ASSERT_EQ(setup.exit_code, 0) << setup.output;
@@ -100,11 +100,11 @@ TEST(ServeCrash, KilledTenTimesWhileScheduledRunsWriteNothingIsLostOrDuplicated)
     // Changes made while serve is down: the first run after the start
     // writes them all, so the kill below lands inside that run.
     if (kill > 1) {
-      source.add(150);
-      source.rename(50, rng);
+      source.add(100);
+      source.rename(40, rng);
     }
     int64_t before = pd.person_writes();
-    int64_t work = kill == 1 ? 1000 : 200;
+    int64_t work = kill == 1 ? 600 : 140;
     // At least one write done, at least 10% left when serve dies.
     int64_t at = std::uniform_int_distribution<int64_t>(1, work * 9 / 10)(rng);
     serve.start_ready();
