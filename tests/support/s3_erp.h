@@ -1,5 +1,8 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <functional>
 #include <string>
 
 namespace crmsync::testing {
@@ -33,6 +36,28 @@ inline std::string s3_erp_sql(const std::string& company, int accounts) {
   }
   s += "insert into terceros values ('OTHER1', 'Otra Empresa', '', 'Lima', 'OTRA');";
   return s;
+}
+
+// CTest runs the tests of one binary in parallel on one PostgreSQL server:
+// each test gets ERP databases of its own, erp_<company>_<tag of the test>,
+// and the example config is pointed at them.
+inline std::string s3_test_tag() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "." + info->name();
+  return "t" + std::to_string(std::hash<std::string>{}(name) % 1000000);
+}
+
+inline std::string s3_erp_db(const std::string& company) {
+  return "erp_" + company + "_" + s3_test_tag();
+}
+
+inline std::string s3_isolated_config(std::string text) {
+  const std::string from = "database: erp_${param.company}";
+  size_t at = text.find(from);
+  if (at != std::string::npos) {
+    text.replace(at, from.size(), from + "_" + s3_test_tag());
+  }
+  return text;
 }
 
 }  // namespace crmsync::testing

@@ -97,6 +97,9 @@ class SleepHookClock final : public Clock {
     inner_.sleep_micros(micros);
     on_sleep_(++sleeps_);
   }
+  bool wait_until(int64_t deadline_micros, ClockWakeup& wakeup) override {
+    return inner_.wait_until(deadline_micros, wakeup);
+  }
 
  private:
   ManualClock& inner_;

@@ -30,10 +30,10 @@ class S3 : public ::testing::Test {
     std::stringstream text;
     text << in.rdbuf();
     ASSERT_FALSE(text.str().empty());
-    dir.write("crmsync.yaml", text.str());
+    dir.write("crmsync.yaml", s3_isolated_config(text.str()));
     for (const auto& [company, n] :
          {std::pair<std::string, int>{"ITALCOL", 30}, {"CASABLANCA", 12}}) {
-      std::string db = "erp_" + company;
+      std::string db = s3_erp_db(company);
       pg.sql("postgres", "drop database if exists \"" + db + "\"; create database \"" + db + "\";");
       CommandResult r = pg.sql(db, s3_erp_sql(company, n));
       ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -152,7 +152,7 @@ TEST_F(S3, OneConfigServesEachCompanyWithItsOwnDatabaseAndState) {
   for (const char* flow : {"accounts", "retail_stores", "agreements"}) {
     EXPECT_EQ(counts(again, flow)["created"] + counts(again, flow)["updated"], 0) << flow;
   }
-  pg.sql("erp_ITALCOL", "update acuerdos set valor = 77.25 where numero = 'A91005';");
+  pg.sql(s3_erp_db("ITALCOL"), "update acuerdos set valor = 77.25 where numero = 'A91005';");
   CommandResult changed = crmsync("run --json --param company=ITALCOL");
   EXPECT_EQ(counts(changed, "agreements")["updated"], 1);
   EXPECT_EQ(counts(changed, "accounts")["updated"], 0);
@@ -163,7 +163,7 @@ TEST_F(S3, OneConfigServesEachCompanyWithItsOwnDatabaseAndState) {
 TEST_F(S3, FailuresAreCountedNamedAndLoggedAsOneLine) {
   start_salesforce();
   // An agreement state the value map does not know.
-  pg.sql("erp_ITALCOL", "update acuerdos set estado = 'Q' where numero = 'A91002';");
+  pg.sql(s3_erp_db("ITALCOL"), "update acuerdos set estado = 'Q' where numero = 'A91002';");
   CommandResult r = crmsync("run --param company=ITALCOL");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   // The structured line: params, counts, the failure and its message.

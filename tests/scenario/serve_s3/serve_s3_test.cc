@@ -39,9 +39,10 @@ class ServeS3 : public ::testing::Test {
     std::stringstream text;
     text << in.rdbuf();
     ASSERT_FALSE(text.str().empty());
-    dir.write("crmsync.yaml", text.str());
-    pg.sql("postgres", "drop database if exists \"erp_ITALCOL\"; create database \"erp_ITALCOL\";");
-    CommandResult r = pg.sql("erp_ITALCOL", s3_erp_sql("ITALCOL", kAccounts));
+    dir.write("crmsync.yaml", s3_isolated_config(text.str()));
+    const std::string db = s3_erp_db("ITALCOL");
+    pg.sql("postgres", "drop database if exists \"" + db + "\"; create database \"" + db + "\";");
+    CommandResult r = pg.sql(db, s3_erp_sql("ITALCOL", kAccounts));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     sf = std::make_unique<sandbox::salesforce::SalesforceSandbox>(
         sandbox::salesforce::SalesforceSandboxOptions{});
