@@ -15,8 +15,8 @@
 namespace crmsync::testing {
 namespace {
 
-const char* kOldToken = "pipedrive-token-before-rotation";
-const char* kNewToken = "pipedrive-token-after-rotation";
+const char* kOldToken = "token-before-rotation-7f3a";
+const char* kNewToken = "token-after-rotation-9c2e";
 
 std::string config(const std::string& pipedrive_url, const std::string& token) {
   return R"(version: 1
