@@ -33,6 +33,7 @@ options:
 
 admin (no token): POST /__admin/reset, GET /__admin/requests?limit=N,
 GET /__admin/counters, GET|POST /__admin/faults, POST /__admin/limits,
+POST /__admin/api_token {"api_token": NEW} (regenerate the API token),
 POST|PATCH|DELETE /__admin/{persons,organizations,deals,activities,products}[/ID]
 and POST|PUT|DELETE /__admin/notes[/ID] (edit as a user),
 POST /__admin/oauth/refresh_token (a refresh token without the browser).

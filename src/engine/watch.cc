@@ -103,6 +103,19 @@ Status SyncEngine::watch(const WatchOptions& options, const std::atomic<bool>& s
     for (Watched& w : flows) {
       if (stop) break;
       const std::string& name = w.rt->name();
+      if (!w.sub) {
+        // The last subscribe failed (retryably): no subscription to poll
+        // until one succeeds.
+        if (Status s = subscribe(w); !s) {
+          if (s.error().kind != ErrorKind::retryable) {
+            result = s;
+            break;
+          }
+          log("flow " + name + ": change stream unavailable, retrying: " + s.error().message);
+          pause(std::chrono::seconds(5), stop);
+          continue;
+        }
+      }
       auto batch = w.sub->poll(options.poll_timeout);
       if (!batch) {
         if (batch.error().kind != ErrorKind::retryable) {

@@ -12,6 +12,7 @@ void reset(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
   ctx.webhooks.clear();  // first: re-seeding must not notify old subscriptions
   ctx.store.reset();
   ctx.oauth.clear();
+  ctx.set_api_token(ctx.options.api_token);
   if (ctx.options.seed_records > 0) seed_records(ctx.store, ctx.options.seed_records);
   ctx.burst.clear();
   ctx.search_burst.clear();
@@ -42,6 +43,18 @@ void set_faults(Context& ctx, const net::HttpRequest& req, net::HttpResponse& re
   if (!config.ok()) return answer_error(res, 400, config.error().message);
   ctx.faults.set(*config);
   res.body = to_json(*config);
+}
+
+// As a user regenerating the company's API token in Pipedrive's settings:
+// the new one works at once, the old one is refused from then on.
+void set_api_token(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
+  auto body = json_body(req, res);
+  if (!body) return;
+  const Value* token = body->find("api_token");
+  if (token == nullptr || !token->is_string() || token->as_string().empty())
+    return answer_error(res, 400, "api_token must be a non-empty string");
+  ctx.set_api_token(token->as_string());
+  res.body = R"({"api_token_changed":true})";
 }
 
 void set_limits(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
@@ -76,6 +89,7 @@ void register_admin_routes(Context& ctx) {
   s.on("GET", "/__admin/faults", bind(get_faults));
   s.on("POST", "/__admin/faults", bind(set_faults));
   s.on("POST", "/__admin/limits", bind(set_limits));
+  s.on("POST", "/__admin/api_token", bind(set_api_token));
 }
 
 }  // namespace crmsync::sandbox::pipedrive

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "net/http_server.h"
@@ -29,11 +30,20 @@ struct PipedriveSandbox::Context {
   RequestLog log;
   net::HttpServer server;
 
+  // The company's API token now (options.api_token until an admin
+  // regenerates it: the old one is refused from then on). Thread-safe.
+  std::string api_token() const;
+  void set_api_token(std::string token);
+
   // Wraps an API handler with what the real service does before it: a
   // fault when one is due, the token check (401; the API token or a live
   // OAuth access token as Bearer), the burst window and the
   // daily budget (429), and the x-ratelimit-* headers on the answer.
   net::HttpServer::Handler guarded(int cost, bool search, net::HttpServer::Handler handler);
+
+ private:
+  mutable std::mutex token_mutex_;
+  std::string api_token_;
 };
 
 using Context = PipedriveSandbox::Context;

@@ -45,8 +45,19 @@ Context::Context(PipedriveSandboxOptions o)
       burst(options.burst_limit, kBurstWindowMs),
       search_burst(options.search_burst_limit, kBurstWindowMs),
       budget(options.daily_budget),
-      server(server_options(options)) {
+      server(server_options(options)),
+      api_token_(options.api_token) {
   faults.set(options.faults);
+}
+
+std::string Context::api_token() const {
+  std::lock_guard lock(token_mutex_);
+  return api_token_;
+}
+
+void Context::set_api_token(std::string token) {
+  std::lock_guard lock(token_mutex_);
+  api_token_ = std::move(token);
 }
 
 net::HttpServer::Handler Context::guarded(int cost, bool search, net::HttpServer::Handler handler) {
@@ -63,7 +74,7 @@ net::HttpServer::Handler Context::guarded(int cost, bool search, net::HttpServer
       return;
     }
     std::string token = request_token(request);
-    if (token != options.api_token) {
+    if (token != api_token()) {
       auto auth = request.header("authorization");
       bool bearer = auth && auth->rfind("Bearer ", 0) == 0 && auth->substr(7) == token;
       auto state = bearer ? oauth.check(token) : OAuthTokens::Check::unknown;
@@ -131,7 +142,7 @@ PipedriveSandbox::PipedriveSandbox(PipedriveSandboxOptions options)
         entry.status = response.reset_connection ? 0 : response.status;
         std::string token = request_token(request);
         entry.client = token.empty()                                           ? "anonymous"
-                       : token == ctx.options.api_token                        ? "api_token"
+                       : token == ctx.api_token()                              ? "api_token"
                        : ctx.oauth.check(token) != OAuthTokens::Check::unknown ? "oauth"
                                                                                : "unknown_token";
         ctx.log.add(std::move(entry));

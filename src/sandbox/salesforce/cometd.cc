@@ -69,6 +69,11 @@ void CometdServer::shutdown() {
   log_.shutdown();
 }
 
+void CometdServer::set_down(bool down) {
+  down_ = down;
+  log_.wake();
+}
+
 std::string CometdServer::new_client_id() {
   static const char* k = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string id;
@@ -77,6 +82,10 @@ std::string CometdServer::new_client_id() {
 }
 
 void CometdServer::handle(Call& c) {
+  if (down_) {
+    c.res.reset_connection = true;
+    return;
+  }
   // The Streaming API takes the REST session; it does not count against the
   // daily REST request limit.
   std::optional<std::string> token = token_of(c.req);
@@ -147,6 +156,10 @@ void CometdServer::handle(Call& c) {
     } else {
       add(connect(*connect_msg, client_id));  // events due come first in it
     }
+  }
+  if (down_) {  // cut off while the long poll waited: the answer is lost
+    c.res.reset_connection = true;
+    return;
   }
   answer_json(c.res, 200, out + "]");
 }
@@ -308,7 +321,7 @@ std::string CometdServer::connect(const Value& m, const std::string& client_id) 
       return events + failure(m, "/meta/connect", client_id, "403::Unknown client",
                               "{\"reconnect\":\"handshake\",\"interval\":0}");
     }
-    if (count > 0 || !may_wait || std::chrono::steady_clock::now() >= deadline) break;
+    if (count > 0 || !may_wait || down_ || std::chrono::steady_clock::now() >= deadline) break;
     if (!log_.wait(seen, deadline)) break;  // shutting down
   }
   if (may_wait) waiting_.fetch_sub(1);

@@ -32,6 +32,9 @@ class CometdServer {
 
   void handle(Call& c);
   void shutdown();
+  // Cuts the stream off (every request reset, waiting long polls woken and
+  // reset) or restores it.
+  void set_down(bool down);
 
  private:
   struct Client {
@@ -55,6 +58,7 @@ class CometdServer {
   int64_t timeout_ms_;
   size_t max_waiting_;
   std::atomic<size_t> waiting_{0};
+  std::atomic<bool> down_{false};
   std::mutex mutex_;
   std::map<std::string, Client> clients_;
   std::mt19937_64 rng_{std::random_device{}()};

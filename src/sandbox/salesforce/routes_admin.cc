@@ -17,9 +17,10 @@ std::string faults_json(const FaultOptions& f) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "{\"rate_429\":%g,\"rate_500\":%g,\"rate_503\":%g,\"latency_ms\":%d,"
-                "\"session_expiry_every_secs\":%lld}",
+                "\"session_expiry_every_secs\":%lld,\"streaming_down\":%s}",
                 f.rate_429, f.rate_500, f.rate_503, f.latency_ms,
-                static_cast<long long>(f.session_expiry_every_secs));
+                static_cast<long long>(f.session_expiry_every_secs),
+                f.streaming_down ? "true" : "false");
   return buf;
 }
 
@@ -44,7 +45,8 @@ const char* salesforce_admin_help() {
   GET    /__admin/faults                injected faults
   PUT    /__admin/faults                set faults: {"rate_429":0.05,"rate_500":0,"rate_503":0.1,
                                         "latency_ms":0,"session_expiry_every_secs":30,
-                                        "daily_api_limit":15000}
+                                        "daily_api_limit":15000,
+                                        "streaming_down":true}  (cuts /cometd off)
   POST   /__admin/records/{Object}      create a record as a UI user -> {"id":...}
   PATCH  /__admin/records/{Object}/{id} edit a record as a UI user
   DELETE /__admin/records/{Object}/{id} delete a record as a UI user
@@ -106,6 +108,8 @@ void add_admin_routes(SandboxState& s, SalesforceSandbox& sandbox) {
     f.latency_ms = static_cast<int>(number_of(*body, "latency_ms", f.latency_ms));
     f.session_expiry_every_secs = static_cast<int64_t>(number_of(
         *body, "session_expiry_every_secs", static_cast<double>(f.session_expiry_every_secs)));
+    if (const Value* down = body->find("streaming_down"); down && down->is_bool())
+      f.streaming_down = down->as_bool();
     s.daily_limit = static_cast<int64_t>(
         number_of(*body, "daily_api_limit", static_cast<double>(s.daily_limit.load())));
     sandbox.set_faults(f);

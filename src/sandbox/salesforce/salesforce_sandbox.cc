@@ -97,6 +97,7 @@ Status SalesforceSandbox::start() {
   size_t threads = s.options.threads;
   s.cometd = std::make_unique<CometdServer>(s, *s.cdc, s.options.cometd_timeout_ms,
                                             threads > 4 ? threads - 2 : threads / 2);
+  s.cometd->set_down(s.faults.streaming_down);
   s.store->add_listener([&s](const ChangeEvent& e) {
     if (const ObjectDef* def = s.schema->find(e.object)) s.cdc->append(e, *def);
   });
@@ -164,6 +165,7 @@ void SalesforceSandbox::set_faults(const FaultOptions& faults) {
   std::lock_guard lock(state_->faults_mutex);
   state_->faults = faults;
   state_->sessions->set_expire_every_secs(faults.session_expiry_every_secs);
+  if (state_->cometd) state_->cometd->set_down(faults.streaming_down);
 }
 
 void SalesforceSandbox::handle(const net::HttpRequest& req, net::HttpResponse& res) {

@@ -25,6 +25,10 @@ struct FaultOptions {
   double rate_503 = 0;
   int latency_ms = 0;                     // added to every session request
   int64_t session_expiry_every_secs = 0;  // all tokens die at each multiple
+  // The Streaming API is cut off: every /cometd request, a waiting long
+  // poll included, loses its connection (reset) until this is cleared.
+  // Events go on being recorded and can be replayed afterwards.
+  bool streaming_down = false;
 };
 
 struct SalesforceSandboxOptions {

@@ -219,5 +219,51 @@ flows:
   EXPECT_NE(one.error().message.find("flow back"), std::string::npos);
 }
 
+// The stream cut off (the sandbox resets every Streaming API request) for
+// longer than one retry: the watch keeps trying to subscribe again (it
+// polled a subscription that was never made: a null dereference) and, once
+// the stream is back, hears the change made meanwhile, replayed from the
+// stored position.
+TEST_F(SalesforceWatch, AStreamCutOffForLongerThanARetryIsResubscribedAndHeardAfter) {
+  SalesforceSandboxOptions o;
+  o.cometd_timeout_ms = 2000;
+  auto sb = testing::start_sf_sandbox(o);
+  auto conn = testing::connect_sf(*sb);
+  std::string a;
+  write_contact(*conn, WriteOp::create, "", "Alpha", &a);
+  load(R"(
+connections:
+  copy: {type: sqlite, path: copy.db}
+)" + testing::sf_connection_yaml(*sb) +
+       R"(
+flows:
+  back:
+    source: {connection: sf, object: Contact}
+    target: {connection: copy, object: contacts, id_field: id}
+    trigger: {cdc: true}
+    mapping:
+      last: LastName
+)");
+  start_watch();
+  EXPECT_LT(wait_for("select count(*) from contacts", 1), 10s);
+  // A change heard through the stream: its position is stored.
+  write_contact(*conn, WriteOp::update, a, "Alpha heard");
+  EXPECT_LT(wait_for("select count(*) from contacts where last = 'Alpha heard'", 1, 10s), 10s);
+
+  sandbox::salesforce::FaultOptions down;
+  down.streaming_down = true;
+  sb->set_faults(down);
+  // Two failed rounds: the second comes after a subscribe that failed.
+  auto t0 = std::chrono::steady_clock::now();
+  while (lines_with("change stream unavailable") < 2 && std::chrono::steady_clock::now() - t0 < 30s)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_GE(lines_with("change stream unavailable"), 2u);
+  write_contact(*conn, WriteOp::update, a, "Alpha while cut");
+
+  sb->set_faults(sandbox::salesforce::FaultOptions{});
+  EXPECT_LT(wait_for("select count(*) from contacts where last = 'Alpha while cut'", 1, 30s), 30s);
+  stop_watch();
+}
+
 }  // namespace
 }  // namespace crmsync

@@ -71,5 +71,20 @@ TEST_F(PipedriveLimits, AdminEditsAsAUserWithoutToken) {
   EXPECT_EQ(*call("GET", "/api/v2/persons/1")["data"].find("name"), Value("Edited"));
 }
 
+// Regenerating the API token (admin): the new one works at once, the old
+// one gets 401 from then on; a reset brings the configured one back.
+TEST_F(PipedriveLimits, RegeneratedApiTokenRefusesTheOldOne) {
+  start();
+  EXPECT_EQ(call("GET", "/api/v2/persons").status, 200);
+  auto changed = call("POST", "/__admin/api_token", R"({"api_token":"new-token"})", "");
+  EXPECT_EQ(changed.status, 200) << changed.response.body;
+  EXPECT_EQ(call("GET", "/api/v2/persons").status, 401);
+  EXPECT_EQ(call("GET", "/api/v2/persons", "", "new-token").status, 200);
+  EXPECT_EQ(call("POST", "/__admin/api_token", R"({"api_token":""})", "").status, 400);
+  EXPECT_EQ(call("POST", "/__admin/reset", "", "").status, 200);
+  EXPECT_EQ(call("GET", "/api/v2/persons").status, 200);
+  EXPECT_EQ(call("GET", "/api/v2/persons", "", "new-token").status, 401);
+}
+
 }  // namespace
 }  // namespace crmsync::sandbox::pipedrive::testing

@@ -280,5 +280,53 @@ TEST(SalesforceSandboxCometd, LongPollTimesOutAndStopEndsItPromptly) {
   EXPECT_LT(answered_ms.load(), 2000);
 }
 
+// The Streaming API cut off (admin fault `streaming_down`): every request,
+// a long poll in progress included, loses its connection; changes made
+// meanwhile are still events, replayed once the stream is back.
+TEST(SalesforceSandboxCometd, StreamingDownResetsRequestsAndTheEventsAreReplayedAfter) {
+  SalesforceSandboxOptions o;
+  o.cometd_timeout_ms = 60000;
+  SandboxClient sc(o);
+  Bayeux b{sc};
+  b.handshake();
+  b.subscribe("/data/AccountChangeEvent", -1);
+  b.connect();  // the first one answers at once
+  auto raw_connect = [&] {
+    net::HttpClientRequest req;
+    req.method = "POST";
+    req.url = sc.sandbox->base_url() + "/cometd/60.0";
+    req.body = R"([{"channel":"/meta/connect","clientId":")" + b.client_id +
+               R"(","connectionType":"long-polling","id":"9"}])";
+    req.headers = {{"Content-Type", "application/json"}, {"Authorization", "OAuth " + sc.token}};
+    net::HttpClient http;
+    return http.send(req);
+  };
+  // A poll that would wait 60 s: reset by the cut (or at its arrival, when
+  // the cut comes first), either way within seconds.
+  std::atomic<bool> poll_failed{false};
+  auto t0 = Clock::now();
+  std::thread poller([&] { poll_failed = !raw_connect().ok(); });
+  auto cut = sc.send("PUT", "/__admin/faults", R"({"streaming_down":true})", false);
+  EXPECT_EQ(cut.status, 200) << cut.body;
+  EXPECT_NE(cut.body.find("\"streaming_down\":true"), std::string::npos) << cut.body;
+  poller.join();
+  EXPECT_TRUE(poll_failed.load());
+  EXPECT_LT(Clock::now() - t0, std::chrono::seconds(10));
+  EXPECT_FALSE(raw_connect().ok()) << "a request while the stream is down";
+  // The REST API is not affected, and its changes are still events.
+  Value created =
+      sc.json("POST", "/services/data/v60.0/sobjects/Account", R"({"Name":"Made offline"})", 201);
+  auto back = sc.send("PUT", "/__admin/faults", R"({"streaming_down":false})", false);
+  EXPECT_EQ(back.status, 200) << back.body;
+  Bayeux again{sc};
+  again.handshake();
+  Value sub = again.subscribe("/data/AccountChangeEvent", -2);
+  EXPECT_EQ(text(sub, "successful"), "true") << to_json(sub);
+  std::vector<Value> events;
+  for (int i = 0; i < 3 && events.empty(); ++i) events = events_of(again.connect(1000));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(to_json(events[0]).find(text(created, "id")), std::string::npos) << to_json(events[0]);
+}
+
 }  // namespace
 }  // namespace crmsync::sandbox::salesforce

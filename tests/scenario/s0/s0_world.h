@@ -95,17 +95,24 @@ class S0World {
     dir.write("crmsync.yaml", text.str());
   }
 
+  // The environment the example's comment asks for ("NAME=value").
+  std::vector<std::string> env() const {
+    return {"SALESFORCE_LOGIN_URL=" + sf->base_url(),
+            "SALESFORCE_USERNAME=demo@example.com",
+            "SALESFORCE_PASSWORD=demo",
+            "SALESFORCE_CLIENT_ID=demo-client",
+            "SALESFORCE_CLIENT_SECRET=demo-secret",
+            "PIPEDRIVE_BASE_URL=" + (pd_url.empty() ? pd->base_url() : pd_url),
+            "PIPEDRIVE_API_TOKEN=demo-token",
+            "CRMSYNC_LOG=json"};
+  }
+
   // `crmsync ARGS` in the test directory, configured as the example's
   // comment says, through the environment.
   CommandResult crmsync(const std::string& args) {
-    std::string env = "SALESFORCE_LOGIN_URL=" + sf->base_url() +
-                      " SALESFORCE_USERNAME=demo@example.com SALESFORCE_PASSWORD=demo"
-                      " SALESFORCE_CLIENT_ID=demo-client SALESFORCE_CLIENT_SECRET=demo-secret"
-                      " PIPEDRIVE_BASE_URL=" +
-                      (pd_url.empty() ? pd->base_url() : pd_url) +
-                      " PIPEDRIVE_API_TOKEN=demo-token CRMSYNC_LOG=json";
-    return run_command("cd " + dir.path().string() + " && " + env + " " + CRMSYNC_BINARY + " " +
-                       args);
+    std::string vars;
+    for (const std::string& e : env()) vars += e + " ";
+    return run_command("cd " + dir.path().string() + " && " + vars + CRMSYNC_BINARY + " " + args);
   }
 
   // `crmsync run --json`'s counts of one flow.
