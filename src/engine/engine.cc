@@ -51,6 +51,7 @@ Result<Connection*> SyncEngine::connection(const std::string& name) {
   if (!resolved) return resolved.error().with_context("connection " + name);
   ConnectorContext context{config_.dir, &clock_};
   context.api_observer = api_observer_;
+  context.log = session_log_;
   auto conn = ConnectorRegistry::instance().create(*resolved, context);
   if (!conn) return conn.error().with_context("connection " + name);
   Connection* raw = conn->get();

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -83,6 +84,12 @@ class SyncEngine {
   // source that stayed unreachable, the state store failed).
   Status watch(const WatchOptions& options, const std::atomic<bool>& stop);
 
+  // Where the connections' HTTP sessions write their retry lines (default:
+  // stderr); serve makes them JSON log events. Before the first run.
+  void set_session_log(std::function<void(std::string_view line)> log) {
+    session_log_ = std::move(log);
+  }
+
   // Uses `connection` for the connection called `name` instead of creating
   // one from the config. For tests that wrap a real connection to inject
   // faults (a lost answer after the write was applied).
@@ -101,6 +108,7 @@ class SyncEngine {
   ProgressListener* progress_;
   net::ApiObserver* api_observer_;
   std::map<std::string, std::unique_ptr<Connection>> connections_;
+  std::function<void(std::string_view line)> session_log_;
 };
 
 }  // namespace crmsync

@@ -52,6 +52,9 @@ void CdcWatchers::watch(Watcher& w) {
     Status s;
     {
       SyncEngine engine(*w.config, store_, clock_, nullptr, api_observer_);
+      engine.set_session_log([this, &w](std::string_view line) {
+        log_.warn("http_retry", {{"flow", Value(w.flow)}, {"message", Value(std::string(line))}});
+      });
       WatchOptions o;
       o.flows = {w.flow};
       o.log = [this, &w](const std::string& line) {

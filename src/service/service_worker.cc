@@ -163,6 +163,9 @@ void ServiceImpl::run_job(Job& job) {
   Result<RunReport> report = Error(ErrorKind::fatal, "not run");
   {
     SyncEngine engine(*job.config, *store_, clock_, &listener, &api_observer_);
+    engine.set_session_log([this, id](std::string_view line) {
+      log_.warn("http_retry", {{"run", Value(id)}, {"message", Value(std::string(line))}});
+    });
     RunOptions ro;
     ro.flows = job.info.request.flows;
     ro.full = job.info.request.full;

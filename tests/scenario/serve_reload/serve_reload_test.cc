@@ -6,6 +6,10 @@
 // every error is logged, and runs go on.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "core/json.h"
+#include "net/http_client.h"
 #include "sandbox/pipedrive/pipedrive_sandbox.h"
 #include "support/pipedrive_people.h"
 #include "support/run_command.h"
@@ -178,6 +182,32 @@ TEST_F(ServeReload, AnInvalidFileKeepsTheOldConfigAndLogsEveryError) {
   std::optional<int> exit = serve_->wait_exit(std::chrono::seconds(10));
   ASSERT_TRUE(exit.has_value()) << "serve did not stop within 10 s of SIGTERM";
   EXPECT_EQ(*exit, 0) << serve_->log_tail();
+}
+
+}  // namespace
+}  // namespace crmsync::testing
+
+namespace crmsync::testing {
+namespace {
+
+// Inside serve, an HTTP session's retry is a JSON log event like every
+// other line (it was a plain text line on stderr).
+TEST_F(ServeReload, RetriedAnswersAreJsonLogEvents) {
+  net::HttpClient http;
+  net::HttpClientRequest req;
+  req.method = "POST";
+  req.url = sandbox_->base_url() + "/__admin/faults";
+  req.body = R"({"rate_503": 0.5})";
+  req.headers.emplace("Content-Type", "application/json");
+  auto set = http.send(req);
+  ASSERT_TRUE(set.ok() && set->status == 200) << (set.ok() ? set->body : set.error().message);
+  run_people();
+  EXPECT_FALSE(serve_->events_named("http_retry").empty()) << serve_->log_tail();
+  std::stringstream lines(serve_->log_text());
+  std::string line;
+  while (std::getline(lines, line)) {
+    EXPECT_TRUE(parse_json(line).ok()) << "not one JSON object: " << line;
+  }
 }
 
 }  // namespace
