@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "config/duration.h"
+
 namespace crmsync::cli {
 
 std::optional<long> Args::int_option(const std::string& name, long def, long min, long max,
@@ -21,38 +23,11 @@ std::optional<long> Args::int_option(const std::string& name, long def, long min
 }
 
 std::optional<int64_t> parse_duration_micros(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  int64_t total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-    if (i == start || i - start > 9) return std::nullopt;
-    int64_t n = std::stoll(text.substr(start, i - start));
-    int64_t unit = 1;  // plain seconds
-    if (i < text.size()) {
-      switch (text[i++]) {
-        case 's':
-          unit = 1;
-          break;
-        case 'm':
-          unit = 60;
-          break;
-        case 'h':
-          unit = 3600;
-          break;
-        case 'd':
-          unit = 86400;
-          break;
-        default:
-          return std::nullopt;
-      }
-    } else if (start != 0) {
-      return std::nullopt;  // "1h30": a unit is needed after the first part
-    }
-    total += n * unit * 1000000;
-  }
-  return total;
+  // The config's durations ("30s", "5m", "1h30m"), so `--wait` reads as
+  // `catch_up:` and `jitter:` do.
+  auto micros = crmsync::parse_duration_micros(text);
+  if (!micros || *micros <= 0) return std::nullopt;
+  return *micros;
 }
 
 std::optional<Args> parse_args(int argc, char** argv, std::string& error) {

@@ -39,8 +39,8 @@ struct Args {
                                  std::string& error) const;
 };
 
-// "30s", "5m", "2h", "1h30m" or plain seconds, in micros; nullopt when not
-// a duration.
+// "30s", "5m", "2h", "1h30m" (config/duration.h), in micros; nullopt when
+// not a positive duration.
 std::optional<int64_t> parse_duration_micros(const std::string& text);
 
 // Parses argv; on error returns nullopt and sets `error`.
