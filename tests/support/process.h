@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.h"
+
 extern char** environ;
 
 namespace crmsync::testing {
@@ -65,11 +67,7 @@ class Process {
   bool running() { return pid_ > 0 && !done_ && !try_reap(); }
   // The exit code (or 128 + signal) when it ends within `limit`.
   std::optional<int> wait_for(std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done_ && !try_reap()) {
-      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    if (!eventually([&] { return done_ || try_reap(); }, limit)) return std::nullopt;
     return status_;
   }
   // Exit code, or 128 + signal.

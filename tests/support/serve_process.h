@@ -23,6 +23,7 @@
 
 #include "core/json.h"
 #include "net/http_client.h"
+#include "support/eventually.h"
 #include "support/process.h"
 
 namespace crmsync::testing {
@@ -107,16 +108,18 @@ class ServeProcess {
     ASSERT_TRUE(process_->started());
   }
 
-  // Until GET /readyz answers 200 (asked every 50 ms); false when serve
+  // Until GET /readyz answers 200; false when serve
   // exited first or `limit` passed.
   bool wait_ready(std::chrono::milliseconds limit = std::chrono::seconds(60)) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (!process_ || !process_->running()) return false;
-      if (request("GET", "/readyz", "", false, 2).status == 200) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    bool ready = false;
+    eventually(
+        [&] {
+          if (!process_ || !process_->running()) return true;  // exited: give up
+          ready = request("GET", "/readyz", "", false, 2).status == 200;
+          return ready;
+        },
+        limit);
+    return ready;
   }
 
   // Starts serve and waits until it is ready; fails the test otherwise.
@@ -197,13 +200,16 @@ class ServeProcess {
     return out;
   }
 
-  // The run once it has a final status (asked every 50 ms); null after `limit`.
+  // The run once it has a final status ; null after `limit`.
   Value wait_run_final(int64_t id, std::chrono::milliseconds limit = std::chrono::seconds(60)) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      Value v = run(id);
-      if (is_final_status(text_of(v, "status"))) return v;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Value v;
+    if (eventually(
+            [&] {
+              v = run(id);
+              return is_final_status(text_of(v, "status"));
+            },
+            limit)) {
+      return v;
     }
     ADD_FAILURE() << "run " << id << " did not end within " << limit.count() << " ms; log:\n"
                   << log_tail();
@@ -241,20 +247,21 @@ class ServeProcess {
     }
     return out;
   }
-  // The first event at index `from` or later that `pred` accepts (the log
-  // is read every 50 ms); nullopt after `limit`.
+  // The first event at index `from` or later that `pred` accepts ; nullopt after `limit`.
   std::optional<Value> wait_event(
       const std::function<bool(const Value&)>& pred, size_t from = 0,
       std::chrono::milliseconds limit = std::chrono::seconds(30)) const {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-      std::vector<Value> all = events();
-      for (size_t i = from; i < all.size(); ++i) {
-        if (pred(all[i])) return all[i];
-      }
-      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    std::optional<Value> found;
+    eventually(
+        [&] {
+          std::vector<Value> all = events();
+          for (size_t i = from; i < all.size() && !found; ++i) {
+            if (pred(all[i])) found = all[i];
+          }
+          return found.has_value();
+        },
+        limit);
+    return found;
   }
   std::optional<Value> wait_event(
       const std::string& name, size_t from = 0,

@@ -12,6 +12,7 @@
 #include "sandbox/salesforce/salesforce_sandbox.h"
 #include "sf_test_env.h"
 #include "support/engine_fixture.h"
+#include "support/eventually.h"
 #include "support/sqlite_probe.h"
 
 namespace crmsync {
@@ -169,9 +170,7 @@ flows:
       last: LastName
 )");
   start_watch();
-  auto t_run = std::chrono::steady_clock::now();
-  while (lines_with("cursor run") == 0 && std::chrono::steady_clock::now() - t_run < 10s)
-    std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(testing::eventually([&] { return lines_with("cursor run") > 0; }));
   ASSERT_EQ(lines_with("cursor run"), 1u);
 
   auto other = open_sqlite_state_store(config.state.path);
@@ -179,9 +178,7 @@ flows:
   std::vector<std::string> back{"back"};
   ASSERT_TRUE((*other)->lock_flows(back, 999, clock.now_micros())->empty());
   write_contact(*conn, WriteOp::update, a, "Alpha 2");
-  auto t0 = std::chrono::steady_clock::now();
-  while (lines_with("its changes wait") == 0 && std::chrono::steady_clock::now() - t0 < 10s)
-    std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(testing::eventually([&] { return lines_with("its changes wait") > 0; }));
   ASSERT_EQ(lines_with("its changes wait"), 1u);
   {
     testing::SqliteProbe copy(dir.file("copy.db"));
@@ -254,9 +251,8 @@ flows:
   down.streaming_down = true;
   sb->set_faults(down);
   // Two failed rounds: the second comes after a subscribe that failed.
-  auto t0 = std::chrono::steady_clock::now();
-  while (lines_with("change stream unavailable") < 2 && std::chrono::steady_clock::now() - t0 < 30s)
-    std::this_thread::sleep_for(50ms);
+  EXPECT_TRUE(
+      testing::eventually([&] { return lines_with("change stream unavailable") >= 2; }, 30s));
   ASSERT_GE(lines_with("change stream unavailable"), 2u);
   write_contact(*conn, WriteOp::update, a, "Alpha while cut");
 
