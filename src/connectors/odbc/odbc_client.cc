@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 
 #include "core/redact.h"
 
@@ -158,8 +159,14 @@ Result<OdbcDbc> OdbcClient::open_session(bool streaming, size_t fetch_rows) cons
       h, SQL_ATTR_LOGIN_TIMEOUT,
       reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(config_.connect_timeout_secs)), 0);
   auto cs = to_sqlwchar(connection_string(streaming, fetch_rows));
+  // One connect at a time in the process: psqlODBC's connect calls
+  // setlocale, which is not thread-safe (ASan caught a use-after-free when
+  // serve's connection check and a run connected at once).
+  static std::mutex connect_mutex;
+  std::unique_lock<std::mutex> connecting(connect_mutex);
   SQLRETURN rc = SQLDriverConnectW(h, nullptr, cs.data(), static_cast<SQLSMALLINT>(cs.size()),
                                    nullptr, 0, nullptr, SQL_DRIVER_NOPROMPT);
+  connecting.unlock();
   if (!odbc_ok(rc)) {
     Error e = diagnose(SQL_HANDLE_DBC, h, "cannot connect");
     if (e.kind == ErrorKind::rejected) e.kind = ErrorKind::fatal;
