@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/build-tests.sh
 cd build
 ctest --output-on-failure -j"${JOBS:-$(nproc)}" --timeout 900 "$@"

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,12 +32,42 @@ struct StateConfig {
   Location location;
 };
 
+// How `crmsync serve` takes this connection's webhooks, at
+// POST (or GET) /hooks/{connection} (docs/webhooks.md). Every secret here is
+// registered with the redactor when the config is read.
+struct WebhookConfig {
+  enum class Scheme {
+    pipedrive,    // Pipedrive's v1/v2 bodies, HTTP basic auth (user, password)
+    standard,     // Standard Webhooks: HMAC-SHA256 over id.timestamp.body (secrets)
+    path_secret,  // no auth of its own (S1's query-only GET): /hooks/{connection}/{path_secret}
+  };
+  Scheme scheme = Scheme::pipedrive;
+  std::string user = "crmsync";      // pipedrive: the basic-auth user
+  std::string password;              // pipedrive: the basic-auth password
+  std::vector<std::string> secrets;  // standard: signing keys ("whsec_..."); several while rotating
+  std::string path_secret;           // path_secret: the last path segment
+  int64_t tolerance_micros = 300'000'000;  // standard: a timestamp further off is rejected
+  // Where a delivery names the change, for connectors without a parser of
+  // their own (rest): "query.NAME", "header.NAME" or "body.a.b" (a JSON
+  // path). Empty: the connector's built-in parser decides.
+  std::string event_id_at;
+  std::string object_at;
+  std::string id_at;
+  std::string action_at;
+  // The sender's action names -> create | update | delete ("Update" -> update).
+  std::map<std::string, std::string> actions;
+  // The sender's object names -> the source object flows read ("Identity" -> "identity").
+  std::map<std::string, std::string> objects;
+  Location location;
+};
+
 struct ConnectionConfig {
   std::string name;
   std::string type;   // registry name: file, sqlite, salesforce, ...
   OptionSet options;  // everything but `type`
   Location location;
-  Location type_location;  // the `type:` value, where an unknown type is reported
+  Location type_location;                 // the `type:` value, where an unknown type is reported
+  std::optional<WebhookConfig> webhooks;  // `webhooks:`; none: serve takes none for it
 };
 
 struct SourceConfig {
@@ -117,8 +148,11 @@ struct RetryConfig {
 struct TriggerConfig {
   std::string schedule;          // "every 5m", or a cron expression; empty: none
   std::string timezone = "UTC";  // IANA zone the cron expression is read in
-  bool cdc = false;              // real-time trigger from the source (webhook / CDC)
-  // Only through the API or `crmsync run` (set when no schedule and no cdc,
+  bool cdc = false;              // real-time trigger from the source's change stream (CDC)
+  // Driven by the source connection's webhooks (through serve's inbox); the
+  // schedule, if any, still runs as the fallback that catches lost ones.
+  bool webhook = false;
+  // Only through the API or `crmsync run` (set when no schedule, no cdc, no webhook,
   // or `manual: true`).
   bool manual = false;
   // On start, a slot missed while serve was down runs once if it is at
@@ -154,12 +188,22 @@ struct ParamConfig {
   Location location;
 };
 
+// The `serve:` block: what `crmsync serve` and `crmsync setup` need to know
+// about the service itself.
+struct ServeConfig {
+  // The address the outside world reaches serve at ("https://sync.example.com"):
+  // `crmsync setup` registers webhooks at {public_url}/hooks/{connection}.
+  std::string public_url;
+  Location location;
+};
+
 struct Config {
   std::string file;  // path as given
   std::string dir;   // directory of the file, for relative paths
   std::vector<ParamConfig> params;
   std::map<std::string, std::string> param_values;  // as used for this load
   StateConfig state;
+  ServeConfig serve;
   std::vector<ConnectionConfig> connections;
   std::vector<FlowConfig> flows;
 

@@ -236,6 +236,14 @@ void read_flow(YamlReader& r, const std::string& name, const YAML::Node& key_nod
   }
   if (n["trigger"]) read_trigger(r, n["trigger"], key + ".trigger", f.trigger);
   settle_manual(f.trigger);
+  if (f.trigger.webhook) {
+    const ConnectionConfig* source = c.connection(f.source.connection);
+    if (source != nullptr && !source->webhooks) {
+      r.error(n["trigger"]["webhook"], key + ".trigger.webhook",
+              "connection '" + source->name +
+                  "' has no 'webhooks:' block to say how serve receives them");
+    }
+  }
   c.flows.push_back(std::move(f));
 }
 

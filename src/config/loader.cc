@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/flow_reader.h"
+#include "config/webhook_reader.h"
 #include "config/yaml_key_path.h"
 #include "config/yaml_reader.h"
 
@@ -82,7 +83,12 @@ void read_connections(YamlReader& r, const YAML::Node& node, Config& c) {
       conn.type_location = r.where(kv.second["type"], key + ".type");
       if (auto t = r.text(kv.second["type"], key + ".type")) conn.type = *t;
     }
-    conn.options = r.options(kv.second, key, {"type"});
+    if (kv.second["webhooks"]) {
+      WebhookConfig hooks;
+      read_webhooks(r, kv.second["webhooks"], key + ".webhooks", hooks);
+      conn.webhooks = std::move(hooks);
+    }
+    conn.options = r.options(kv.second, key, {"type", "webhooks"});
     c.connections.push_back(std::move(conn));
   }
 }
@@ -214,10 +220,11 @@ LoadResult load_config_text(const std::string& text, const std::string& file_nam
     if (!root.IsMap()) {
       r.error(root, "", "expected a map with the keys state, connections and flows");
     } else {
-      r.expect_map(root, "", {"version", "params", "state", "connections", "flows"});
+      r.expect_map(root, "", {"version", "params", "state", "serve", "connections", "flows"});
       read_params(r, root, params, c);
       if (root["version"]) r.integer(root["version"], "version", 1, 1);
       if (root["state"]) read_state(r, root["state"], c);
+      if (root["serve"]) read_serve(r, root["serve"], c.serve);
       if (root["connections"]) {
         read_connections(r, root["connections"], c);
       } else {

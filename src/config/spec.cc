@@ -203,10 +203,14 @@ Value trigger_schema() {
                                   "IANA zone the cron schedule is read in (Europe/Berlin)")},
            {"cdc", described({{"type", Value("boolean")}, {"default", Value(false)}},
                              "run on the source's change events, in real time")},
+           {"webhook", described({{"type", Value("boolean")}, {"default", Value(false)}},
+                                 "run on the source connection's webhooks (its webhooks: "
+                                 "block), through serve's inbox; a schedule beside it "
+                                 "catches lost ones")},
            {"manual",
             described({{"type", Value("boolean")}},
-                      "only through the API or `crmsync run`; the default without schedule "
-                      "and cdc")},
+                      "only through the API or `crmsync run`; the default without schedule, "
+                      "cdc and webhook")},
            {"catch_up",
             described({{"type", Value(Array{Value("string"), Value("integer"), Value("boolean")})}},
                       "on start, a slot missed while serve was down runs once if at most this "
@@ -220,7 +224,8 @@ Value trigger_schema() {
 std::string render_json_schema(const std::vector<ComponentSpec>& specs) {
   Array connection_variants;
   for (const ComponentSpec& c : specs) {
-    Object type_prop{{"type", Value(Object{{"const", Value(c.type)}})}};
+    Object type_prop{{"type", Value(Object{{"const", Value(c.type)}})},
+                     {"webhooks", Value(Object{{"type", Value("object")}})}};
     connection_variants.push_back(object_schema(c.options, type_prop, {"type"}));
   }
   Value str = Value(Object{{"type", Value("string")}});
@@ -258,6 +263,7 @@ std::string render_json_schema(const std::vector<ComponentSpec>& specs) {
        Value(Object{
            {"version", Value(Object{{"const", Value(int64_t{1})}})},
            {"state", Value(Object{{"type", Value("object")}})},
+           {"serve", Value(Object{{"type", Value("object")}})},
            {"connections",
             Value(Object{{"type", Value("object")},
                          {"additionalProperties",

@@ -31,7 +31,8 @@ std::optional<int64_t> read_duration(YamlReader& r, const YAML::Node& node, cons
 
 void read_trigger(YamlReader& r, const YAML::Node& n, const std::string& key, TriggerConfig& t) {
   t.location = r.where(n, key);
-  if (!r.expect_map(n, key, {"schedule", "timezone", "cdc", "manual", "catch_up", "jitter"})) {
+  if (!r.expect_map(n, key,
+                    {"schedule", "timezone", "cdc", "webhook", "manual", "catch_up", "jitter"})) {
     return;
   }
   std::optional<Schedule::Kind> kind;
@@ -62,6 +63,7 @@ void read_trigger(YamlReader& r, const YAML::Node& n, const std::string& key, Tr
     }
   }
   if (n["cdc"]) t.cdc = r.boolean(n["cdc"], key + ".cdc").value_or(false);
+  if (n["webhook"]) t.webhook = r.boolean(n["webhook"], key + ".webhook").value_or(false);
   if (n["catch_up"]) {
     const std::string k = key + ".catch_up";
     if (auto d = read_duration(r, n["catch_up"], k, int64_t{-1})) t.catch_up_micros = *d;
@@ -75,12 +77,13 @@ void read_trigger(YamlReader& r, const YAML::Node& n, const std::string& key, Tr
   if (n["manual"]) {
     const std::string k = key + ".manual";
     if (auto manual = r.boolean(n["manual"], k)) {
-      if (*manual && (n["schedule"] || t.cdc)) {
+      if (*manual && (n["schedule"] || t.cdc || t.webhook)) {
         r.error(n["manual"], k,
                 "'manual: true' means only through the API or `crmsync run`; remove it, or "
-                "remove 'schedule' and 'cdc'");
-      } else if (!*manual && !n["schedule"] && !t.cdc) {
-        r.error(n["manual"], k, "'manual: false' needs a 'schedule' or 'cdc: true'");
+                "remove 'schedule', 'cdc' and 'webhook'");
+      } else if (!*manual && !n["schedule"] && !t.cdc && !t.webhook) {
+        r.error(n["manual"], k,
+                "'manual: false' needs a 'schedule', 'cdc: true' or 'webhook: true'");
       }
       t.manual = *manual;
     }
@@ -88,7 +91,7 @@ void read_trigger(YamlReader& r, const YAML::Node& n, const std::string& key, Tr
 }
 
 void settle_manual(TriggerConfig& t) {
-  if (t.schedule.empty() && !t.cdc) t.manual = true;
+  if (t.schedule.empty() && !t.cdc && !t.webhook) t.manual = true;
 }
 
 }  // namespace crmsync
