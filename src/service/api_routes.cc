@@ -171,6 +171,7 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
   r.stream_route(run + "/events");
   r.route("GET", "/flows", flows);
   r.route("GET", "/connections", connections);
+  r.route("GET", "/inbox", get_inbox);
 
   r.open_route("/healthz", healthz);
   r.open_route("/readyz",
