@@ -6,6 +6,7 @@
 // with a ManualClock, and moves time 5 minutes on instead of waiting.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -13,6 +14,7 @@
 #include "scenario/s0/s0_world.h"
 #include "scenario/serve_s0/s0_edits.h"
 #include "service/service.h"
+#include "support/eventually.h"
 #include "support/service_harness.h"
 
 namespace crmsync::testing {
@@ -80,10 +82,18 @@ TEST(ServeS0, WhenTheChangeStreamIsCutTheFiveMinuteScheduleCatchesUp) {
   ASSERT_TRUE(wait_for_edits(w, while_cut, std::chrono::seconds(60)))
       << edits_in_pipedrive(w, while_cut) << " of 20 edits arrived; log:\n"
       << log.text();
-  int64_t updated_by_schedule = 0;
+  // The edits are in Pipedrive once the run wrote them, a moment before
+  // it ends and records its counts: wait for every run to end.
   RunFilter filter;
   filter.flow = "loans";
   filter.limit = 100;
+  auto all_ended = [&] {
+    auto r = svc->store().runs(filter);
+    return r.ok() && std::all_of(r->begin(), r->end(),
+                                 [](const RunInfo& run) { return is_final(run.status); });
+  };
+  ASSERT_TRUE(eventually(all_ended, std::chrono::seconds(60))) << log.text();
+  int64_t updated_by_schedule = 0;
   auto runs = svc->store().runs(filter);
   ASSERT_TRUE(runs.ok());
   for (const RunInfo& r : *runs) {
