@@ -50,6 +50,7 @@ class ServiceImpl final : public Service, public SchedulerHost {
   Answer<int64_t> retry(int64_t run_id) override;
   std::vector<FlowStatus> flows() override;
   std::vector<ConnectionStatus> connections() override;
+  Answer<ConnectionStatus> check_connection(const std::string& name) override;
   std::optional<RunProgress> progress(int64_t run_id) override;
   int64_t watch_progress(std::function<void(const RunProgress&)> listener) override;
   void unwatch_progress(int64_t handle) override;
