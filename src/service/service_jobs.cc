@@ -78,7 +78,10 @@ Status ServiceImpl::resume_interrupted() {
     auto runs = store_->runs(filter);
     if (!runs) return runs.error().with_context("listing interrupted runs");
     for (const RunInfo& r : *runs) {
-      if (r.resumed_by == 0) open.push_back(r);
+      // A webhook batch is not resumed as a run (it names no flows: that
+      // would run them all): its events are still pending in the inbox and
+      // the drainer takes them again.
+      if (r.resumed_by == 0 && r.trigger != "webhook") open.push_back(r);
     }
     if (runs->size() < filter.limit) break;
     filter.before_id = runs->back().id;

@@ -178,6 +178,8 @@ test('every answer of a running crmsync serve conforms', { skip: !baseUrl && 'CR
   assert.ok(flows.json.flows.length > 0);
   const flow = flows.json.flows[0].name;
   await call('GET', '/api/v1/connections');
+  const inbox = await call('GET', '/api/v1/inbox');
+  assert.deepEqual(inbox.json, { flows: [], rejected: [] });
 
   const ids = [];
   for (let i = 0; i < 3; i++) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "api_harness.h"
 #include "core/base64.h"
 #include "net/http_client.h"
 #include "net/standard_webhook.h"
@@ -79,6 +80,14 @@ class WebhookHarness {
     auto res = client_.send(req);
     EXPECT_TRUE(res) << res.error().message;
     return res ? *res : net::HttpResponse{};
+  }
+  // An authenticated API call, recorded for the OpenAPI conformance test.
+  net::HttpResponse api(const std::string& path) {
+    net::HttpHeaders h;
+    h.emplace("Authorization", std::string("Bearer ") + kApiToken);
+    auto res = send("GET", path, "", std::move(h));
+    AnswerRecorder::get().add("GET", path, res);
+    return res;
   }
   // A Pipedrive v2 body for person `id`, event `event_id`.
   static std::string pipedrive_body(const std::string& id, const std::string& event_id,

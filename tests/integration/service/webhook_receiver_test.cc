@@ -55,6 +55,17 @@ TEST(WebhookReceiver, PipedriveBasicAuthAcceptsOnceAndRefusesWrongCredentials) {
   for (const auto& r : summary->rejected) refused += r.count;
   EXPECT_EQ(refused, 4);
   EXPECT_EQ(h.log().text().find(kHookPassword), std::string::npos);
+
+  // The same through the API.
+  auto inbox = h.api("/api/v1/inbox");
+  ASSERT_EQ(inbox.status, 200) << inbox.body;
+  Value v = ApiHarness::json(inbox);
+  ASSERT_TRUE(at(v, "flows").is_array());
+  ASSERT_EQ(at(v, "flows").as_array().size(), 1u);
+  EXPECT_EQ(at(v.find("flows")->as_array()[0], "flow").to_text(), "persons");
+  ASSERT_TRUE(at(v, "rejected").is_array());
+  EXPECT_EQ(at(v, "rejected").as_array().size(), 3u);  // bad_auth, missing_auth, wrong_password
+  EXPECT_EQ(h.api("/api/v1/inbox?x=1").status, 400);
 }
 
 TEST(WebhookReceiver, StandardWebhooksRefuseStaleReplayedTamperedAndAcceptRotation) {
