@@ -178,6 +178,9 @@ test('every answer of a running crmsync serve conforms', { skip: !baseUrl && 'CR
   assert.ok(flows.json.flows.length > 0);
   const flow = flows.json.flows[0].name;
   await call('GET', '/api/v1/connections');
+  const version = await call('GET', '/api/v1/version');
+  assert.match(version.json.version, /^\d+\.\d+\.\d+$/);
+  assert.ok(version.json.libraries.libcurl, 'libcurl version');
 
   const ids = [];
   for (let i = 0; i < 3; i++) {
