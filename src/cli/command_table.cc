@@ -131,6 +131,15 @@ const std::vector<CommandDef>& table() {
         {"--status", "STATUS", "only runs with this status (succeeded, failed, ...)"}},
        "crmsync history --limit 5",
        cmd_history},
+      {"inbox",
+       "",
+       "serve's webhook inbox: events waiting per flow, refused deliveries",
+       "The webhook inbox of `crmsync serve` as the state store holds it (the same numbers as "
+       "GET /api/v1/inbox): per flow, the events waiting, how long the oldest has waited and "
+       "the drained counts; refused deliveries by connection and reason (docs/webhooks.md).",
+       {},
+       "crmsync inbox --json",
+       cmd_inbox},
       {"errors",
        "[RUN]",
        "failed records: all open ones, or those of one run",
