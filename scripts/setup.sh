@@ -32,7 +32,7 @@ PACKAGES=(
   # Packaging and its test (tests/integration/package): the .deb's
   # maintainer scripts (adduser), systemd-analyze verify on the unit,
   # man -l on crmsync(1), and the shells whose completions are loaded.
-  adduser dpkg-dev systemd man-db zsh fish
+  adduser dpkg-dev systemd man-db zsh fish ca-certificates
   # The fuzz targets (scripts/fuzz.sh): clang 14 and its libFuzzer and
   # sanitizer runtimes.
   clang-14 libclang-rt-14-dev
