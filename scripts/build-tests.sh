@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Configures and builds the test build into build/ (binary: build/crmsync). The test
-# build is the build: RelWithDebInfo with AddressSanitizer and UBSan on.
+# Configures and builds the test build into build/ (binary: build/crmsync):
+# RelWithDebInfo with AddressSanitizer and UBSan on, and every test. The
+# optimized binary users and the demo run is scripts/build.sh (build-release/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS="${JOBS:-$(nproc)}"
@@ -15,6 +16,9 @@ export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 # halves a cold build under the sanitizers. CRMSYNC_UNITY=OFF for
 # file-by-file rebuilds while editing.
 # -Werror: CI fails on any compiler warning (issue 17).
+# The install prefix is the .deb's (/usr): the packaging test builds its
+# .deb from this tree (tests/integration/package).
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRMSYNC_SANITIZE=ON -DCRMSYNC_WERROR=ON \
+  -DCMAKE_INSTALL_PREFIX=/usr \
   -DCMAKE_UNITY_BUILD="${CRMSYNC_UNITY:-ON}" >/dev/null
 cmake --build build -j"$JOBS"

@@ -7,12 +7,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh >/dev/null
-CRMSYNC="$PWD/build/crmsync"
-DEMO="$PWD/build/demo"
+# The optimized Release binary (build-release/crmsync), as users run it. The
+# compiler's output goes to build-release/build.log, shown only when the
+# build fails: the demo is the story, not the build.
+mkdir -p build-release
+if ! bash scripts/build.sh >build-release/build.log 2>&1; then
+  cat build-release/build.log >&2
+  echo "demo: the build failed (build-release/build.log)" >&2
+  exit 1
+fi
+CRMSYNC="$PWD/build-release/crmsync"
+DEMO="$PWD/build-release/demo"
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# Commands in bold on a terminal, unless NO_COLOR is set (no-color.org).
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n$ %s\n' "$*"; }
+fi
 
 # The sandboxes print "... listening on http://127.0.0.1:PORT" once ready.
 start_sandbox() {  # name, log file, args...
@@ -32,6 +45,9 @@ start_sandbox() {  # name, log file, args...
   exit 1
 }
 trap 'kill $(cat "$DEMO/sandbox.pids" 2>/dev/null) 2>/dev/null || true' EXIT
+
+step "crmsync --version"
+"$CRMSYNC" --version | head -1
 
 step "crmsync sandbox salesforce --seed-records 2000 &   crmsync sandbox pipedrive &"
 SF_URL=$(start_sandbox salesforce "$DEMO/salesforce.log" --seed-records 2000)
@@ -75,5 +91,5 @@ step "crmsync run   # only the 10 edited loans are written"
 "$CRMSYNC" run || true
 step crmsync history
 "$CRMSYNC" history
-printf '\nLook further: cd build/demo && ../crmsync status | history | errors | plan\n'
-printf 'The sandboxes stop with this script; the config is build/demo/crmsync.yaml.\n'
+printf '\nLook further: cd build-release/demo && ../crmsync status | history | errors | plan\n'
+printf 'The sandboxes stop with this script; the config is build-release/demo/crmsync.yaml.\n'

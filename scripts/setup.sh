@@ -29,6 +29,10 @@ PACKAGES=(
   # promtool (`promtool check metrics`) parses `crmsync serve`'s /metrics in
   # the tests; the Prometheus server it comes with is not used.
   prometheus
+  # Packaging and its test (tests/integration/package): the .deb's
+  # maintainer scripts (adduser), systemd-analyze verify on the unit,
+  # man -l on crmsync(1), and the shells whose completions are loaded.
+  adduser dpkg-dev systemd man-db zsh fish ca-certificates
   # The fuzz targets (scripts/fuzz.sh): clang 14 and its libFuzzer and
   # sanitizer runtimes.
   clang-14 libclang-rt-14-dev

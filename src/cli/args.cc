@@ -2,7 +2,9 @@
 
 #include <set>
 
+#include "cli/command_table.h"
 #include "config/duration.h"
+#include "config/loader.h"
 
 namespace crmsync::cli {
 
@@ -30,43 +32,87 @@ std::optional<int64_t> parse_duration_micros(const std::string& text) {
   return *micros;
 }
 
-std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
-  static const std::set<std::string> kValued = {"limit",
-                                                "flow",
-                                                "status",
-                                                "allow-deletes",
-                                                "diffs",
-                                                "port",
-                                                "seed-records",
-                                                "data",
-                                                "schema",
-                                                "username",
-                                                "password",
-                                                "client-id",
-                                                "client-secret",
-                                                "session-timeout-secs",
-                                                "daily-api-limit",
-                                                "rate-429",
-                                                "rate-500",
-                                                "rate-503",
-                                                "latency-ms",
-                                                "session-expiry-every-secs",
-                                                "bulk-page-records",
-                                                "jwt-cert",
-                                                "timeout-secs",
+namespace {
 
-                                                "api-token",
-                                                "burst-limit",
-                                                "search-burst-limit",
-                                                "daily-budget",
-                                                "faults",
-                                                "pipeline",
-                                                "oauth-client-id",
-                                                "oauth-client-secret",
-                                                "listen",
-                                                "workers",
-                                                "tls-cert",
-                                                "tls-key"};
+// The long options that take a value: the command table's, and the sandboxes'
+// own (their --help lists them: cmd_sandbox.cc, cmd_sandbox_salesforce.cc).
+std::set<std::string> table_options(bool with_value);
+
+std::set<std::string> valued_options() {
+  std::set<std::string> valued = {"limit",
+                                  "flow",
+                                  "status",
+                                  "allow-deletes",
+                                  "diffs",
+                                  "port",
+                                  "seed-records",
+                                  "data",
+                                  "schema",
+                                  "username",
+                                  "password",
+                                  "client-id",
+                                  "client-secret",
+                                  "session-timeout-secs",
+                                  "daily-api-limit",
+                                  "rate-429",
+                                  "rate-500",
+                                  "rate-503",
+                                  "latency-ms",
+                                  "session-expiry-every-secs",
+                                  "bulk-page-records",
+                                  "jwt-cert",
+                                  "timeout-secs",
+
+                                  "api-token",
+                                  "burst-limit",
+                                  "search-burst-limit",
+                                  "daily-budget",
+                                  "faults",
+                                  "pipeline",
+                                  "oauth-client-id",
+                                  "oauth-client-secret",
+                                  "listen",
+                                  "workers",
+                                  "tls-cert",
+                                  "tls-key"};
+  valued.merge(table_options(true));
+  return valued;
+}
+
+// The command table's long options that take a value (with_value), or its
+// switches: a command added to the table needs no edit here.
+std::set<std::string> table_options(bool with_value) {
+  std::set<std::string> out;
+  auto add = [&](const OptionDef& o) {
+    std::string flag = o.flag;
+    size_t dd = flag.find("--");
+    bool valued = *o.value != '\0' && *o.value != '[';
+    if (dd != std::string::npos && valued == with_value) out.insert(flag.substr(dd + 2));
+  };
+  for (const OptionDef& o : global_options()) add(o);
+  for (const CommandDef& c : commands()) {
+    for (const OptionDef& o : c.options) add(o);
+  }
+  return out;
+}
+
+void unknown_option(const std::string& word, const std::set<std::string>& valued,
+                    std::string& error, std::string* hint) {
+  error = "unknown option '" + word + "'";
+  if (hint == nullptr) return;
+  std::vector<std::string> names = all_option_names();
+  names.insert(names.end(), valued.begin(), valued.end());
+  std::string name = word.substr(0, word.find('='));
+  for (std::string& n : names) n = "--" + n;
+  std::string suggestion = did_you_mean(name, names);
+  *hint = suggestion.empty() ? "crmsync COMMAND --help lists a command's options" : suggestion;
+}
+
+}  // namespace
+
+std::optional<Args> parse_args(int argc, char** argv, std::string& error, std::string* hint) {
+  const std::set<std::string> kValued = valued_options();
+  const std::set<std::string> kSwitches = table_options(false);
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
@@ -87,6 +133,12 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
       a.json = true;
     } else if (s == "-h" || s == "--help") {
       a.help = true;
+    } else if (s == "--version") {
+      a.version = true;
+    } else if (s == "-q" || s == "--quiet") {
+      a.quiet = true;
+    } else if (s == "--no-color" || s == "--no-colour") {
+      a.no_color = true;
     } else if (s == "--full") {
       a.full = true;
     } else if (s == "--force") {
@@ -142,14 +194,14 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
         if (!v) return std::nullopt;
         value = *v;
       }
-      if (!kValued.count(name)) {
-        error = "unknown option " + s;
+      if (!kValued.count(name) && !kSwitches.count(name)) {
+        unknown_option(s, kValued, error, hint);
         return std::nullopt;
       }
       a.values[name] = value;
       a.all_values[name].push_back(value);
     } else if (s.size() > 1 && s[0] == '-') {
-      error = "unknown option " + s;
+      unknown_option(s, kValued, error, hint);
       return std::nullopt;
     } else if (a.command.empty()) {
       a.command = s;

@@ -22,6 +22,9 @@ struct Args {
   std::string config = "crmsync.yaml";
   bool json = false;
   bool help = false;
+  bool version = false;   // --version
+  bool quiet = false;     // -q, --quiet: only errors (and the --json document)
+  bool no_color = false;  // --no-color (NO_COLOR in the environment says the same)
   bool full = false;
   bool force = false;
   bool no_progress = false;
@@ -43,7 +46,10 @@ struct Args {
 // not a positive duration.
 std::optional<int64_t> parse_duration_micros(const std::string& text);
 
-// Parses argv; on error returns nullopt and sets `error`.
-std::optional<Args> parse_args(int argc, char** argv, std::string& error);
+// Parses argv; on error returns nullopt and sets `error` (and `hint`, when
+// given, to a did-you-mean or where to look). The options that take a value
+// are those of the command table (command_table.cc) and the sandboxes'.
+std::optional<Args> parse_args(int argc, char** argv, std::string& error,
+                               std::string* hint = nullptr);
 
 }  // namespace crmsync::cli

@@ -128,11 +128,12 @@ Value report_json(const RunReport& r, bool dry_run) {
 // collectors (cron mails, journald): start, end, status, parameters, counts
 // per flow and the first failures with their messages. Not on a terminal,
 // where the table says the same, nor with --json, whose document on stdout
-// says it; CRMSYNC_LOG=json forces it.
-void log_run_summary(const RunReport& r, const Config& config, StateStore& store, bool json) {
+// says it, nor under --quiet; CRMSYNC_LOG=json forces it.
+void log_run_summary(const RunReport& r, const Config& config, StateStore& store,
+                     const Args& args) {
   const char* force = std::getenv("CRMSYNC_LOG");
   bool forced = force != nullptr && std::string(force) == "json";
-  if ((isatty(STDERR_FILENO) || json) && !forced) return;
+  if ((isatty(STDERR_FILENO) || args.json || args.quiet) && !forced) return;
   Object params;
   for (const auto& [k, v] : config.param_values) params.push_back({k, Value(v)});
   Object flows;
@@ -177,7 +178,7 @@ int run_engine(const Args& args, RunOptions options) {
   auto store = open_store(*config);
   if (!store) return kExitConnection;
   SystemClock clock;
-  ProgressLine progress(!args.json && !args.no_progress && isatty(STDERR_FILENO));
+  ProgressLine progress(!args.json && !args.no_progress && !args.quiet && isatty(STDERR_FILENO));
   SyncEngine engine(*config, *store, clock, &progress);
   auto report = engine.run(options);
   if (!report) {
@@ -190,7 +191,7 @@ int run_engine(const Args& args, RunOptions options) {
                                                                      : kExitConnection;
     return fail(code, report.error().message);
   }
-  if (!options.dry_run) log_run_summary(*report, *config, *store, args.json);
+  if (!options.dry_run) log_run_summary(*report, *config, *store, args);
   if (args.json) {
     print_json(report_json(*report, options.dry_run));
   } else {

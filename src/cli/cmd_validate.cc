@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/terminal.h"
 #include "config/loader.h"
 #include "engine/validator.h"
 
@@ -35,7 +36,14 @@ int cmd_validate(const Args& args, bool connect) {
                             {"errors", list(v.errors)},
                             {"warnings", list(v.warnings)}}));
   } else {
-    for (const Diagnostic& d : v.errors) outf("%s\n", d.to_string().c_str());
+    // Under --quiet the errors still show: on stderr.
+    for (const Diagnostic& d : v.errors) {
+      if (args.quiet) {
+        errf("%s\n", d.to_string().c_str());
+      } else {
+        outf("%s\n", d.to_string().c_str());
+      }
+    }
     for (const Diagnostic& d : v.warnings) {
       outf("%s (warning)\n", d.to_string().c_str());
     }
@@ -45,8 +53,8 @@ int cmd_validate(const Args& args, bool connect) {
            loaded.config.flows.size(), loaded.config.flows.size() == 1 ? "" : "s",
            connect ? ", every connection reachable" : "");
     } else {
-      outf("%s: %zu error%s\n", args.config.c_str(), v.errors.size(),
-           v.errors.size() == 1 ? "" : "s");
+      print_error(args.config + ": " + std::to_string(v.errors.size()) + " error" +
+                  (v.errors.size() == 1 ? "" : "s"));
     }
   }
   if (v.errors.empty()) return kExitOk;

@@ -33,6 +33,10 @@ int cmd_discover(const Args& args);
 // the findings (only problems and changes when quiet_when_ready). Exit code.
 int run_setup(const Config& config, const Args& args, bool apply, bool quiet_when_ready);
 int cmd_sandbox(const Args& args);
+// cmd_help.cc: `crmsync help [COMMAND]`, `crmsync version`, `crmsync completion SHELL`.
+int cmd_help(const Args& args);
+int cmd_version(const Args& args);
+int cmd_completion(const Args& args);
 // `crmsync sandbox salesforce` (cmd_sandbox_salesforce.cc).
 int run_salesforce_sandbox(const Args& args);
 
@@ -44,7 +48,7 @@ std::optional<Config> load_valid_config(const Args& args);
 LoadResult load_config(const Args& args);
 std::unique_ptr<StateStore> open_store(const Config& config);
 
-// Prints "crmsync: <message>" to stderr and returns `code`.
+// Prints "error: <message>" to stderr (cli/terminal.h) and returns `code`.
 int fail(int code, const std::string& message);
 
 }  // namespace crmsync::cli

@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/terminal.h"
 #include "config/loader.h"
 #include "connectors/registry.h"
 #include "engine/validator.h"
@@ -9,7 +10,7 @@
 namespace crmsync::cli {
 
 int fail(int code, const std::string& message) {
-  errf("crmsync: %s\n", message.c_str());
+  print_error(message);
   return code;
 }
 
@@ -28,8 +29,8 @@ std::optional<Config> load_valid_config(const Args& args) {
   }
   if (!errors.empty()) {
     for (const Diagnostic& d : errors) errf("%s\n", d.to_string().c_str());
-    errf("crmsync: %zu error%s in %s; nothing was synced\n", errors.size(),
-         errors.size() == 1 ? "" : "s", args.config.c_str());
+    print_error(std::to_string(errors.size()) + " error" + (errors.size() == 1 ? "" : "s") +
+                " in " + args.config + "; nothing was synced");
     return std::nullopt;
   }
   return std::move(loaded.config);

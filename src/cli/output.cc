@@ -120,12 +120,26 @@ Value run_json(const RunInfo& r) {
   return Value(std::move(o));
 }
 
+namespace {
+void write_scrubbed(std::FILE* to, std::string_view text);
+bool quiet_output = false;  // --quiet: set once in main() before any output
+}  // namespace
+
+void set_quiet_output(bool quiet) {
+  quiet_output = quiet;
+}
+
+void print_json_text(std::string_view json) {
+  write_scrubbed(stdout, std::string(json) + "\n");
+}
+
 void print_json(const Value& v) {
   // Masks are plain ASCII and every registered form of a secret is matched
   // as it appears inside a JSON string, so the scrubbed text still parses.
   std::string s = to_json(v);
   s += '\n';
-  print_out(s);
+  // The document a script asked for with --json: printed under --quiet too.
+  write_scrubbed(stdout, s);
 }
 
 namespace {
@@ -150,6 +164,7 @@ std::string vformat(const char* format, std::va_list args) {
 }  // namespace
 
 void print_out(std::string_view text) {
+  if (quiet_output) return;
   write_scrubbed(stdout, text);
 }
 void print_err(std::string_view text) {

@@ -29,12 +29,16 @@ std::string format_count(int64_t n);          // "12,345"
 Value counts_json(const FlowCounts& c);       // "expected" only when the source said
 // One run as `history --json` and `status --json` show it.
 Value run_json(const RunInfo& r);
-void print_json(const Value& v);  // one line to stdout, through scrub()
+void print_json(const Value& v);              // one line to stdout, through scrub()
+void print_json_text(std::string_view json);  // a JSON document already rendered, the same way
 
 // Every text crmsync prints goes out through these (issue 30 parts 5-6):
 // registered secrets masked and the text made valid UTF-8 (core/redact.h
 // scrub()). The command code formats as with printf.
-void print_out(std::string_view text);  // stdout
+void print_out(std::string_view text);  // stdout; nothing under --quiet
+// --quiet (main.cc): print_out and outf print nothing; print_json and
+// stderr (errors) still do.
+void set_quiet_output(bool quiet);
 void print_err(std::string_view text);  // stderr
 void outf(const char* format, ...) __attribute__((format(printf, 1, 2)));
 void errf(const char* format, ...) __attribute__((format(printf, 1, 2)));

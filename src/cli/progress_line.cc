@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/output.h"
+#include "cli/terminal.h"
 
 namespace crmsync::cli {
 
@@ -43,12 +44,25 @@ void ProgressLine::draw(const std::string& flow, const FlowCounts& c, bool final
   int used = part(c.created, "#") + part(c.updated, "+") + part(c.skipped, "=") +
              part(c.failed, "!") + part(c.deleted, "x");
   for (int i = used; i < kWidth; ++i) bar += final ? (total ? "=" : ".") : ".";
+  // Against the total the source announced (expected), where it did: the
+  // share done and an ETA at the rate so far.
+  std::string of_total, eta;
+  if (c.expected > 0) {
+    of_total = "/" + format_count(c.expected);
+    if (!final && rate > 0 && c.read < c.expected) {
+      auto left = static_cast<int64_t>(static_cast<double>(c.expected - c.read) / rate * 1e6);
+      eta = "  ETA " + format_duration(left);
+    }
+  }
+  std::string mark = final ? "done" : kSpin[frame_++ % 4];
+  if (final && colour_on_stderr()) mark = "\033[32mdone\033[0m";
   errf(
-      "\r\033[K%s %-24s [%s] read %s  created %s  updated %s  skipped %s  failed %s  "
-      "(%.0f/s)%s",
-      final ? "done" : kSpin[frame_++ % 4], flow.c_str(), bar.c_str(), format_count(c.read).c_str(),
+      "\r\033[K%s %-24s [%s] read %s%s  created %s  updated %s  skipped %s  failed %s  "
+      "(%.0f/s)%s%s",
+      mark.c_str(), flow.c_str(), bar.c_str(), format_count(c.read).c_str(), of_total.c_str(),
       format_count(c.created).c_str(), format_count(c.updated).c_str(),
-      format_count(c.skipped).c_str(), format_count(c.failed).c_str(), rate, final ? "\n" : "");
+      format_count(c.skipped).c_str(), format_count(c.failed).c_str(), rate, eta.c_str(),
+      final ? "\n" : "");
   std::fflush(stderr);
 }
 

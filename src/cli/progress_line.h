@@ -7,7 +7,8 @@
 
 namespace crmsync::cli {
 
-// A live status line on a terminal's stderr: flow, records so far, rate.
+// A live status line on a terminal's stderr: flow, records so far (of the
+// total the source announced, with an ETA, where it did), rate.
 // Redrawn at most 10 times a second so drawing never slows the run.
 class ProgressLine final : public ProgressListener {
  public:

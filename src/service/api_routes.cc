@@ -10,6 +10,7 @@
 #include "service/api.h"
 #include "service/api_http.h"
 #include "service/api_render.h"
+#include "service/build_info.h"
 
 namespace crmsync::service {
 namespace {
@@ -60,6 +61,12 @@ void connections(ApiContext& api, const HttpRequest& request, HttpResponse& resp
   for (const ConnectionStatus& c : api.control.connections()) write_connection_status(out, c);
   out.end_array().end_object();
   answer_json(response, 200, out.take());
+}
+
+// What runs: version, commit, build type, library versions (build_info.h).
+void version(ApiContext&, const HttpRequest& request, HttpResponse& response) {
+  if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
+  answer_json(response, 200, build_info_json(build_info()));
 }
 
 // POST /connections/{name}/check: checks it now; the answer is its status.
@@ -189,6 +196,7 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
   r.stream_route(run + "/events");
   r.route("GET", "/flows", flows);
   r.route("GET", "/connections", connections);
+  r.route("GET", "/version", version);
   r.route("GET", "/inbox", get_inbox);
   r.route("POST", "/connections/([^/]+)/check", check_connection, small_body);
 

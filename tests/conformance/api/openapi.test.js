@@ -180,6 +180,9 @@ test('every answer of a running crmsync serve conforms', { skip: !baseUrl && 'CR
   await call('GET', '/api/v1/connections');
   const inbox = await call('GET', '/api/v1/inbox');
   assert.deepEqual(inbox.json, { flows: [], rejected: [] });
+  const version = await call('GET', '/api/v1/version');
+  assert.match(version.json.version, /^\d+\.\d+\.\d+$/);
+  assert.ok(version.json.libraries.libcurl, 'libcurl version');
 
   const ids = [];
   for (let i = 0; i < 3; i++) {
