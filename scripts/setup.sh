@@ -29,6 +29,11 @@ PACKAGES=(
   # promtool (`promtool check metrics`) parses `crmsync serve`'s /metrics in
   # the tests; the Prometheus server it comes with is not used.
   prometheus
+  # The fuzz targets (scripts/fuzz.sh): clang 14 and its libFuzzer and
+  # sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
+  # The dashboard's e2e tests drive Debian's headless Chromium (tests/e2e/).
+  chromium
 )
 # The conformance tests run official npm SDKs. Node may come from elsewhere
 # (nodesource bundles npm), so Debian's packages only when none is present.
@@ -45,3 +50,7 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The dashboard's locked build tools (esbuild, preact): the build runs npm ci
+# by itself when they are missing; here so that a first build works offline after setup.
+web="$(dirname "$0")/../web"
+[ -d "$web/node_modules" ] || (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)

@@ -13,6 +13,7 @@
 #include "cli/output.h"
 #include "core/json.h"
 #include "service/api.h"
+#include "service/dashboard_routes.h"
 #include "service/service.h"
 
 namespace crmsync::cli {
@@ -101,10 +102,16 @@ int cmd_serve(const Args& args) {
     (void)n;
   }
   o.api_token = *token;
-  o.register_routes = [api_token = *token](net::HttpServer& server,
-                                           service::ServiceControl& control,
-                                           service::Metrics& metrics) {
-    service::register_api(server, control, metrics, service::ApiOptions{api_token});
+  // The dashboard's logins live as long as the process (a restart logs
+  // everyone out); their idle expiry runs on the system clock.
+  static SystemClock session_clock;
+  auto sessions = std::make_shared<service::DashboardSessions>(session_clock);
+  bool tls = !o.tls_cert_file.empty();
+  o.register_routes = [api_token = *token, sessions, tls](net::HttpServer& server,
+                                                          service::ServiceControl& control,
+                                                          service::Metrics& metrics) {
+    service::register_api(server, control, metrics, service::ApiOptions{api_token, sessions});
+    service::register_dashboard(server, service::DashboardOptions{api_token, sessions, tls});
   };
 
   set_process_role("crmsync serve");  // who holds its runs and flow locks

@@ -1,15 +1,21 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "net/http_server.h"
 #include "service/control.h"
+#include "service/dashboard_sessions.h"
 #include "service/metrics.h"
 
 namespace crmsync::service {
 
 struct ApiOptions {
   std::string token;  // bearer token every /api/v1 request must carry
+  // The dashboard's logins: a request with no Authorization header may
+  // carry a live session's cookie instead (and its CSRF token when it
+  // changes state: check_session). Null: the bearer token only.
+  std::shared_ptr<DashboardSessions> sessions;
 };
 
 // Registers /api/v1/* (docs/api.md, docs/openapi.yaml), /healthz, /readyz

@@ -183,6 +183,9 @@ void write_flow_status(JsonOut& out, const FlowStatus& f) {
   } else {
     out.null();
   }
+  out.key("depends_on").begin_array();
+  for (const std::string& d : f.depends_on) out.string(d);
+  out.end_array();
   out.end_object();
 }
 

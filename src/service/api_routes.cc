@@ -62,6 +62,16 @@ void connections(ApiContext& api, const HttpRequest& request, HttpResponse& resp
   answer_json(response, 200, out.take());
 }
 
+// POST /connections/{name}/check: checks it now; the answer is its status.
+void check_connection(ApiContext& api, const HttpRequest& request, HttpResponse& response) {
+  if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
+  auto checked = api.control.check_connection(request.matches.at(1));
+  if (!checked) return answer_error(response, checked.error);
+  JsonOut out;
+  write_connection_status(out, *checked.value);
+  answer_json(response, 200, out.take());
+}
+
 class Registrar {
  public:
   Registrar(net::HttpServer& server, std::shared_ptr<ApiContext> api)
@@ -75,7 +85,7 @@ class Registrar {
     server_.on(
         method, pattern,
         [api = api_, handler](const HttpRequest& request, HttpResponse& response) {
-          if (auto refused = api->auth.refuse(request)) {
+          if (auto refused = refuse_unauthorized(*api, request)) {
             response = std::move(*refused);
             return;
           }
@@ -90,7 +100,7 @@ class Registrar {
     server_.on_stream("GET", pattern,
                       [api = api_](const HttpRequest& request, HttpResponse& response,
                                    std::shared_ptr<net::ResponseStream> stream) {
-                        if (auto refused = api->auth.refuse(request)) {
+                        if (auto refused = refuse_unauthorized(*api, request)) {
                           response = std::move(*refused);
                           stream->write(std::move(response.body));
                           response.body.clear();
@@ -112,7 +122,7 @@ class Registrar {
                                                                   HttpResponse& response) {
       bool api_path = under_api(request.path);
       if (api_path) {
-        if (auto refused = api->auth.refuse(request)) {
+        if (auto refused = refuse_unauthorized(*api, request)) {
           response = std::move(*refused);
           return;
         }
@@ -152,10 +162,18 @@ class Registrar {
 
 }  // namespace
 
+std::optional<HttpResponse> refuse_unauthorized(const ApiContext& api, const HttpRequest& request) {
+  if (api.sessions) {
+    SessionVerdict v = check_session(*api.sessions, request);
+    if (v.handled) return std::move(v.refusal);
+  }
+  return api.auth.refuse(request);
+}
+
 void register_api(net::HttpServer& server, ServiceControl& control, Metrics& metrics,
                   const ApiOptions& options) {
   register_secret(options.token);
-  auto api = std::make_shared<ApiContext>(control, metrics, options.token);
+  auto api = std::make_shared<ApiContext>(control, metrics, options.token, options.sessions);
   Registrar r(server, api);
   // POST bodies are small JSON objects; anything larger is refused (413)
   // before it is read.
@@ -171,6 +189,8 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
   r.stream_route(run + "/events");
   r.route("GET", "/flows", flows);
   r.route("GET", "/connections", connections);
+  r.route("GET", "/inbox", get_inbox);
+  r.route("POST", "/connections/([^/]+)/check", check_connection, small_body);
 
   r.open_route("/healthz", healthz);
   r.open_route("/readyz",

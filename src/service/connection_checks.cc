@@ -62,6 +62,13 @@ ConnectionStatus ConnectionChecks::check_one(const Config& config, const Connect
   return st;
 }
 
+ConnectionStatus ConnectionChecks::check_now(const Config& config, const ConnectionConfig& c) {
+  ConnectionStatus st = check_one(config, c);
+  std::lock_guard<std::mutex> lock(mu_);
+  results_[st.name] = st;
+  return st;
+}
+
 void ConnectionChecks::loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {

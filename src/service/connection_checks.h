@@ -32,6 +32,8 @@ class ConnectionChecks {
   // The last result of each connection of `config` (unchecked ones with
   // checked_at 0).
   std::vector<ConnectionStatus> statuses(const Config& config);
+  // Checks `c` now, on the caller's thread, and keeps the result.
+  ConnectionStatus check_now(const Config& config, const ConnectionConfig& c);
   void stop();  // joins (waits for a check going on)
 
  private:

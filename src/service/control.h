@@ -43,6 +43,9 @@ struct FlowStatus {
   std::optional<FlowLastRun> last_run;
   std::optional<Cursor> cursor;
   bool running = false;  // a run of it is going on now
+  // The flows its mapping's `ref:` fields point at (they run first; the
+  // dashboard selects them with it).
+  std::vector<std::string> depends_on;
 };
 
 struct ConnectionStatus {
@@ -84,6 +87,9 @@ class ServiceControl {
 
   virtual std::vector<FlowStatus> flows() = 0;
   virtual std::vector<ConnectionStatus> connections() = 0;
+  // Checks the connection now (blocks for the check; its result is then
+  // what connections() tells). 404 unknown_connection for an unknown name.
+  virtual Answer<ConnectionStatus> check_connection(const std::string& name) = 0;
 
   // Live progress of a queued or running run; for an ended run, its final
   // counts from the store. nullopt: no such run.

@@ -1,4 +1,6 @@
 // What the API sees of and asks from the service (control.h).
+#include "core/redact.h"
+#include "mapping/mapping.h"
 #include "service/service_impl.h"
 
 namespace crmsync::service {
@@ -124,9 +126,14 @@ std::vector<FlowStatus> ServiceImpl::flows() {
   if (auto locks = store_->flow_locks()) {
     for (const FlowLockHolder& h : *locks) locked.insert(h.flow);
   }
+  mapping::SchemaHints hints;
+  for (const FlowConfig& f : config->flows) hints.flows.push_back(f.name);
   std::vector<FlowStatus> out;
   for (const FlowConfig& f : config->flows) {
     FlowStatus s;
+    // The config was validated at load: its mappings compile.
+    if (auto compiled = mapping::compile(f.mapping, hints); compiled.mapping)
+      s.depends_on = compiled.mapping->referenced_flows();
     s.name = f.name;
     s.source_connection = f.source.connection;
     s.target_connection = f.target.connection;
@@ -151,6 +158,20 @@ std::vector<FlowStatus> ServiceImpl::flows() {
 
 std::vector<ConnectionStatus> ServiceImpl::connections() {
   return checks_->statuses(*config_snapshot());
+}
+
+Answer<ConnectionStatus> ServiceImpl::check_connection(const std::string& name) {
+  auto config = config_snapshot();
+  for (const ConnectionConfig& c : config->connections) {
+    if (c.name != name) continue;
+    ConnectionStatus st = checks_->check_now(*config, c);
+    log_.info("connection_checked", {{"connection", Value(st.name)}, {"ok", Value(st.ok)}});
+    Answer<ConnectionStatus> a;
+    a.value = std::move(st);
+    return a;
+  }
+  return refuse<ConnectionStatus>(404, "unknown_connection",
+                                  "no connection '" + scrub(name) + "' in the config", "name");
 }
 
 std::optional<RunProgress> ServiceImpl::progress(int64_t run_id) {

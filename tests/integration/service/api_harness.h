@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "net/http_client.h"
 #include "service/api.h"
+#include "service/dashboard_routes.h"
 #include "service/service.h"
 #include "state/state_store.h"
 #include "support/service_harness.h"
@@ -76,7 +77,9 @@ class ApiHarness {
  public:
   static constexpr int kCustomers = 40;
 
-  ApiHarness() {
+  // `dashboard`: the dashboard's routes and logins too (register_dashboard),
+  // its sessions on the harness's clock.
+  explicit ApiHarness(bool dashboard = false) {
     write_project();
     service::ServeOptions o;
     o.config_path = dir_.file("crmsync.yaml");
@@ -84,9 +87,12 @@ class ApiHarness {
     o.clock = &clock_;
     o.log = log_.sink();
     o.api_token = kToken;
-    o.register_routes = [](net::HttpServer& server, service::ServiceControl& control,
-                           service::Metrics& metrics) {
-      service::register_api(server, control, metrics, {kToken});
+    if (dashboard) sessions_ = std::make_shared<service::DashboardSessions>(clock_);
+    o.register_routes = [sessions = sessions_](net::HttpServer& server,
+                                               service::ServiceControl& control,
+                                               service::Metrics& metrics) {
+      service::register_api(server, control, metrics, {kToken, sessions});
+      if (sessions) service::register_dashboard(server, {kToken, sessions, false});
     };
     auto created = service::Service::create(o);
     if (!created) {
@@ -116,6 +122,7 @@ class ApiHarness {
   StateStore& store() { return svc_->store(); }
   RunFollower& follower() { return *follower_; }
   ManualClock& clock() { return clock_; }
+  service::DashboardSessions& sessions() { return *sessions_; }
   ServeLogLines& log() { return log_; }
   SqliteProbe crm() { return SqliteProbe(dir_.file("crm.db")); }
   SqliteProbe warehouse() { return SqliteProbe(dir_.file("warehouse.db")); }
@@ -224,6 +231,7 @@ flows:
 
   TempDir dir_;
   ManualClock clock_{utc_micros(2026, 12, 6, 4, 0)};
+  std::shared_ptr<service::DashboardSessions> sessions_;  // null: no dashboard
   ServeLogLines log_;
   std::unique_ptr<service::Service> svc_;
   std::unique_ptr<RunFollower> follower_;

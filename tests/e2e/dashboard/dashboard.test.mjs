@@ -1,0 +1,238 @@
+// The dashboard as a person uses it, in Debian's headless Chromium
+// (run.sh starts serve and sets E2E_*). One browser, one session, the steps
+// in order: each needs the one before.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import puppeteer from "puppeteer-core";
+
+const URL0 = process.env.E2E_URL;
+const TOKEN = process.env.E2E_TOKEN;
+const OUT = process.env.E2E_OUT;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WAIT = { timeout: 60_000 };
+
+let browser;
+let page;
+const leaks = []; // answers that held the canary
+const shots = [];
+
+async function shot(name) {
+  const file = `${OUT}/${name}.png`;
+  await page.screenshot({ path: file, fullPage: true });
+  shots.push(file);
+}
+
+// axe-core on the page as it is: no serious or critical violation.
+async function accessible(name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(result, [], `axe on ${name}`);
+}
+
+async function go(path) {
+  await page.goto(URL0 + path, { waitUntil: "networkidle0" });
+}
+
+// The API's answer, fetched in the page with its session (as the page does).
+function apiGet(path) {
+  return page.evaluate(async (p) => (await fetch(p)).json(), path);
+}
+
+async function waitForText(selector, text) {
+  await page.waitForFunction(
+    (s, t) => [...document.querySelectorAll(s)].some((e) => e.textContent.includes(t)),
+    WAIT,
+    selector,
+    text,
+  );
+}
+
+async function runEnded(id) {
+  await page.waitForFunction(
+    (id) => fetch(`/api/v1/runs/${id}`).then((r) => r.json()).then((r) => r.ended_at !== null),
+    { ...WAIT, polling: 200 },
+    id,
+  );
+}
+
+async function startRun(flows, fresh = true) {
+  if (fresh) await go("/start");
+  for (const f of flows) await page.click(`input[name=flow][value=${f}]`);
+  await Promise.all([page.waitForFunction(() => /^\/runs\/\d+$/.test(location.pathname), WAIT), page.click("button[type=submit]")]);
+  return Number(page.url().split("/").pop());
+}
+
+before(async () => {
+  browser = await puppeteer.launch({
+    executablePath: process.env.E2E_CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  // axe is injected as a script; the page's own CSP allows only 'self'.
+  await page.setBypassCSP(true);
+  page.on("response", async (res) => {
+    try {
+      const type = res.headers()["content-type"] ?? "";
+      if (!/json|html|javascript|css|text/.test(type) || res.status() === 304) return;
+      const body = await res.text();
+      if (body.includes(TOKEN) || JSON.stringify(res.headers()).includes(TOKEN)) leaks.push(res.url());
+    } catch {
+      // an event stream still open, or a redirect: no body to read
+    }
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("a page without a session goes to login, and back after it", async () => {
+  await go("/history?status=succeeded");
+  assert.match(page.url(), /\/login\?next=%2Fhistory%3Fstatus%3Dsucceeded$/);
+  await page.waitForSelector("#token");
+  await accessible("login");
+  await shot("login");
+  await page.type("#token", "wrong-token-123456");
+  await page.click("button[type=submit]");
+  await waitForText("#token-error", "not this serve's API token");
+  await page.$eval("#token", (e) => (e.value = ""));
+  await page.type("#token", TOKEN);
+  await Promise.all([page.waitForFunction(() => location.pathname === "/history", WAIT), page.click("button[type=submit]")]);
+  assert.equal(new URL(page.url()).search, "?status=succeeded");
+  const cookies = await page.cookies();
+  const session = cookies.find((c) => c.name === "crmsync_session");
+  assert.ok(session && session.httpOnly && session.sameSite === "Strict");
+});
+
+test("overview", async () => {
+  await go("/");
+  await waitForText("table", "warehouse");
+  await accessible("overview");
+  await shot("overview");
+});
+
+test("an import of two flows: the bars reach 100% with the API's counts", async () => {
+  // Choosing contacts chooses customers too (contacts' ref: needs its ids), and says why.
+  await go("/start");
+  await page.click("input[name=flow][value=contacts]");
+  assert.equal(await page.$eval("input[name=flow][value=customers]", (e) => e.checked), true);
+  await waitForText("[data-hint=customers]", "contacts");
+  await accessible("start");
+  await shot("start");
+  const id = await startRun([], false);
+  await runEnded(id);
+  await waitForText(".run-head .status", "succeeded");
+  const run = await apiGet(`/api/v1/runs/${id}`);
+  assert.equal(run.flows.customers.read, 1234);
+  assert.equal(run.flows.contacts.read, 321);
+  const rows = await page.$$eval("table.progress tbody tr", (trs) =>
+    trs.map((tr) => ({
+      flow: tr.querySelector("th").textContent,
+      bar: tr.querySelector("[role=progressbar]").getAttribute("aria-valuenow"),
+      read: tr.querySelectorAll("td.num")[0].textContent,
+    })),
+  );
+  const fmt = new Intl.NumberFormat("en-US");
+  for (const r of rows) {
+    assert.equal(r.bar, "100", `${r.flow} bar`);
+    assert.equal(r.read.replace(/\D/g, ""), String(run.flows[r.flow].read));
+  }
+  assert.equal(rows.find((r) => r.flow === "customers").read, fmt.format(1234));
+  await accessible("run detail");
+  await shot("run-detail");
+  // The same page on a phone in the dark.
+  await page.setViewport({ width: 375, height: 800 });
+  await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
+  await shot("run-detail-375-dark");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, "the page scrolls sideways at 375 px");
+  await page.setViewport({ width: 1280, height: 800 });
+  await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
+});
+
+test("another run, cancelled with confirmation", async () => {
+  const id = await startRun(["events"]);
+  await page.waitForSelector("button.danger");
+  await page.click(".run-head button.danger");
+  await page.waitForSelector("dialog[open]");
+  await shot("cancel-dialog");
+  await page.click("dialog[open] button.danger");
+  await runEnded(id);
+  await waitForText(".run-head .status", "cancelled");
+  const run = await apiGet(`/api/v1/runs/${id}`);
+  assert.equal(run.status, "cancelled");
+});
+
+test("the errors of a run with failed records; retried, they succeed", async () => {
+  const id = await startRun(["leads"]);
+  await runEnded(id);
+  await waitForText(".run-head .status", "partial");
+  await go(`/runs/${id}/errors`);
+  await waitForText("table.errors", "L2");
+  await accessible("errors");
+  await shot("errors");
+  // The data is fixed at the source; the retry then writes both records.
+  execFileSync("sqlite3", [process.env.E2E_CRM_DB, "UPDATE leads SET email = id || '@example.com' WHERE email NOT LIKE '%@%'"]);
+  await Promise.all([
+    page.waitForFunction((old) => /^\/runs\/\d+$/.test(location.pathname) && location.pathname !== `/runs/${old}`, WAIT, id),
+    page.click(".run-head button"),
+  ]);
+  const retry = Number(page.url().split("/").pop());
+  await runEnded(retry);
+  await waitForText(".run-head .status", "succeeded");
+  const run = await apiGet(`/api/v1/runs/${retry}`);
+  assert.equal(run.status, "succeeded");
+});
+
+test("history", async () => {
+  await go("/history");
+  await waitForText("table", "cancelled");
+  await accessible("history");
+  await shot("history");
+});
+
+test("connections page", async () => {
+  await go("/connections");
+  await waitForText("table", "crm");
+  const before = await apiGet("/api/v1/connections");
+  const old = before.connections.find((c) => c.name === "crm").checked_at;
+  await page.click("button[aria-label='Check crm']");
+  await page.waitForFunction(
+    (old) => fetch("/api/v1/connections").then((r) => r.json()).then((b) => b.connections.find((c) => c.name === "crm").checked_at !== old),
+    WAIT,
+    old,
+  );
+  await waitForText("tbody tr", "ok");
+  await accessible("connections");
+  await shot("connections");
+});
+
+test("a state-changing request without the CSRF token is refused", async () => {
+  const status = await page.evaluate(async () => {
+    const r = await fetch("/api/v1/runs", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    return r.status;
+  });
+  assert.equal(status, 403);
+});
+
+test("logout ends the session", async () => {
+  await go("/");
+  await Promise.all([page.waitForFunction(() => location.pathname === "/login", WAIT), page.click("header button")]);
+  await go("/history");
+  assert.match(page.url(), /\/login\?next=%2Fhistory$/);
+});
+
+test("no answer the browser received holds the API token", () => {
+  assert.deepEqual(leaks, []);
+});
