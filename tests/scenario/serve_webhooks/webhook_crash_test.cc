@@ -104,7 +104,7 @@ TEST(ServeWebhooksCrash, KilledTenTimesDuringAStormEveryAcknowledgedEventIsSynce
                  R"({"name":"Renamed )" + std::to_string(i) + R"("})");
       }
       made = i + 1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(3));  // a sender's pace, not a wait
+      std::this_thread::sleep_for(std::chrono::milliseconds(8));  // a sender's pace, not a wait
     }
   });
 
