@@ -7,7 +7,7 @@ bash scripts/setup.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCRMSYNC_SANITIZE=OFF -DCRMSYNC_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" --target bench_pipeline bench_sql bench_sandbox_pipedrive bench_sandbox_salesforce \
   bench_pipedrive_connector bench_salesforce_connector bench_http_server bench_serve \
-  bench_webhook_ingest
+  bench_webhook_ingest bench_webhook_latency
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10000 100000 1000000)
 for n in "${sizes[@]}"; do
@@ -48,3 +48,7 @@ build-bench/bench/bench_serve --idle-secs "${SERVE_IDLE_SECS:-600}"
 # Webhook ingest into serve's inbox: 16 senders (issue 19).
 echo
 build-bench/bench/bench_webhook_ingest
+
+# Change-to-target latency through webhooks (issue 19): p50/p99 over 1,000 edits.
+echo
+build-bench/bench/bench_webhook_latency --edits "${WEBHOOK_BENCH_EDITS:-1000}"

@@ -3,9 +3,38 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "engine/target_setup.h"
+#include "engine/webhook_setup.h"
 
 namespace crmsync::cli {
 namespace {
+
+Value webhooks_json(const std::vector<WebhookSetup>& setups, bool apply) {
+  Array out;
+  for (const WebhookSetup& s : setups) {
+    Array changes, missing;
+    for (const std::string& c : s.report.to_create) changes.push_back(Value(c));
+    for (const std::string& m : s.report.missing) missing.push_back(Value(m));
+    Object o{{"connection", Value(s.connection)},
+             {"url", Value(s.url)},
+             {apply ? "changed" : "to_change", Value(std::move(changes))},
+             {"missing", Value(std::move(missing))}};
+    if (!s.error.empty()) o.push_back({"error", Value(s.error)});
+    out.push_back(Value(std::move(o)));
+  }
+  return Value(std::move(out));
+}
+
+void print_webhooks(const std::vector<WebhookSetup>& setups, bool apply) {
+  for (const WebhookSetup& s : setups) {
+    bool nothing = s.error.empty() && s.report.to_create.empty() && s.report.missing.empty();
+    outf("webhooks %s -> %s: %s\n", s.connection.c_str(), s.url.c_str(), nothing ? "ready" : "");
+    if (!s.error.empty()) outf("  cannot check: %s\n", s.error.c_str());
+    for (const std::string& c : s.report.to_create) {
+      outf("  %s %s\n", apply ? "done:" : "to do:", c.c_str());
+    }
+    for (const std::string& m : s.report.missing) outf("  missing %s\n", m.c_str());
+  }
+}
 
 Value setup_json(const std::vector<FlowSetup>& setups, bool apply) {
   Array out;
@@ -32,13 +61,23 @@ int run_setup(const Config& config, const Args& args, bool apply, bool quiet_whe
     int code = setups.error().message.rfind("no flow named", 0) == 0 ? kExitUsage : kExitConnection;
     return fail(code, setups.error().message);
   }
+  // Webhook subscriptions after the targets: a flow's first webhook may
+  // name a field that setup has just created.
+  auto hooks = setup_webhooks(config, args.positional, apply);
+  if (!hooks) return fail(kExitConnection, hooks.error().message);
   bool problems = false, changes = false;
   for (const FlowSetup& s : *setups) {
     problems = problems || !s.error.empty() || !s.report.missing.empty();
     changes = changes || !s.report.to_create.empty();
   }
+  for (const WebhookSetup& s : *hooks) {
+    problems = problems || !s.error.empty() || !s.report.missing.empty();
+    changes = changes || !s.report.to_create.empty();
+  }
   if (args.json && !quiet_when_ready) {
-    print_json(setup_json(*setups, apply));
+    Value out = setup_json(*setups, apply);
+    out.as_object().push_back({"webhooks", webhooks_json(*hooks, apply)});
+    print_json(out);
   } else if (!quiet_when_ready || problems || changes) {
     for (const FlowSetup& s : *setups) {
       bool nothing = s.error.empty() && s.report.to_create.empty() && s.report.missing.empty();
@@ -50,6 +89,7 @@ int run_setup(const Config& config, const Args& args, bool apply, bool quiet_whe
       }
       for (const std::string& m : s.report.missing) outf("  missing %s\n", m.c_str());
     }
+    print_webhooks(*hooks, apply);
     if (!apply && changes) outf("run `crmsync setup` to create them\n");
   }
   if (problems) {

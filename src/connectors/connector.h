@@ -131,6 +131,20 @@ struct SetupReport {
   std::vector<std::string> missing;
 };
 
+// What `crmsync setup` asks a source to push to `crmsync serve` as webhooks
+// (docs/webhooks.md, "Registration"): one subscription per object a flow
+// takes webhooks for, at `url` ({serve.public_url}/hooks/{connection}),
+// sending HTTP basic auth `user` / `password`. Subscriptions at `url` that no
+// object needs any more are deleted; subscriptions at any other URL are
+// never touched.
+struct WebhookSubscriptionRequest {
+  std::string url;
+  std::string user;
+  std::string password;
+  std::vector<std::string> objects;  // sorted, unique; empty: none needed any more
+  bool apply = false;                // false: report the drift, change nothing
+};
+
 // A change a source reported (a CDC event): which records to look at again.
 // A hint, not data: the engine reads the records' current state.
 struct ChangeHint {
@@ -204,6 +218,18 @@ class Connection {
   virtual Result<SetupReport> setup_target(const SetupRequest& request) {
     (void)request;
     return SetupReport{};
+  }
+
+  // Brings the source's webhook subscriptions to what `request` asks
+  // (registering, replacing ones whose auth or version drifted, deleting
+  // unneeded ones at request.url), exactly once: what exists is listed
+  // first, so running it again changes nothing. `to_create` lists each
+  // change made (or, without apply, due); `missing` what it cannot do.
+  // Called by `crmsync setup`, once per connection. Connectors that cannot
+  // register webhooks answer a fatal error saying so.
+  virtual Result<SetupReport> setup_webhooks(const WebhookSubscriptionRequest& request) {
+    return Error(ErrorKind::fatal, "this connector cannot register webhooks; subscribe " +
+                                       request.url + " in the sending system by hand");
   }
 
   // The objects this connection holds (tables and views, files, API

@@ -85,15 +85,19 @@ class ServeProcess {
     std::vector<std::string> env;     // NAME=value added to the child's environment
     std::string token = "scenario-api-token-0123456789";
     std::string log;  // appended across restarts; default: <dir>/serve.log
+    // Listen on this port every start (webhooks registered at it must reach
+    // each restart); 0: a new free port each start.
+    int port = 0;
   };
 
   explicit ServeProcess(Options options) : options_(std::move(options)) {
     if (options_.log.empty()) options_.log = options_.dir + "/serve.log";
   }
 
-  // Starts serve on a new free port (a restart after kill9 gets a new one).
+  // Starts serve on options.port, or a new free port (a restart after kill9
+  // gets a new one).
   void start() {
-    port_ = free_loopback_port();
+    port_ = options_.port != 0 ? options_.port : free_loopback_port();
     ASSERT_GT(port_, 0);
     std::vector<std::string> argv = {CRMSYNC_BINARY, "serve",
                                      "-c",           options_.config,

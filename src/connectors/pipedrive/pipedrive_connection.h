@@ -39,6 +39,9 @@ class PipedriveConnection final : public Connection {
   // or enum with the flow's values); deal stages and pipelines the flow's
   // values name that do not exist (reported, never created).
   Result<SetupReport> setup_target(const SetupRequest& request) override;
+  // Webhook subscriptions at request.url: one per object, every action,
+  // version 2.0, basic auth (pipedrive_webhook_subscriptions.h).
+  Result<SetupReport> setup_webhooks(const WebhookSubscriptionRequest& request) override;
 
   // A call through the paced client, counted as an API call.
   Result<PipedriveClient::Answer> call(const std::string& method, const std::string& path,
