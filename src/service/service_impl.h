@@ -112,11 +112,6 @@ class ServiceImpl final : public Service, public SchedulerHost {
   std::unique_ptr<net::HttpServer> server_;
   std::unique_ptr<WebhookDrainer> drainer_;
   std::unique_ptr<WebhookReceiver> receiver_;
-  // Webhook flows: when the last scheduled run of each began, so the next
-  // one counts only what no webhook announced since (service_worker.cc).
-  std::mutex polls_mu_;
-  std::map<std::string, int64_t> last_poll_began_;
-
   std::mutex queue_mu_;  // one coalescing decision at a time (look, then queue)
 
   std::mutex jobs_mu_;  // everything below up to workers_

@@ -264,11 +264,18 @@ void ServiceImpl::count_missed(const Job& job, const RunReport& report, int64_t 
   for (const auto& [name, f] : report.flows) {
     const FlowConfig* flow = job.config->flow(name);
     if (flow == nullptr || !flow->trigger.webhook || !f.error.empty()) continue;
+    // Announced means an event received since the flow's previous run of
+    // any kind (a webhook drain included) began: a record announced during
+    // an earlier storm and changed again after it, unannounced, is missed.
     int64_t since = 0;
-    {
-      std::lock_guard<std::mutex> lock(polls_mu_);
-      auto [it, fresh] = last_poll_began_.try_emplace(name, began);
-      if (!fresh) since = std::exchange(it->second, began);
+    RunFilter previous;
+    previous.flow = name;
+    previous.before_id = report.run_id;
+    previous.limit = 1;
+    auto prev = store_->runs(previous);
+    if (prev.ok() && !prev->empty()) {
+      const RunInfo& p = prev->front();
+      since = p.started_at != 0 ? p.started_at : p.created_at;
     }
     auto missed = store_->count_unannounced(name, report.run_id, since);
     if (!missed) {
