@@ -163,7 +163,7 @@ Decimal Decimal::rounded(int scale) const {
   __int128 q = coef_ / div;
   __int128 r = coef_ % div;
   if (r < 0) r = -r;
-  if (r * 2 >= div) q += coef_ < 0 ? -1 : 1;
+  if (r >= div - r) q += coef_ < 0 ? -1 : 1;  // r * 2 >= div, which overflows near 38 digits
   return Decimal(q, scale);
 }
 

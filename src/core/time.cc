@@ -153,6 +153,9 @@ std::optional<DateTime> DateTime::parse(std::string_view s,
   if (i != s.size()) return std::nullopt;
   int64_t days = days_from_civil(y, mo, d);
   int64_t secs = days * 86400 + hh * 3600 + mm * 60 + ss - offset * 60;
+  // 0000-01-01T00:00+02 is in the year -1 in UTC, which no writer here
+  // (to_salesforce, SQL text) can put back (found by fuzz/decimal_time).
+  if (secs < days_from_civil(0, 1, 1) * 86400) return std::nullopt;
   return DateTime{secs * 1000000 + frac_micros, static_cast<int16_t>(offset)};
 }
 

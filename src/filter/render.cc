@@ -105,6 +105,26 @@ struct SqlWriter {
   int64_t now;
   int next;
   Filter::Sql out;
+  // Inside a NOT. SQL compares a NULL to UNKNOWN and NOT keeps it UNKNOWN
+  // (the row is dropped), where crmsync's comparison with a null is false
+  // and NOT makes it true: comparisons there get `AND f IS NOT NULL`, which
+  // turns UNKNOWN into false (filter_sqlite_differential_test).
+  bool in_not = false;
+
+  std::string null_safe(std::string test, const std::string& f) const {
+    return in_not ? "(" + test + " AND " + f + " IS NOT NULL)" : test;
+  }
+  // A relative date literal's bound (always midnight UTC). SQLite keeps
+  // dates and datetimes as text: a date bound ('2024-01-31') orders before
+  // every datetime of that day and after the days before, for DATE and
+  // TIMESTAMP columns alike; a datetime bound ('2024-01-31T00:00:00Z') put
+  // the date '2024-01-31' itself before it.
+  Value bound(int64_t micros) const {
+    if (dialect == Filter::SqlDialect::sqlite) {
+      return Value(Date{static_cast<int32_t>(micros / (86400LL * 1000000))});
+    }
+    return Value(DateTime{micros, 0});
+  }
 
   std::string ident(const std::string& f) const {
     char q = dialect == Filter::SqlDialect::mysql ? '`' : '"';
@@ -140,7 +160,11 @@ struct SqlWriter {
       }
       case Expr::Kind::not_: {
         s += "NOT (";
-        if (Status st = write(*e.left, s); !st) return st;
+        bool outer = in_not;
+        in_not = true;
+        Status st = write(*e.left, s);
+        in_not = outer;
+        if (!st) return st;
         s += ')';
         return {};
       }
@@ -148,13 +172,15 @@ struct SqlWriter {
         std::string f = ident(e.field);
         const std::string& pat = e.values[0].value.as_string();
         std::string esc = pat.find('\\') != std::string::npos ? " ESCAPE '\\'" : "";
+        std::string test;
         if (dialect == Filter::SqlDialect::postgres) {
-          s += f + " ILIKE " + param(Value(pat)) + esc;
+          test = f + " ILIKE " + param(Value(pat)) + esc;
         } else if (dialect == Filter::SqlDialect::odbc) {
-          s += "LOWER(" + f + ") LIKE LOWER(" + param(Value(pat)) + ")" + esc;
+          test = "LOWER(" + f + ") LIKE LOWER(" + param(Value(pat)) + ")" + esc;
         } else {
-          s += f + " LIKE " + param(Value(pat)) + esc;
+          test = f + " LIKE " + param(Value(pat)) + esc;
         }
+        s += null_safe(test, f);
         return {};
       }
       case Expr::Kind::in:
@@ -173,7 +199,7 @@ struct SqlWriter {
         std::string part =
             list.empty() ? (in ? "1=0" : "1=1") : f + (in ? " IN (" : " NOT IN (") + list + ")";
         if (in) {
-          s += has_null ? "(" + part + " OR " + f + " IS NULL)" : part;
+          s += has_null ? "(" + part + " OR " + f + " IS NULL)" : null_safe(part, f);
         } else {
           s += "(" + part + " AND " + f + " IS NOT NULL)";
         }
@@ -199,22 +225,23 @@ struct SqlWriter {
     if (!l.date_literal.empty()) {
       int64_t start, end;
       date_literal_range(l, now, start, end);
-      Value a(DateTime{start, 0}), b(DateTime{end, 0});
+      Value a = bound(start), b = bound(end);
       // Placeholders are numbered in the order they are made: make them in
       // text order (operands of + have no defined evaluation order).
       if (e.op == Op::eq || e.op == Op::ne) {
         std::string pa = param(a);
         std::string pb = param(b);
-        s += e.op == Op::eq ? "(" + f + " >= " + pa + " AND " + f + " < " + pb + ")"
-                            : "(" + f + " < " + pa + " OR " + f + " >= " + pb + ")";
+        s += null_safe(e.op == Op::eq ? "(" + f + " >= " + pa + " AND " + f + " < " + pb + ")"
+                                      : "(" + f + " < " + pa + " OR " + f + " >= " + pb + ")",
+                       f);
       } else if (e.op == Op::lt) {
-        s += f + " < " + param(a);
+        s += null_safe(f + " < " + param(a), f);
       } else if (e.op == Op::le) {
-        s += f + " < " + param(b);
+        s += null_safe(f + " < " + param(b), f);
       } else if (e.op == Op::gt) {
-        s += f + " >= " + param(b);
+        s += null_safe(f + " >= " + param(b), f);
       } else {
-        s += f + " >= " + param(a);
+        s += null_safe(f + " >= " + param(a), f);
       }
       return {};
     }
@@ -228,7 +255,7 @@ struct SqlWriter {
       }
       return {};
     }
-    s += f + " " + (e.op == Op::ne ? "<>" : op_text(e.op)) + " " + param(l.value);
+    s += null_safe(f + " " + (e.op == Op::ne ? "<>" : op_text(e.op)) + " " + param(l.value), f);
     return {};
   }
 };

@@ -122,6 +122,9 @@ Result<PipedriveChangeHint> parse_v1(const Value& meta) {
   if (stamp == nullptr) return bad("meta.timestamp", "missing");
   if (!stamp->is_int() || stamp->as_int() < 0)
     return bad("meta.timestamp", "expected epoch seconds, got " + kind_of(*stamp));
+  // Up to 9999-12-31T23:59:59Z: microseconds of more overflow int64.
+  if (stamp->as_int() > 253402300799)
+    return bad("meta.timestamp", "epoch seconds past the year 9999: " + stamp->to_text());
   hint->time = DateTime::from_unix_seconds(stamp->as_int());
   // timestamp_micro, when sent, tells changes within one second apart.
   if (const Value* micro = meta.find("timestamp_micro");

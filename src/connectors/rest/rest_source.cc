@@ -244,6 +244,14 @@ Result<Record> RestConnection::to_record(const Value& json, const RestObject& ob
                  "rest " + obj.name + ": a record has no id at " +
                      (id_field.empty() ? obj.id_pointer : "field " + std::string(id_field)));
   }
+  // An object, array or boolean is no id: its JSON text would become one
+  // and create a record per answer (the malformed-input table).
+  if (id->is_object() || id->is_array() || id->is_bool()) {
+    return Error(ErrorKind::rejected,
+                 "rest " + obj.name + ": a record's id at " +
+                     (id_field.empty() ? obj.id_pointer : "field " + std::string(id_field)) +
+                     " is not a string or number: " + to_json(*id).substr(0, 80));
+  }
   r.set_id(id->to_text());
   if (!obj.changed_field.empty()) {
     const Value* c = r.get(obj.changed_field);

@@ -94,6 +94,9 @@ TEST(PipedriveWebhook, MalformedBodiesSayWhereAndWhat) {
       {R"({"v":1,"meta":{"action":"updated","object":"deal","id":1,"timestamp":"1523440213"}})",
        "meta.timestamp: expected epoch seconds, got a string"},
       {R"({"v":1,"meta":{"action":"updated","object":"deal","timestamp":1}})", "meta.id: missing"},
+      // Found by fuzz/pipedrive_webhook: seconds times 10^6 overflowed (UB).
+      {R"({"v":1,"meta":{"action":"updated","object":"deal","id":1,"timestamp":151523440213000000}})",
+       "meta.timestamp: epoch seconds past the year 9999"},
   };
   for (const Case& c : cases) {
     auto h = parse_pipedrive_webhook(c.body);

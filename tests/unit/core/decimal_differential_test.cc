@@ -101,6 +101,19 @@ TEST(DecimalDifferential, SumsPastTheLimitAreOverflowNotUndefined) {
   EXPECT_EQ(nines->sub(*big)->to_string(), "8765432109876543210987654321098765432");
 }
 
+// Found by fuzz/decimal_time: rounding a 38-digit remainder doubled it past
+// __int128 (mapping's {round: n} on a long decimal).
+TEST(DecimalDifferential, RoundingNear38DigitsRoundsHalfAwayFromZero) {
+  auto d = Decimal::parse("0.99999999999999999999999999999999999999");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->rounded(0).to_string(), "1");
+  EXPECT_EQ(d->rounded(2).to_string(), "1.00");
+  auto neg = Decimal::parse("-0.89999999999999999999999999999999999999");
+  EXPECT_EQ(neg->rounded(0).to_string(), "-1");
+  EXPECT_EQ(Decimal::parse("0.49999999999999999999999999999999999999")->rounded(0).to_string(),
+            "0");
+}
+
 TEST(DecimalDifferential, MatchesPythonDecimalOnRandomPairs) {
   std::vector<Row> rows = reference_rows();
   ASSERT_EQ(rows.size(), 1500u) << "decimal_reference.tsv not found or cut short";

@@ -167,3 +167,18 @@ TEST(Record, SetAddsWithoutTouchingSharedNames) {
 
 }  // namespace
 }  // namespace crmsync
+
+namespace crmsync {
+namespace {
+
+// Found by fuzz/decimal_time: a time in the year 0 with a positive offset
+// is in the year -1 in UTC; its Salesforce form did not parse back.
+TEST(DateTimeFuzzFinds, NothingBeforeTheYearZeroInUtc) {
+  EXPECT_FALSE(DateTime::parse("0000-01-01T00:00+02").has_value());
+  auto first = DateTime::parse("0000-01-01T00:00:00Z");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(DateTime::parse(first->to_salesforce()).has_value());
+}
+
+}  // namespace
+}  // namespace crmsync

@@ -162,8 +162,19 @@ TEST(FilterRender, SqlIsParameterisedPerDialect) {
   auto d = Filter::parse("created = TODAY");
   auto ds = d->to_sql(Filter::SqlDialect::sqlite, kNow);
   EXPECT_EQ(ds->where, "(\"created\" >= ? AND \"created\" < ?)");
-  EXPECT_EQ(ds->params[0].as_datetime().to_iso8601(), "2024-03-15T00:00:00Z");
-  EXPECT_EQ(ds->params[1].as_datetime().to_iso8601(), "2024-03-16T00:00:00Z");
+  // SQLite compares text: date bounds order DATE and TIMESTAMP text alike.
+  EXPECT_EQ(ds->params[0].as_date().to_string(), "2024-03-15");
+  EXPECT_EQ(ds->params[1].as_date().to_string(), "2024-03-16");
+  auto dp = d->to_sql(Filter::SqlDialect::postgres, kNow);
+  EXPECT_EQ(dp->params[0].as_datetime().to_iso8601(), "2024-03-15T00:00:00Z");
+
+  // Under NOT, a comparison with a null column is false (as in-process),
+  // not SQL's UNKNOWN, which NOT would keep and drop the row.
+  auto n = Filter::parse("NOT (amount > 5 AND city LIKE 'B%')");
+  auto ns = n->to_sql(Filter::SqlDialect::sqlite, kNow);
+  EXPECT_EQ(ns->where,
+            "NOT (((\"amount\" > ? AND \"amount\" IS NOT NULL) AND (\"city\" LIKE ? AND \"city\" "
+            "IS NOT NULL)))");
 
   auto parent = Filter::parse("Account.Name = 'x'");
   auto ps = parent->to_sql(Filter::SqlDialect::sqlite, kNow);
