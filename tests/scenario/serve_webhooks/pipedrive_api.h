@@ -23,21 +23,6 @@ inline uint32_t scenario_seed() {
   return std::random_device{}();
 }
 
-// Whether serve at `base` has webhook receivers: an unauthenticated POST
-// to a configured connection's /hooks path is refused (401), not unknown
-// (404). Until issue 19's receivers are merged the storm scenarios skip;
-// delete this guard once they are on main.
-inline bool serve_takes_webhooks(const std::string& base, const std::string& connection) {
-  net::HttpClient http;
-  net::HttpClientRequest req;
-  req.method = "POST";
-  req.url = base + "/hooks/" + connection;
-  req.body = "{}";
-  req.headers.emplace("Content-Type", "application/json");
-  auto r = http.send(req);
-  return !(r.ok() && r->status == 404);
-}
-
 // How many delivery attempts got each HTTP status ("404: 1200, 0: 3"), for
 // failure messages.
 inline std::string delivery_statuses(const std::vector<Value>& deliveries) {
