@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCRMSYNC_SANITIZE=OFF -DCRMSYNC_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" --target bench_pipeline bench_sql bench_sandbox_pipedrive bench_sandbox_salesforce \
-  bench_pipedrive_connector bench_salesforce_connector bench_http_server bench_serve
+  bench_pipedrive_connector bench_salesforce_connector bench_http_server bench_serve \
+  bench_webhook_ingest
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(10000 100000 1000000)
 for n in "${sizes[@]}"; do
@@ -43,3 +44,7 @@ build-bench/bench/bench_http_server
 # crmsync serve: idle CPU over 10 minutes as the goal states (SERVE_IDLE_SECS to shorten)
 echo
 build-bench/bench/bench_serve --idle-secs "${SERVE_IDLE_SECS:-600}"
+
+# Webhook ingest into serve's inbox: 16 senders (issue 19).
+echo
+build-bench/bench/bench_webhook_ingest

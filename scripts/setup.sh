@@ -29,6 +29,9 @@ PACKAGES=(
   # promtool (`promtool check metrics`) parses `crmsync serve`'s /metrics in
   # the tests; the Prometheus server it comes with is not used.
   prometheus
+  # The fuzz targets (scripts/fuzz.sh): clang 14 and its libFuzzer and
+  # sanitizer runtimes.
+  clang-14 libclang-rt-14-dev
   # The dashboard's e2e tests drive Debian's headless Chromium (tests/e2e/).
   chromium
 )

@@ -20,6 +20,8 @@ int cmd_watch(const Args& args);
 int cmd_serve(const Args& args);
 int cmd_status(const Args& args);
 int cmd_history(const Args& args);
+// `crmsync inbox` (cmd_inbox.cc): serve's webhook inbox and refused deliveries.
+int cmd_inbox(const Args& args);
 int cmd_errors(const Args& args);
 int cmd_retry(const Args& args);
 int cmd_spec(const Args& args);

@@ -32,6 +32,8 @@ commands:
                         synced records, open errors, the run that holds it now
   history               past runs (and queued jobs) with their trigger and counts;
                         --flow F, --status S filter them
+  inbox                 serve's webhook inbox: events waiting per flow, the oldest one's
+                        age, drained counts; refused deliveries by connection and reason
   errors [RUN]          failed records: all open ones, or those of one run
   retry [RUN]           queue failed records (of one run, or all) again and retry them now
   spec [TYPE]           JSON Schema of the config file, or the reference of one connector
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
   if (c == "serve") return cmd_serve(*args);
   if (c == "status") return cmd_status(*args);
   if (c == "history") return cmd_history(*args);
+  if (c == "inbox") return cmd_inbox(*args);
   if (c == "errors") return cmd_errors(*args);
   if (c == "retry") return cmd_retry(*args);
   if (c == "spec") return cmd_spec(*args);

@@ -183,8 +183,9 @@ std::optional<Decimal> Decimal::add(const Decimal& o) const {
   int s = scale_ > o.scale_ ? scale_ : o.scale_;
   __int128 a = coef_, b = o.coef_;
   if (!scale_up(a, s - scale_) || !scale_up(b, s - o.scale_)) return std::nullopt;
-  __int128 r = a + b;
-  if (r > kMaxCoef || r < -kMaxCoef) return std::nullopt;
+  // Two 38-digit coefficients can sum past __int128 (2^127 is about 1.7e38).
+  __int128 r;
+  if (__builtin_add_overflow(a, b, &r) || r > kMaxCoef || r < -kMaxCoef) return std::nullopt;
   return Decimal(r, s);
 }
 

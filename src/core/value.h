@@ -34,18 +34,21 @@ std::string_view to_string(ValueType t);
 class Value {
  public:
   Value() = default;
-  Value(std::nullptr_t) {}
-  Value(bool b) : v_(b) {}
-  Value(int v) : v_(int64_t{v}) {}
-  Value(int64_t v) : v_(v) {}
-  Value(Decimal d) : v_(d) {}
-  Value(std::string s) : v_(std::move(s)) {}
-  Value(std::string_view s) : v_(std::string(s)) {}
-  Value(const char* s) : v_(std::string(s)) {}
-  Value(Date d) : v_(d) {}
-  Value(DateTime t) : v_(t) {}
-  Value(Array a) : v_(std::move(a)) {}
-  Value(Object o) : v_(std::move(o)) {}
+  // Defined below Member: with clang and C++20's constexpr std::vector, a
+  // constructor body here would instantiate ~vector<Member> while Member is
+  // still incomplete (the fuzz build is clang).
+  Value(std::nullptr_t);
+  Value(bool b);
+  Value(int v);
+  Value(int64_t v);
+  Value(Decimal d);
+  Value(std::string s);
+  Value(std::string_view s);
+  Value(const char* s);
+  Value(Date d);
+  Value(DateTime t);
+  Value(Array a);
+  Value(Object o);
 
   ValueType type() const { return static_cast<ValueType>(v_.index()); }
   bool is_null() const { return v_.index() == 0; }
@@ -97,5 +100,18 @@ struct Member {
   Value value;
   bool operator==(const Member&) const = default;
 };
+
+inline Value::Value(std::nullptr_t) {}
+inline Value::Value(bool b) : v_(b) {}
+inline Value::Value(int v) : v_(int64_t{v}) {}
+inline Value::Value(int64_t v) : v_(v) {}
+inline Value::Value(Decimal d) : v_(d) {}
+inline Value::Value(std::string s) : v_(std::move(s)) {}
+inline Value::Value(std::string_view s) : v_(std::string(s)) {}
+inline Value::Value(const char* s) : v_(std::string(s)) {}
+inline Value::Value(Date d) : v_(d) {}
+inline Value::Value(DateTime t) : v_(t) {}
+inline Value::Value(Array a) : v_(std::move(a)) {}
+inline Value::Value(Object o) : v_(std::move(o)) {}
 
 }  // namespace crmsync

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "config/config.h"
@@ -54,6 +55,29 @@ struct WatchOptions {
   std::function<void(const std::string&)> log;
 };
 
+// A batch of webhook events for one flow (serve's drainer; hint_run.cc).
+struct HintBatchOptions {
+  std::string flow;
+  std::vector<ChangeHint> hints;
+  std::string trigger = "webhook";
+  // How long to wait for the flow's lock while another run holds it (-1:
+  // no limit; 0: not at all), and what ends the wait early (true: nothing run).
+  int64_t lock_wait_micros = 0;
+  std::function<bool()> cancelled;
+};
+
+struct HintBatchReport {
+  bool ran = false;   // false: the lock was held elsewhere (busy) or the wait was cancelled
+  bool busy = false;  // another run held the flow's lock past lock_wait_micros
+  int64_t run_id = 0;
+  RunStatus status = RunStatus::succeeded;
+  FlowCounts counts;
+  std::unordered_set<std::string> filtered_out;  // hinted ids outside the flow's filter
+  std::unordered_set<std::string> failed;        // hinted ids that got a record error
+  std::string error;                             // why the batch stopped; empty: it ran through
+  ErrorKind error_kind = ErrorKind::fatal;
+};
+
 // Runs flows of one config against one state store: opens the connections
 // the selected flows need, compiles filters and mappings once, orders flows
 // by their references and runs each with a FlowRunner. One run at a time per
@@ -84,6 +108,14 @@ class SyncEngine {
   // source that stayed unreachable, the state store failed).
   Status watch(const WatchOptions& options, const std::atomic<bool>& stop);
 
+  // One batch of change hints of one flow as a run of its own (trigger
+  // "webhook": history and the API show it): waits for the flow's lock (one
+  // run of a flow at a time, a scheduled one included), reads the hinted
+  // records again by id and syncs them (FlowRunner::sync_hints), ends the
+  // run. The flow's compiled runtime is kept for the next batch. An Error:
+  // a setup problem before the run began, or the state store failed.
+  Result<HintBatchReport> sync_hint_batch(const HintBatchOptions& options);
+
   // Where the connections' HTTP sessions write their retry lines (default:
   // stderr); serve makes them JSON log events. Before the first run.
   void set_session_log(std::function<void(std::string_view line)> log) {
@@ -108,6 +140,7 @@ class SyncEngine {
   ProgressListener* progress_;
   net::ApiObserver* api_observer_;
   std::map<std::string, std::unique_ptr<Connection>> connections_;
+  std::map<std::string, std::unique_ptr<FlowRuntime>> hint_runtimes_;  // sync_hint_batch's
   std::function<void(std::string_view line)> session_log_;
 };
 

@@ -49,6 +49,9 @@ class FlowRunner {
   // flow's filter, get the delete policy), then the normal match, write and
   // commit path; `position` is committed with the last batch.
   Status sync_hints(const std::vector<ChangeHint>& hints, const std::string& position);
+  // The hinted ids sync_hints found outside the flow's filter (webhook
+  // events for records the flow does not take: skipped and counted).
+  const std::unordered_set<std::string>& filtered_out() const { return filtered_out_; }
 
   struct Item;  // one source record in flight through a batch (flow_item.h)
 
@@ -131,6 +134,7 @@ class FlowRunner {
   std::unordered_set<std::string> duplicate_ids_;
   DeleteHold hold_;
   bool cancelled_ = false;
+  std::unordered_set<std::string> filtered_out_;
 };
 
 }  // namespace crmsync

@@ -35,7 +35,10 @@ Status FlowRunner::sync_hints(const std::vector<ChangeHint>& hints, const std::s
       present.insert(r.id());
       // A read by id does not apply a pushed-down filter: a record changed
       // out of the flow's scope leaves it, as on the cursor path.
-      if (flow_.filter && !flow_.filter->matches(r, now)) r.set_deleted(true);
+      if (flow_.filter && !flow_.filter->matches(r, now)) {
+        r.set_deleted(true);
+        filtered_out_.insert(r.id());
+      }
     }
     for (const std::string& id : part) {
       if (present.count(id)) continue;
@@ -60,7 +63,8 @@ Status FlowRunner::sync_hints(const std::vector<ChangeHint>& hints, const std::s
                     [&](const Record& r) { return r.deleted() && !synced.count(r.id()); });
     }
     bool last = i + part.size() >= ids.size();
-    if (last) stream_position_ = position;
+    // Webhook batches have no stream position: nothing to store.
+    if (last && !position.empty()) stream_position_ = position;
     if (!records->empty()) {
       if (Status s = process_batch(*records, {}, std::nullopt, false); !s) return s;
     }

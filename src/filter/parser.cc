@@ -28,6 +28,9 @@ class Parser {
   Result<std::unique_ptr<Expr>> parse() {
     auto e = parse_or();
     if (!e) return e;
+    // A quote opened after a whole expression ends the tokens like the end
+    // of the text does: without this, `Amount > 15 'x` passed as `Amount > 15`.
+    if (unterminated_) return fail("a closing quote");
     if (tok_.kind != Token::end) return fail("expected AND, OR or the end");
     return e;
   }

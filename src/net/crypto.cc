@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
@@ -39,6 +40,14 @@ std::string sha256(std::string_view bytes) {
   unsigned int n = 0;
   EVP_Digest(bytes.data(), bytes.size(), out, &n, EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<char*>(out), n);
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &n);
+  return std::string(reinterpret_cast<const char*>(out), n);
 }
 
 bool equal_in_constant_time(std::string_view a, std::string_view b) {

@@ -17,6 +17,8 @@ std::string sha256(std::string_view bytes);
 // digests (equal lengths) are compared with CRYPTO_memcmp. For secrets a
 // client presents (API bearer tokens), so timing does not reveal a prefix.
 bool equal_in_constant_time(std::string_view a, std::string_view b);
+// HMAC-SHA256 of `data` under `key` (32 raw bytes): webhook signatures.
+std::string hmac_sha256(std::string_view key, std::string_view data);
 // `n` bytes from the OS's CSPRNG.
 std::string random_bytes(size_t n);
 // RSASSA-PKCS1-v1_5 with SHA-256 (JWS "RS256") of `data` with a PEM private

@@ -189,6 +189,7 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
   r.stream_route(run + "/events");
   r.route("GET", "/flows", flows);
   r.route("GET", "/connections", connections);
+  r.route("GET", "/inbox", get_inbox);
   r.route("POST", "/connections/([^/]+)/check", check_connection, small_body);
 
   r.open_route("/healthz", healthz);

@@ -44,5 +44,7 @@ void list_run_errors(ApiContext& api, const net::HttpRequest& request, net::Http
 void stream_run_events(ApiContext& api, const net::HttpRequest& request,
                        net::HttpResponse& response,
                        const std::shared_ptr<net::ResponseStream>& stream);
+// GET /inbox (api_inbox.cc): the webhook inbox per flow, refused deliveries.
+void get_inbox(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
 
 }  // namespace crmsync::service

@@ -187,6 +187,7 @@ std::string Metrics::render() const {
   metrics_detail::render_metric_family(impl_->budget, out);
   metrics_detail::render_metric_family(impl_->last_success, out);
   metrics_detail::render_metric_family(impl_->jobs, out);
+  webhooks_.render(out);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "service/webhook_metrics.h"
 #include "state/state_store.h"
 
 namespace crmsync::service {
@@ -35,9 +36,13 @@ class Metrics {
 
   std::string render() const;  // the whole exposition
 
+  // The webhook families (webhook_metrics.h), rendered after the others.
+  WebhookMetrics& webhooks() { return webhooks_; }
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  WebhookMetrics webhooks_;
 };
 
 }  // namespace crmsync::service

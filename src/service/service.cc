@@ -26,6 +26,15 @@ bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
+// The drainer runs only for configs with webhook flows: a thread waiting
+// on the clock is one more waiter for tests that count them.
+bool has_webhook_flows(const Config& config) {
+  for (const FlowConfig& f : config.flows) {
+    if (f.trigger.webhook) return true;
+  }
+  return false;
+}
+
 std::string diagnostics_text(const Diagnostics& errors) {
   std::string out;
   for (const Diagnostic& d : errors) out += (out.empty() ? "" : "\n") + d.to_string();
@@ -75,6 +84,12 @@ Status ServiceImpl::init() {
   scheduler_ = std::make_unique<Scheduler>(clock_, *store_, log_, *this, options_.params);
   watchers_ = std::make_unique<CdcWatchers>(clock_, *store_, log_, &api_observer_);
   checks_ = std::make_unique<ConnectionChecks>(clock_, *store_, log_, &api_observer_);
+  auto snapshot = [this] { return config_snapshot(); };
+  drainer_ =
+      std::make_unique<WebhookDrainer>(clock_, *store_, log_, metrics_, &api_observer_, snapshot);
+  receiver_ = std::make_unique<WebhookReceiver>(
+      clock_, *store_, metrics_.webhooks(), snapshot, [this] { drainer_->wake(); },
+      options_.webhooks);
   return {};
 }
 
@@ -97,6 +112,7 @@ Status ServiceImpl::start() {
     o.tls_cert_file = options_.tls_cert_file;
     o.tls_key_file = options_.tls_key_file;
     server_ = std::make_unique<net::HttpServer>(o);
+    receiver_->register_routes(*server_);
     if (options_.register_routes) options_.register_routes(*server_, *this, metrics_);
     if (Status s = server_->listen(host, port); !s) {
       return s.error().with_context("listening on " + options_.listen);
@@ -117,6 +133,7 @@ Status ServiceImpl::start() {
     watchers_->start(config);
   }
   checks_->check_all(config);
+  if (has_webhook_flows(*config)) drainer_->start();
   if (server_) {
     if (Status s = server_->start(); !s) return s.error().with_context("starting the HTTP server");
     bool tls = !options_.tls_cert_file.empty() && !options_.tls_key_file.empty();
@@ -153,6 +170,7 @@ void ServiceImpl::stop() {
   if (was_started) log_.info("stopping");
   if (scheduler_) scheduler_->stop();
   if (watchers_) watchers_->stop();
+  if (drainer_) drainer_->stop();
   for (std::thread& t : workers_) {
     if (t.joinable()) t.join();
   }
@@ -200,6 +218,8 @@ Status ServiceImpl::reload() {
   scheduler_->config_changed();
   watchers_->start(load.config);
   checks_->check_all(load.config);
+  if (has_webhook_flows(*load.config)) drainer_->start();  // no-op when running
+  drainer_->wake();
   jobs_cv_.notify_all();
   log_.info("reload_ok",
             {{"flows", Value(static_cast<int64_t>(load.config->flows.size()))},

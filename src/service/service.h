@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "service/control.h"
 #include "service/metrics.h"
+#include "service/webhook_receiver.h"
 
 namespace crmsync::net {
 class HttpServer;
@@ -35,6 +36,9 @@ struct ServeOptions {
   // before it listens; cmd_serve sets it. Null: a server with no routes.
   std::function<void(net::HttpServer& server, ServiceControl& control, Metrics& metrics)>
       register_routes;
+  // The webhook receivers' body limit and per-address flood limit
+  // (webhook_receiver.h); the routes are there whenever the server is.
+  WebhookLimits webhooks;
 };
 
 // `crmsync serve` (docs/service.md): runs every flow's trigger until

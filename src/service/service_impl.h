@@ -21,6 +21,8 @@
 #include "service/scheduler.h"
 #include "service/service.h"
 #include "service/service_log.h"
+#include "service/webhook_drainer.h"
+#include "service/webhook_receiver.h"
 
 namespace crmsync::service {
 
@@ -85,6 +87,9 @@ class ServiceImpl final : public Service, public SchedulerHost {
   void run_job(Job& job);
   bool cancel_asked(int64_t run_id);
   void finish_job(const Job& job);
+  // A scheduled run of webhook flows: records it wrote that no webhook
+  // announced go to crmsync_webhook_missed_total.
+  void count_missed(const Job& job, const RunReport& report, int64_t began);
 
   ServeOptions options_;
   std::unique_ptr<Clock> own_clock_;
@@ -105,6 +110,12 @@ class ServiceImpl final : public Service, public SchedulerHost {
   std::unique_ptr<CdcWatchers> watchers_;
   std::unique_ptr<ConnectionChecks> checks_;
   std::unique_ptr<net::HttpServer> server_;
+  std::unique_ptr<WebhookDrainer> drainer_;
+  std::unique_ptr<WebhookReceiver> receiver_;
+  // Webhook flows: when the last scheduled run of each began, so the next
+  // one counts only what no webhook announced since (service_worker.cc).
+  std::mutex polls_mu_;
+  std::map<std::string, int64_t> last_poll_began_;
 
   std::mutex queue_mu_;  // one coalescing decision at a time (look, then queue)
 

@@ -1,6 +1,7 @@
 // Workers: take the oldest queued run whose flows are free, run it on its
 // config snapshot, publish its progress and metrics (service_impl.h).
 #include <algorithm>
+#include <utility>
 
 #include "engine/engine.h"
 #include "service/service_impl.h"
@@ -204,6 +205,7 @@ void ServiceImpl::run_job(Job& job) {
     Status s = store_->end_run(id, RunStatus::interrupted, "serve stopped", clock_.now_micros());
     if (s) status = RunStatus::interrupted;
   }
+  count_missed(job, *report, began);
   int64_t ended = clock_.now_micros();
   double secs = static_cast<double>(ended - began) / 1e6;
   Object flows;
@@ -253,6 +255,36 @@ void ServiceImpl::finish_job(const Job& job) {
   }
   jobs_cv_.notify_all();
   update_job_gauges();
+  if (drainer_) drainer_->wake();  // webhook events may have waited for these flows
+}
+
+void ServiceImpl::count_missed(const Job& job, const RunReport& report, int64_t began) {
+  const std::string& trigger = job.info.trigger;
+  if (trigger != "schedule" && trigger != "catch_up") return;
+  for (const auto& [name, f] : report.flows) {
+    const FlowConfig* flow = job.config->flow(name);
+    if (flow == nullptr || !flow->trigger.webhook || !f.error.empty()) continue;
+    int64_t since = 0;
+    {
+      std::lock_guard<std::mutex> lock(polls_mu_);
+      auto [it, fresh] = last_poll_began_.try_emplace(name, began);
+      if (!fresh) since = std::exchange(it->second, began);
+    }
+    auto missed = store_->count_unannounced(name, report.run_id, since);
+    if (!missed) {
+      log_.error("inbox_failed",
+                 {{"flow", Value(name)}, {"message", Value(missed.error().message)}});
+      continue;
+    }
+    metrics_.webhooks().missed(name, *missed);
+    if (*missed > 0) {
+      log_.warn("webhook_missed", {{"flow", Value(name)},
+                                   {"run", Value(report.run_id)},
+                                   {"records", Value(*missed)},
+                                   {"message", Value("the scheduled run wrote records no webhook "
+                                                     "announced (lost or late webhooks)")}});
+    }
+  }
 }
 
 }  // namespace crmsync::service

@@ -117,6 +117,30 @@ class LockedStateStore final : public StateStore {
   Result<int64_t> requeue_errors(int64_t run_id, int64_t now) override {
     CRMSYNC_LOCKED(requeue_errors(run_id, now));
   }
+  Result<std::vector<InboxOutcome>> enqueue(std::span<const InboxDelivery> deliveries,
+                                            int64_t now) override {
+    CRMSYNC_LOCKED(enqueue(deliveries, now));
+  }
+  Result<std::vector<InboxEvent>> pending_events(std::string_view flow, size_t limit) override {
+    CRMSYNC_LOCKED(pending_events(flow, limit));
+  }
+  Status finish_events(std::span<const int64_t> ids, InboxState state, int64_t run_id,
+                       int64_t now) override {
+    CRMSYNC_LOCKED(finish_events(ids, state, run_id, now));
+  }
+  Result<int64_t> prune_inbox(int64_t drained_before, int64_t seen_before) override {
+    CRMSYNC_LOCKED(prune_inbox(drained_before, seen_before));
+  }
+  Status count_rejection(std::string_view connection, std::string_view reason,
+                         int64_t now) override {
+    CRMSYNC_LOCKED(count_rejection(connection, reason, now));
+  }
+  Result<InboxSummary> inbox_summary() override {
+    CRMSYNC_LOCKED(inbox_summary());
+  }
+  Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id, int64_t since) override {
+    CRMSYNC_LOCKED(count_unannounced(flow, run_id, since));
+  }
   Status put_secret(std::string_view name, std::string_view value, int64_t now) override {
     CRMSYNC_LOCKED(put_secret(name, value, now));
   }

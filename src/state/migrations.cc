@@ -105,6 +105,31 @@ CREATE TABLE flow_locks (
   process_start INTEGER NOT NULL, run_id INTEGER NOT NULL, since INTEGER NOT NULL);
 CREATE TABLE schedule_slots (flow TEXT PRIMARY KEY, slot INTEGER NOT NULL);
 )sql",
+      // 7: the webhook inbox (issue 19). One row per (flow, event), fanned
+      // out when the delivery is received; UNIQUE (flow, event_key) drops a
+      // sender's repeated delivery. Pending rows are drained per flow in
+      // receive order; drained rows stay 7 days for audit. webhook_seen
+      // holds the message ids of signed deliveries (replay protection);
+      // webhook_rejections counts refused deliveries by reason.
+      R"sql(
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, flow TEXT NOT NULL, event_key TEXT NOT NULL,
+  connection TEXT NOT NULL, object TEXT NOT NULL, record_id TEXT NOT NULL,
+  action TEXT NOT NULL, changed_at INTEGER NOT NULL, received_at INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'skipped', 'failed')),
+  drained_at INTEGER NOT NULL DEFAULT 0, run_id INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (flow, event_key));
+CREATE INDEX inbox_pending ON inbox (flow, id) WHERE state = 'pending';
+CREATE INDEX inbox_record ON inbox (flow, record_id, received_at);
+CREATE INDEX inbox_drained ON inbox (drained_at) WHERE state != 'pending';
+CREATE TABLE webhook_seen (
+  connection TEXT NOT NULL, message_id TEXT NOT NULL, seen_at INTEGER NOT NULL,
+  PRIMARY KEY (connection, message_id)) WITHOUT ROWID;
+CREATE INDEX webhook_seen_at ON webhook_seen (seen_at);
+CREATE TABLE webhook_rejections (
+  connection TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
+  last_at INTEGER NOT NULL, PRIMARY KEY (connection, reason));
+)sql",
   };
   return kMigrations;
 }

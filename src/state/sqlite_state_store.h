@@ -60,6 +60,17 @@ class SqliteStateStore final : public StateStore {
                     int64_t now) override;  // state_secrets.cc
   Result<std::optional<std::string>> get_secret(std::string_view name) override;
   Result<bool> has_secret(std::string_view name) override;
+  // The webhook inbox (state_inbox.cc).
+  Result<std::vector<InboxOutcome>> enqueue(std::span<const InboxDelivery> deliveries,
+                                            int64_t now) override;
+  Result<std::vector<InboxEvent>> pending_events(std::string_view flow, size_t limit) override;
+  Status finish_events(std::span<const int64_t> ids, InboxState state, int64_t run_id,
+                       int64_t now) override;
+  Result<int64_t> prune_inbox(int64_t drained_before, int64_t seen_before) override;
+  Status count_rejection(std::string_view connection, std::string_view reason,
+                         int64_t now) override;
+  Result<InboxSummary> inbox_summary() override;
+  Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id, int64_t since) override;
 
  private:
   Status apply(const BatchCommit& batch);  // state_batch_apply.cc

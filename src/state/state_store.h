@@ -179,6 +179,64 @@ struct BatchCommit {
   FlowCounts counts;  // added to the run's counts for the flow
 };
 
+// --- the webhook inbox (issue 19; state_inbox.cc)
+
+enum class InboxState { pending, done, skipped, failed };
+std::string_view to_string(InboxState s);
+
+// One event of a webhook delivery, for one flow that reads its object.
+struct InboxEvent {
+  int64_t id = 0;  // assigned by the store
+  std::string flow;
+  // What makes a delivery the same as another: the sender's event id, or
+  // for senders without one a key the receiver derived (webhook_receiver.cc).
+  // Unique per flow: a second copy is dropped.
+  std::string event_key;
+  std::string connection;
+  std::string object;
+  std::string record_id;
+  std::string action;      // create | update | delete
+  int64_t changed_at = 0;  // unix micros the sender says the change was made; 0: unknown
+  int64_t received_at = 0;
+  InboxState state = InboxState::pending;
+  int64_t drained_at = 0;  // 0 while pending
+  int64_t run_id = 0;      // the run that drained it
+};
+
+// One delivery, committed at once: its events (one per flow; none when no
+// flow reads the object) and, for schemes with replay protection, the
+// sender's message id.
+struct InboxDelivery {
+  std::string connection;
+  std::string replay_id;  // non-empty: refused as a replay when already seen
+  std::vector<InboxEvent> events;
+};
+
+// What enqueue did with a delivery.
+struct InboxOutcome {
+  bool replayed = false;  // replay_id seen before: nothing stored
+  size_t queued = 0;      // new events
+  size_t duplicates = 0;  // events whose (flow, event key) was there already
+};
+
+// crmsync inbox, GET /api/v1/inbox: per flow, and rejected deliveries.
+struct InboxFlowSummary {
+  std::string flow;
+  int64_t pending = 0, done = 0, skipped = 0, failed = 0;
+  int64_t oldest_pending_at = 0;  // received_at of the oldest pending event; 0: none
+  int64_t last_received_at = 0;   // 0: none yet
+};
+struct WebhookRejections {
+  std::string connection;
+  std::string reason;
+  int64_t count = 0;
+  int64_t last_at = 0;
+};
+struct InboxSummary {
+  std::vector<InboxFlowSummary> flows;      // by flow name
+  std::vector<WebhookRejections> rejected;  // by connection, reason
+};
+
 // The engine's durable memory. One instance per process; calls are
 // serialized by the caller (one thread at a time). Every method returns a
 // fatal Error when the store itself fails (disk full, corrupt file).
@@ -269,6 +327,31 @@ class StateStore {
                                                       size_t limit) = 0;
   // Parked (and pending) errors of a run, or all when run_id == 0, become due now.
   virtual Result<int64_t> requeue_errors(int64_t run_id, int64_t now) = 0;
+
+  // --- webhook inbox (issue 19)
+  // Commits every delivery in one transaction (the receiver acknowledges
+  // only after this returns): per delivery, a replay id seen before stores
+  // nothing; else the id is remembered and each event is inserted unless
+  // its (flow, event key) is there already. One outcome per delivery.
+  virtual Result<std::vector<InboxOutcome>> enqueue(std::span<const InboxDelivery> deliveries,
+                                                    int64_t now) = 0;
+  // The oldest pending events of `flow`, at most `limit`, oldest first.
+  virtual Result<std::vector<InboxEvent>> pending_events(std::string_view flow, size_t limit) = 0;
+  // Drained events leave pending: state, drained_at and the run.
+  virtual Status finish_events(std::span<const int64_t> ids, InboxState state, int64_t run_id,
+                               int64_t now) = 0;
+  // Deletes drained events received before `drained_before` and replay ids
+  // seen before `seen_before`; how many events went.
+  virtual Result<int64_t> prune_inbox(int64_t drained_before, int64_t seen_before) = 0;
+  // Counts a refused delivery (kept across restarts: crmsync inbox shows it).
+  virtual Status count_rejection(std::string_view connection, std::string_view reason,
+                                 int64_t now) = 0;
+  virtual Result<InboxSummary> inbox_summary() = 0;
+  // Records of `flow` that run `run_id` wrote (created, updated or deleted)
+  // for which no inbox event was received at or after `since`: what a
+  // scheduled run found that no webhook announced.
+  virtual Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id,
+                                            int64_t since) = 0;
 
   // --- secrets (tokens crmsync obtained itself, e.g. by `crmsync connect`)
   // Encrypted at rest with the key in CRMSYNC_SECRET_KEY (secret_cipher.h):

@@ -4,21 +4,6 @@
 
 namespace crmsync {
 
-const PipedriveObject* pipedrive_object(std::string_view name) {
-  static const PipedriveObject kObjects[] = {
-      {"person", "persons", "personFields", true},
-      {"organization", "organizations", "organizationFields", true},
-      {"deal", "deals", "dealFields", true},
-      {"activity", "activities", "activityFields", true},
-      {"product", "products", "productFields", true},
-      {"note", "notes", "noteFields", false},
-  };
-  for (const PipedriveObject& o : kObjects) {
-    if (o.name == name || o.plural == name) return &o;
-  }
-  return nullptr;
-}
-
 namespace {
 
 bool is_hex_key(std::string_view key) {

@@ -102,6 +102,9 @@ Result<PipedriveChangeHint> parse_v2(const Value& meta) {
   auto t = DateTime::parse(*stamp, 0);
   if (!t) return bad("meta.timestamp", "not an RFC 3339 time: '" + stamp->substr(0, 40) + "'");
   hint->time = *t;
+  if (const Value* id = meta.find("id"); id != nullptr && id->is_string()) {
+    hint->event_id = id->as_string();
+  }
   return hint;
 }
 
@@ -120,6 +123,11 @@ Result<PipedriveChangeHint> parse_v1(const Value& meta) {
   if (!stamp->is_int() || stamp->as_int() < 0)
     return bad("meta.timestamp", "expected epoch seconds, got " + kind_of(*stamp));
   hint->time = DateTime::from_unix_seconds(stamp->as_int());
+  // timestamp_micro, when sent, tells changes within one second apart.
+  if (const Value* micro = meta.find("timestamp_micro");
+      micro != nullptr && micro->is_int() && micro->as_int() > 0) {
+    hint->time = DateTime{micro->as_int(), 0};
+  }
   return hint;
 }
 

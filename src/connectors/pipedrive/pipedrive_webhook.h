@@ -17,6 +17,9 @@ struct PipedriveChangeHint {
   std::string id;      // the record's id, as text
   Action action = Action::update;
   DateTime time;  // when Pipedrive made the change (meta.timestamp)
+  // v2's event id (meta.id), the same on every retry of a delivery; v1
+  // bodies have none (empty).
+  std::string event_id;
 };
 
 // Parses a delivery body, v2 (`{"meta":{"action":"change","entity":...,

@@ -28,10 +28,6 @@ int64_t count(const Value& v, const char* key) {
 
 }  // namespace
 
-std::string BulkJob::what() const {
-  return "salesforce bulk " + operation + " job " + id + " on " + object;
-}
-
 Result<BulkJob> parse_bulk_job(std::string_view body) {
   auto v = parse_json(body);
   if (!v) return Error(ErrorKind::retryable, "salesforce bulk: " + v.error().message);

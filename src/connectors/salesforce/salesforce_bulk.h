@@ -26,7 +26,9 @@ struct BulkJob {
     return state == "JobComplete" || state == "Failed" || state == "Aborted";
   }
   // "salesforce bulk insert job 750... on Contact"
-  std::string what() const;
+  std::string what() const {
+    return "salesforce bulk " + operation + " job " + id + " on " + object;
+  }
 };
 
 // JobInfo JSON into a BulkJob (id, operation, object, state, counters).

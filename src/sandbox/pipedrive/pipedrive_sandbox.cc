@@ -48,6 +48,7 @@ Context::Context(PipedriveSandboxOptions o)
       server(server_options(options)),
       api_token_(options.api_token) {
   faults.set(options.faults);
+  webhooks.set_controls(options.webhook_delivery);
 }
 
 std::string Context::api_token() const {

@@ -8,6 +8,7 @@
 
 #include "core/result.h"
 #include "sandbox/common/fault_injector.h"
+#include "sandbox/common/webhook_dispatcher.h"
 #include "sandbox/pipedrive/pipedrive_pipeline_seed.h"
 
 namespace crmsync::sandbox::pipedrive {
@@ -33,6 +34,8 @@ struct PipedriveSandboxOptions {
   FaultConfig faults;
   // Multiplies webhook retry delays (3, 30, 150 s); tests use e.g. 0.01.
   double webhook_time_scale = 1.0;
+  // Paused delivery, duplicates, shuffled order (POST /__admin/webhook_delivery).
+  DeliveryControls webhook_delivery;
   size_t threads = 16;
   // Sandbox time in epoch seconds; the system clock when empty.
   std::function<int64_t()> clock;

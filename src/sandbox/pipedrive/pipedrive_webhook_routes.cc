@@ -42,8 +42,27 @@ void deliveries(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
     out.push_back(Value(Object{{"webhook_id", a.webhook_id},
                                {"attempt", a.attempt},
                                {"status", a.status},
-                               {"delivered", a.delivered}}));
+                               {"delivered", a.delivered},
+                               {"dropped", a.dropped},
+                               {"duplicate", a.duplicate},
+                               {"event_id", a.event.id},
+                               {"object", a.event.object},
+                               {"record_id", a.event.record_id},
+                               {"action", a.event.action},
+                               {"sent_at_micros", a.sent_at_micros},
+                               {"answered_at_micros", a.answered_at_micros}}));
   res.body = to_json(Value(Object{{"deliveries", Value(std::move(out))}}));
+}
+
+void get_delivery(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
+  res.body = to_json(ctx.webhooks.controls());
+}
+
+void set_delivery(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
+  auto controls = parse_delivery_controls(req.body, ctx.webhooks.controls());
+  if (!controls.ok()) return answer_error(res, 400, controls.error().message);
+  ctx.webhooks.set_controls(*controls);
+  res.body = to_json(*controls);
 }
 }  // namespace
 
@@ -53,6 +72,8 @@ void register_webhook_routes(Context& ctx) {
   s.on("GET", "/v1/webhooks", ctx.guarded(0, false, bind_route(ctx, list)));
   s.on("DELETE", "/v1/webhooks/(\\d+)", ctx.guarded(0, false, bind_route(ctx, remove)));
   s.on("GET", "/__admin/webhook_deliveries", bind_route(ctx, deliveries));
+  s.on("GET", "/__admin/webhook_delivery", bind_route(ctx, get_delivery));
+  s.on("POST", "/__admin/webhook_delivery", bind_route(ctx, set_delivery));
 }
 
 }  // namespace crmsync::sandbox::pipedrive

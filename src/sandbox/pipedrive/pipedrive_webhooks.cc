@@ -108,6 +108,11 @@ void PipedriveWebhooks::clear() {
 void PipedriveWebhooks::on_change(Entity entity, ChangeAction action, const StoredRecord* before,
                                   const StoredRecord& after) {
   bool from_user = AsUserScope::active();
+  int64_t seq = 0;
+  {
+    std::lock_guard lock(mu_);
+    seq = ++change_seq_;
+  }
   for (const auto& hook : list()) {
     if (hook.event_action != "*" && hook.event_action != v2_action(action)) continue;
     if (hook.event_object != "*" && hook.event_object != entity_name(entity)) continue;
@@ -118,9 +123,16 @@ void PipedriveWebhooks::on_change(Entity entity, ChangeAction action, const Stor
     delivery.url = hook.subscription_url;
     delivery.basic_user = hook.http_auth_user;
     delivery.basic_password = hook.http_auth_password;
+    std::string event_id = std::to_string(hook.id) + "-" + std::to_string(after.id) + "-" +
+                           std::to_string(after.update_time) + "-" + v2_action(action) + "-" +
+                           std::to_string(seq);
+    delivery.event = {event_id, std::string(entity_name(entity)), std::to_string(after.id),
+                      v2_action(action)};
     // Rendered now: a retry re-sends the state of the change, not a later one.
-    delivery.make_body = [this, hook, entity, action, old, after, from_user](int attempt) {
-      return payload(hook, entity, action, old ? &*old : nullptr, after, from_user, attempt);
+    delivery.make_body = [this, hook, entity, action, old, after, from_user,
+                          event_id](int attempt) {
+      return payload(hook, entity, action, old ? &*old : nullptr, after, from_user, event_id,
+                     attempt);
     };
     dispatcher_.enqueue(std::move(delivery));
   }
@@ -128,7 +140,8 @@ void PipedriveWebhooks::on_change(Entity entity, ChangeAction action, const Stor
 
 std::string PipedriveWebhooks::payload(const Webhook& hook, Entity entity, ChangeAction action,
                                        const StoredRecord* before, const StoredRecord& after,
-                                       bool from_user, int attempt) const {
+                                       bool from_user, const std::string& event_id,
+                                       int attempt) const {
   std::string source = from_user ? "app" : "api";
   if (hook.version == "1.0") {
     Object meta{{"v", 1},
@@ -154,8 +167,6 @@ std::string PipedriveWebhooks::payload(const Webhook& hook, Entity entity, Chang
                 {"event", std::string(v1_action(action)) + "." + std::string(entity_name(entity))}};
     return to_json(Value(std::move(body)));
   }
-  std::string event_id = std::to_string(hook.id) + "-" + std::to_string(after.id) + "-" +
-                         std::to_string(after.update_time) + "-" + v2_action(action);
   Object meta{{"action", v2_action(action)},
               {"entity", std::string(entity_name(entity))},
               {"entity_id", std::to_string(after.id)},

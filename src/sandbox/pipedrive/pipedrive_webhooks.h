@@ -47,6 +47,8 @@ class PipedriveWebhooks {
   bool remove(int64_t id);
   void clear();
   std::vector<DeliveryAttempt> attempts() const { return dispatcher_.attempts(); }
+  void set_controls(const DeliveryControls& c) { dispatcher_.set_controls(c); }
+  DeliveryControls controls() const { return dispatcher_.controls(); }
 
   void on_change(Entity entity, ChangeAction action, const StoredRecord* before,
                  const StoredRecord& after);
@@ -54,12 +56,15 @@ class PipedriveWebhooks {
  private:
   std::string payload(const Webhook& hook, Entity entity, ChangeAction action,
                       const StoredRecord* before, const StoredRecord& after, bool from_user,
-                      int attempt) const;
+                      const std::string& event_id, int attempt) const;
 
   PipedriveStore& store_;
   mutable std::mutex mu_;
   std::vector<Webhook> hooks_;
   int64_t next_id_ = 1;
+  // Numbers every change: two changes of a record in one second (the
+  // store's time unit) still get distinct event ids.
+  int64_t change_seq_ = 0;
   WebhookDispatcher dispatcher_;
 };
 

@@ -94,20 +94,25 @@ std::string describe_object_json(const ObjectDef& def, const Schema& schema,
   }
   out += "],\"childRelationships\":[";
   bool first = true;
-  for (const ObjectDef& child : schema.objects()) {
-    for (const FieldDef& f : child.fields) {
-      if (f.type != FieldType::reference || f.system || f.reference_to[0] != def.name) continue;
-      if (!first) out += ',';
-      first = false;
-      out += "{\"childSObject\":";
-      append_json_string(child.name, out);
-      out += ",\"field\":";
-      append_json_string(f.name, out);
-      out += ",\"cascadeDelete\":false,\"relationshipName\":null}";
-    }
+  for (const ChildRelationship& rel : child_relationships(schema, def)) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"childSObject\":";
+    append_json_string(rel.child->name, out);
+    out += ",\"field\":";
+    append_json_string(rel.field->name, out);
+    out += ",\"cascadeDelete\":false,\"relationshipName\":";
+    append_json_string(rel.name, out);
+    out += '}';
   }
   out += "],\"recordTypeInfos\":[]}";
   return out;
+}
+
+std::string object_summary_json(const ObjectDef& def, const std::string& version) {
+  std::string out;
+  object_summary(def, version, out);
+  return out + '}';
 }
 
 std::string describe_global_json(const Schema& schema, const std::string& version) {

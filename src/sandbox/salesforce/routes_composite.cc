@@ -2,6 +2,7 @@
 // answers with @{referenceId.path}; allOrNone undoes them all on a failure.
 #include "core/json.h"
 #include "sandbox/salesforce/body_json.h"
+#include "sandbox/salesforce/composite_run.h"
 #include "sandbox/salesforce/sandbox_state.h"
 #include "sandbox/salesforce/wire.h"
 
@@ -9,12 +10,6 @@ namespace crmsync::sandbox::salesforce {
 namespace {
 
 constexpr size_t kMaxSubrequests = 25;
-
-struct SubResult {
-  std::string reference_id;
-  net::HttpResponse res;
-  Value body;
-};
 
 // The value at `path` ("id", "records[0].Id") in an earlier answer.
 std::optional<std::string> resolve_path(const Value& root, std::string_view path) {
@@ -63,7 +58,8 @@ std::variant<std::string, SfError> substitute(std::string text,
   return text;
 }
 
-net::HttpRequest sub_request(const std::string& method, const std::string& url, std::string body) {
+net::HttpRequest make_sub_request(const std::string& method, const std::string& url,
+                                  std::string body) {
   net::HttpRequest req;
   req.method = method;
   size_t q = url.find('?');
@@ -93,13 +89,28 @@ void composite(SandboxState& s, Call& c) {
     return answer_error(c.res, sf_error(400, "INVALID_BATCH_REQUEST",
                                         "compositeRequest needs 1 to 25 subrequests"));
   }
+  auto done = run_subrequests(s, c.user_id, c.m[1], subs->as_array(), all_or_none);
+  std::string out;
+  append_composite_response(done, out);
+  answer_json(c.res, 200, std::move(out));
+}
+
+}  // namespace
+
+net::HttpRequest sub_request(const std::string& method, const std::string& url, std::string body) {
+  return make_sub_request(method, url, std::move(body));
+}
+
+std::vector<SubResult> run_subrequests(SandboxState& s, const std::string& user_id,
+                                       const std::string& version, const Array& subs,
+                                       bool all_or_none) {
   auto outer =
       all_or_none
-          ? s.store->begin_outer(WriteContext{c.user_id, "com/salesforce/api/rest/" + c.m[1]})
+          ? s.store->begin_outer(WriteContext{user_id, "com/salesforce/api/rest/" + version})
           : nullptr;
   std::vector<SubResult> done;
   bool failed = false;
-  for (const Value& sub : subs->as_array()) {
+  for (const Value& sub : subs) {
     SubResult r;
     const Value* ref = sub.find("referenceId");
     const Value* method = sub.find("method");
@@ -118,9 +129,9 @@ void composite(SandboxState& s, Call& c) {
       } else if (auto* e2 = std::get_if<SfError>(&text)) {
         answer_error(r.res, *e2);
       } else {
-        s.dispatch_internal(sub_request(method->as_string(), std::get<std::string>(target),
-                                        std::get<std::string>(text)),
-                            r.res, c.user_id);
+        s.dispatch_internal(make_sub_request(method->as_string(), std::get<std::string>(target),
+                                             std::get<std::string>(text)),
+                            r.res, user_id);
       }
     }
     failed = failed || r.res.status >= 400;
@@ -137,7 +148,11 @@ void composite(SandboxState& s, Call& c) {
       outer->commit();
     }
   }
-  std::string out = "{\"compositeResponse\":[";
+  return done;
+}
+
+void append_composite_response(const std::vector<SubResult>& done, std::string& out) {
+  out += "{\"compositeResponse\":[";
   for (size_t i = 0; i < done.size(); ++i) {
     const SubResult& r = done[i];
     if (i) out += ',';
@@ -152,10 +167,8 @@ void composite(SandboxState& s, Call& c) {
     append_json_string(r.reference_id, out);
     out += '}';
   }
-  answer_json(c.res, 200, out + "]}");
+  out += "]}";
 }
-
-}  // namespace
 
 void add_composite_routes(SandboxState& s) {
   s.router.add("POST", "/services/data/v(\\d+\\.\\d+)/composite/?", "composite",

@@ -1,4 +1,5 @@
 // query / queryAll with nextRecordsUrl paging.
+#include "core/json.h"
 #include "sandbox/salesforce/ids.h"
 #include "sandbox/salesforce/sandbox_state.h"
 #include "sandbox/salesforce/wire.h"
@@ -55,8 +56,51 @@ void answer_page(SandboxState& s, Call& c, const std::string& locator, const Que
   answer_json(c.res, 200, std::move(out));
 }
 
+// GET /query?explain=SOQL: the query plan. The sandbox has no indexes but
+// the Id and external-id keys, so a plan is an index lookup when the WHERE
+// clause names one of those, else a table scan; cardinality is what the
+// query matches.
+void explain(SandboxState& s, Call& c, const std::string& text) {
+  auto parsed = parse_soql(text);
+  if (auto* e = std::get_if<SfError>(&parsed)) return answer_error(c.res, *e);
+  const SoqlQuery& q = std::get<SoqlQuery>(parsed);
+  auto result = run_query(*s.store, q, false);
+  if (auto* e = std::get_if<SfError>(&result)) return answer_error(c.res, *e);
+  const QueryResult& r = std::get<QueryResult>(result);
+  size_t live = 0;
+  {
+    auto lock = s.store->read_lock();
+    const Table& t = s.store->table(*r.object);
+    for (int64_t d : t.deleted_micros) live += d == 0;
+  }
+  std::string leading = "TableScan";
+  std::string where =
+      q.where ? to_lower(q.text.substr(std::min(q.where_column - 1, q.text.size()))) : "";
+  for (const FieldDef& f : r.object->fields) {
+    if (f.type != FieldType::id && !f.external_id) continue;
+    std::string name = to_lower(f.name);
+    for (size_t at = where.find(name); at != std::string::npos; at = where.find(name, at + 1)) {
+      size_t next = where.find_first_not_of(" +", at + name.size());
+      if (next != std::string::npos && where[next] == '=') leading = "Index";
+    }
+  }
+  size_t matched = r.count_only || !r.aggregates.empty() ? live : r.rows.size();
+  double cost = live == 0 ? 0 : static_cast<double>(matched) / static_cast<double>(live);
+  if (leading == "TableScan") cost = std::max(cost, 0.65);
+  std::string out = "{\"plans\":[{\"cardinality\":" + std::to_string(matched) +
+                    ",\"fields\":[],\"leadingOperationType\":\"" + leading +
+                    "\",\"notes\":[],\"relativeCost\":" + std::to_string(cost) +
+                    ",\"sobjectCardinality\":" + std::to_string(live) + ",\"sobjectType\":\"" +
+                    r.object->name + "\"}],\"sourceQuery\":";
+  append_json_string(text, out);
+  answer_json(c.res, 200, out + "}");
+}
+
 void run(SandboxState& s, Call& c, bool all) {
   auto q = c.req.query_param("q");
+  if (!q && !all) {
+    if (auto e = c.req.query_param("explain")) return explain(s, c, *e);
+  }
   if (!q) {
     return answer_error(c.res,
                         sf_error(400, "MALFORMED_QUERY", "A query string has to be specified"));

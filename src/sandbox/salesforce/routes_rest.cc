@@ -1,6 +1,7 @@
 // Versions, resource map, limits, describe and the updated/deleted feeds.
 #include "core/json.h"
 #include "sandbox/salesforce/sandbox_state.h"
+#include "sandbox/salesforce/sobject_rows.h"
 #include "sandbox/salesforce/wire.h"
 
 namespace crmsync::sandbox::salesforce {
@@ -89,16 +90,12 @@ std::string limits_json(const SandboxState& s) {
   return out + "}";
 }
 
-const ObjectDef* object_or_404(SandboxState& s, Call& c, const std::string& name) {
-  const ObjectDef* def = s.schema->find(name);
-  if (!def) {
-    answer_error(c.res, sf_error(404, "NOT_FOUND", "The requested resource does not exist"));
-  }
-  return def;
-}
+constexpr int64_t kDayMicros = 86400LL * 1000000;
 
-// start/end of the replication feeds; answers the error itself when bad.
-bool feed_window(Call& c, int64_t& start, int64_t& end) {
+// start/end of the replication feeds; answers the error itself when bad: the
+// window may reach `max_days` back from `now` (30 for updated, 15 for
+// deleted).
+bool feed_window(Call& c, int64_t now, int max_days, int64_t& start, int64_t& end) {
   auto s = DateTime::parse(c.req.query_param("start").value_or(""), 0);
   auto e = DateTime::parse(c.req.query_param("end").value_or(""), 0);
   if (!s || !e) {
@@ -108,8 +105,14 @@ bool feed_window(Call& c, int64_t& start, int64_t& end) {
     return false;
   }
   if (e->micros < s->micros) {
-    answer_error(c.res,
-                 sf_error(400, "INVALID_REPLICATION_DATE", "start date must be before end date"));
+    answer_error(c.res, sf_error(400, "INVALID_REPLICATION_DATE",
+                                 "startDate must chronologically precede endDate"));
+    return false;
+  }
+  if (s->micros < now - max_days * kDayMicros) {
+    answer_error(
+        c.res, sf_error(400, "INVALID_REPLICATION_DATE",
+                        "startDate cannot be more than " + std::to_string(max_days) + " days ago"));
     return false;
   }
   start = s->micros;
@@ -120,7 +123,7 @@ bool feed_window(Call& c, int64_t& start, int64_t& end) {
 void updated_feed(SandboxState& s, Call& c) {
   const ObjectDef* def = object_or_404(s, c, c.m[2]);
   int64_t start, end;
-  if (!def || !feed_window(c, start, end)) return;
+  if (!def || !feed_window(c, s.now(), 30, start, end)) return;
   int stamp = def->field_index("SystemModstamp");
   std::string out = "{\"ids\":[";
   bool first = true;
@@ -143,7 +146,7 @@ void updated_feed(SandboxState& s, Call& c) {
 void deleted_feed(SandboxState& s, Call& c) {
   const ObjectDef* def = object_or_404(s, c, c.m[2]);
   int64_t start, end;
-  if (!def || !feed_window(c, start, end)) return;
+  if (!def || !feed_window(c, s.now(), 15, start, end)) return;
   std::string out = "{\"deletedRecords\":[";
   int64_t earliest = start;
   bool first = true;
@@ -166,6 +169,27 @@ void deleted_feed(SandboxState& s, Call& c) {
   answer_json(c.res, 200, std::move(out));
 }
 
+// The schema does not change while the sandbox runs: describe answers carry
+// its load time as Last-Modified and honour If-Modified-Since.
+bool describe_not_modified(SandboxState& s, Call& c) {
+  if (not_modified_since(c, s.schema_loaded_micros)) return true;
+  c.res.headers.emplace("Last-Modified", format_http_date(s.schema_loaded_micros));
+  return false;
+}
+
+// GET /recent?limit=n: the records the API user viewed or created lately.
+void recent(SandboxState& s, Call& c) {
+  size_t limit = SandboxState::kMaxRecent;
+  if (auto l = c.req.query_param("limit")) {
+    if (l->empty() || l->size() > 4 || l->find_first_not_of("0123456789") != std::string::npos) {
+      return answer_error(c.res, sf_error(400, "INVALID_QUERY_PARAMETER_VALUE",
+                                          "limit must be a number from 1 to 200"));
+    }
+    limit = std::min<size_t>(std::stoul(*l), SandboxState::kMaxRecent);
+  }
+  answer_json(c.res, 200, "[" + recent_items_json(s, c.m[1], nullptr, limit) + "]");
+}
+
 }  // namespace
 
 void add_rest_routes(SandboxState& s) {
@@ -177,12 +201,15 @@ void add_rest_routes(SandboxState& s) {
                [&s](Call& c) { answer_json(c.res, 200, resources_json(s, c.m[1])); });
   s.router.add("GET", v + "/limits/?", "limits", A::session,
                [&s](Call& c) { answer_json(c.res, 200, limits_json(s)); });
-  s.router.add("GET", v + "/sobjects/?", "describeGlobal", A::session,
-               [&s](Call& c) { answer_json(c.res, 200, describe_global_json(*s.schema, c.m[1])); });
+  s.router.add("GET", v + "/recent/?", "recent", A::session, [&s](Call& c) { recent(s, c); });
+  s.router.add("GET", v + "/sobjects/?", "describeGlobal", A::session, [&s](Call& c) {
+    if (describe_not_modified(s, c)) return;
+    answer_json(c.res, 200, describe_global_json(*s.schema, c.m[1]));
+  });
   s.router.add("GET", v + "/sobjects/([^/]+)/describe/?", "describe", A::session, [&s](Call& c) {
-    if (const ObjectDef* def = object_or_404(s, c, c.m[2])) {
-      answer_json(c.res, 200, describe_object_json(*def, *s.schema, c.m[1]));
-    }
+    const ObjectDef* def = object_or_404(s, c, c.m[2]);
+    if (!def || describe_not_modified(s, c)) return;
+    answer_json(c.res, 200, describe_object_json(*def, *s.schema, c.m[1]));
   });
   s.router.add("GET", v + "/sobjects/([^/]+)/updated/?", "updated", A::session,
                [&s](Call& c) { updated_feed(s, c); });

@@ -49,16 +49,68 @@ std::optional<SfError> pick_fault(SandboxState& s) {
   return std::nullopt;
 }
 
+// API versions the sandbox answers on /services/data/vXX.X (the list of
+// GET /services/data/); any other answers 404 as an unknown resource.
+bool known_version(const std::string& path) {
+  constexpr std::string_view prefix = "/services/data/v";
+  size_t slash = path.find('/', prefix.size());
+  std::string v =
+      path.substr(prefix.size(), slash == std::string::npos ? path.npos : slash - prefix.size());
+  if (v.size() != 4 || v[2] != '.' || v[3] != '0' ||
+      !std::isdigit(static_cast<unsigned char>(v[0])) ||
+      !std::isdigit(static_cast<unsigned char>(v[1]))) {
+    return false;
+  }
+  int n = (v[0] - '0') * 10 + (v[1] - '0');
+  return n >= 20 && n <= 62;
+}
+
+// The route of a request, or nullptr after answering it as Salesforce
+// answers a path it does not have (404 NOT_FOUND) or a method a resource
+// does not take (405), with the counter name of that answer in `endpoint`.
+const Router::Route* route_or_answer(const Router& router, const net::HttpRequest& req,
+                                     net::HttpResponse& res, std::vector<std::string>& m,
+                                     std::string& endpoint) {
+  bool data_api = req.path.rfind("/services/data/v", 0) == 0;
+  const Router::Route* route =
+      data_api && !known_version(req.path) ? nullptr : router.match(req.method, req.path, m);
+  if (route) {
+    endpoint = route->endpoint;
+    return route;
+  }
+  // Named by the resource asked for: /services/data/v60.0/tooling/... is
+  // "unsupported.tooling", so the counters show what clients call.
+  std::string resource = "not_found";
+  if (data_api) {
+    size_t start = req.path.find('/', std::string_view("/services/data/v").size());
+    size_t end = start == std::string::npos ? start : req.path.find('/', start + 1);
+    resource = start == std::string::npos || start + 1 >= req.path.size()
+                   ? "resources"
+                   : req.path.substr(start + 1, end == std::string::npos ? end : end - start - 1);
+    if (!known_version(req.path)) resource = "version";
+  }
+  std::string allowed = data_api && known_version(req.path) ? router.allowed_methods(req.path) : "";
+  if (!allowed.empty()) {
+    endpoint = "method_not_allowed." + resource;
+    answer_error(res,
+                 sf_error(405, "METHOD_NOT_ALLOWED",
+                          "HTTP Method '" + req.method + "' not allowed. Allowed are " + allowed));
+  } else {
+    endpoint = (data_api ? "unsupported." : "") + resource;
+    answer_error(res, sf_error(404, "NOT_FOUND", "The requested resource does not exist"));
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void SandboxState::dispatch_internal(const net::HttpRequest& req, net::HttpResponse& res,
                                      const std::string& user) {
   std::vector<std::string> m;
-  const Router::Route* route = router.match(req.method, req.path, m);
-  if (!route) {
-    return answer_error(res, sf_error(404, "NOT_FOUND", "The requested resource does not exist"));
-  }
-  Call call{req, res, std::move(m), user};
+  std::string endpoint;
+  const Router::Route* route = route_or_answer(router, req, res, m, endpoint);
+  if (!route) return;
+  Call call{req, res, std::move(m), user, endpoint};
   route->handler(call);
 }
 
@@ -87,6 +139,7 @@ Status SalesforceSandbox::start() {
   if (!schema) return schema.error();
   s.schema = std::make_shared<const Schema>(std::move(*schema));
   s.store = std::make_unique<Store>(s.schema, s.options.clock);
+  s.schema_loaded_micros = s.options.clock();
   s.org_id = make_id("00D", 1);
   s.sessions = std::make_unique<Sessions>(s.org_id, s.options.clock);
   s.sessions->set_lifetime_secs(s.options.session_timeout_secs);
@@ -111,6 +164,9 @@ Status SalesforceSandbox::start() {
   add_composite_routes(s);
   add_cometd_routes(s);
   add_sobject_routes(s);
+  add_external_id_routes(s);
+  add_composite_more_routes(s);
+  add_search_routes(s);
   add_bulk_ingest_routes(s);
   add_bulk_query_routes(s);
   add_admin_routes(s, *this);
@@ -147,6 +203,10 @@ Status SalesforceSandbox::reset() {
     s.bulk.jobs.clear();
   }
   s.api_requests = 0;
+  {
+    std::lock_guard lock(s.recent_mutex);
+    s.recent.clear();
+  }
   auto user = create_users(*s.store, s.options.username);
   if (!user) return user.error();
   s.user_id = *user;
@@ -172,14 +232,12 @@ void SalesforceSandbox::handle(const net::HttpRequest& req, net::HttpResponse& r
   SandboxState& s = *state_;
   int64_t started = system_micros();
   std::vector<std::string> m;
-  const Router::Route* route = s.router.match(req.method, req.path, m);
-  std::string endpoint = route ? route->endpoint : "unknown";
+  std::string endpoint;
+  const Router::Route* route = route_or_answer(s.router, req, res, m, endpoint);
   bool data_api = req.path.rfind("/services/data/v", 0) == 0;
   [&] {
-    if (!route) {
-      return answer_error(res, sf_error(404, "NOT_FOUND", "The requested resource does not exist"));
-    }
-    Call call{req, res, std::move(m), ""};
+    if (!route) return;
+    Call call{req, res, std::move(m), "", endpoint};
     if (route->access == Router::Access::session) {
       auto token = bearer_token(req);
       auto user = token ? s.sessions->user_of(*token) : std::nullopt;
@@ -204,6 +262,7 @@ void SalesforceSandbox::handle(const net::HttpRequest& req, net::HttpResponse& r
       }
     }
     route->handler(call);
+    endpoint = call.endpoint;
   }();
   if (data_api) {
     res.headers.emplace("Sforce-Limit-Info", "api-usage=" + std::to_string(s.api_requests.load()) +

@@ -112,6 +112,15 @@ struct SandboxState {
 
   Router router;
 
+  // Records recently viewed or created through the API, newest first, at
+  // most kMaxRecent (GET /recent, recentItems of sObject Basic Information).
+  static constexpr size_t kMaxRecent = 200;
+  std::mutex recent_mutex;
+  std::deque<std::pair<const ObjectDef*, std::string>> recent;
+  void note_recent(const ObjectDef& def, const std::string& id);
+  // When the schema was loaded: describe's Last-Modified.
+  int64_t schema_loaded_micros = 0;
+
   int64_t now() const { return store->now_micros(); }
   // Runs a request through the router as if it came over HTTP (composite
   // subrequests): no faults, no extra API count.
@@ -137,10 +146,19 @@ void add_query_routes(SandboxState& s);
 void add_collection_routes(SandboxState& s);
 void add_composite_routes(SandboxState& s);
 void add_cometd_routes(SandboxState& s);
+// GET/HEAD/PATCH/DELETE /sobjects/T/{field}/{value} and the relationship
+// rows /sobjects/T/{id}/{relationship}.
+void add_external_id_routes(SandboxState& s);
+// composite/batch, composite/tree, composite/graph.
+void add_composite_more_routes(SandboxState& s);
+// SOSL search and parameterizedSearch.
+void add_search_routes(SandboxState& s);
 
 // describe JSON of one object / the global describe.
 std::string describe_object_json(const ObjectDef& def, const Schema& schema,
                                  const std::string& version);
+// The object's entry in the global describe (sObject Basic Information).
+std::string object_summary_json(const ObjectDef& def, const std::string& version);
 std::string describe_global_json(const Schema& schema, const std::string& version);
 
 }  // namespace crmsync::sandbox::salesforce

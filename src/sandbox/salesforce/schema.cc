@@ -256,4 +256,47 @@ const ObjectDef* Schema::by_id(std::string_view id) const {
   return nullptr;
 }
 
+namespace {
+
+std::string plural(const std::string& name) {
+  if (name.size() > 1 && name.back() == 'y' &&
+      std::string_view("aeiou").find(name[name.size() - 2]) == std::string_view::npos) {
+    return name.substr(0, name.size() - 1) + "ies";
+  }
+  if (!name.empty() && name.back() == 's') return name + "es";
+  return name + "s";
+}
+
+}  // namespace
+
+std::vector<ChildRelationship> child_relationships(const Schema& schema, const ObjectDef& parent) {
+  std::vector<ChildRelationship> out;
+  for (const ObjectDef& child : schema.objects()) {
+    bool first_of_child = true;
+    for (const FieldDef& f : child.fields) {
+      if (f.type != FieldType::reference || f.system || f.reference_to.empty() ||
+          f.reference_to[0] != parent.name) {
+        continue;
+      }
+      std::string name;
+      if (!f.custom) {
+        name = child.name == parent.name ? "Child" + plural(child.name) : plural(child.name);
+      } else {
+        std::string label = child.label_plural;
+        for (char& ch : label) {
+          if (ch == ' ') ch = '_';
+        }
+        name = label + "__r";
+        if (!first_of_child) {
+          std::string field = f.name.substr(0, f.name.size() - 3);  // without __c
+          name = field + "_" + name;
+        }
+      }
+      first_of_child = false;
+      out.push_back(ChildRelationship{&child, &f, std::move(name)});
+    }
+  }
+  return out;
+}
+
 }  // namespace crmsync::sandbox::salesforce

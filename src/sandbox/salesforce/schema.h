@@ -89,6 +89,19 @@ class Schema {
   std::vector<ObjectDef> objects_;
 };
 
+// A child relationship of a parent object: the children whose reference
+// field points to it. Named as Salesforce names them by default: a standard
+// field gets the child's plural (Contacts, Opportunities; ChildAccounts for
+// Account.ParentId), a custom field the child's plural label with `__r`
+// (Agreements__r); a later field of the same child and parent is prefixed
+// with its own name (Co_Borrower_Loans__r).
+struct ChildRelationship {
+  const ObjectDef* child = nullptr;
+  const FieldDef* field = nullptr;
+  std::string name;
+};
+std::vector<ChildRelationship> child_relationships(const Schema& schema, const ObjectDef& parent);
+
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 

@@ -290,3 +290,243 @@ test('CDC: replay -2 delivers the retained events, replay N the ones after N', a
   const after = await changeEvents(conn, channel, ids[0], loan.id, 2);
   assert.deepEqual(after.map((m) => m.event.replayId), ids.slice(1));
 });
+
+// Issue 28: every REST data resource a user's own script calls. Written from
+// the Salesforce REST API documentation's examples and the recorded answers
+// of ../shared/fixtures/recorded (error bodies: NOT_FOUND, INVALID_FIELD,
+// MALFORMED_ID "malformed id ...", save results).
+
+function connectionAt(conn, version) {
+  return new jsforce.Connection({ instanceUrl: conn.instanceUrl, accessToken: conn.accessToken, version });
+}
+
+test('sObject rows by external id: retrieve, 300 with the candidates, 404, upsert, HEAD, DELETE', async () => {
+  const conn = await oauthConnection();
+  const acuerdos = conn.sobject('ti_acuerdo__c');
+  const made = await acuerdos.create({ Name: 'JS Acuerdo', Codigo__c: 'JS-1' });
+  const row = await acuerdos.retrieve('Codigo__c/JS-1');
+  assert.equal(row.Id, made.id);
+  assert.equal(row.attributes.type, 'ti_acuerdo__c');
+  assert.equal(row.attributes.url, `/services/data/v50.0/sobjects/ti_acuerdo__c/${made.id}`);
+  const some = await acuerdos.retrieve('Codigo__c/JS-1', { fields: ['Name'] });
+  assert.deepEqual(Object.keys(some).sort(), ['Name', 'attributes']);
+
+  await assert.rejects(acuerdos.retrieve('Codigo__c/JS-NONE'), (e) =>
+    e.errorCode === 'NOT_FOUND' && e.message === 'The requested resource does not exist');
+  await assert.rejects(acuerdos.retrieve('Empresa__c/X'), (e) =>
+    e.errorCode === 'NOT_FOUND' &&
+    e.message === 'Provided external ID field does not exist or is not accessible: Empresa__c');
+
+  const a = await conn.sobject('Account').create({ Name: 'Dup A', Legacy_Id__c: 'JS-DUP' });
+  const b = await conn.sobject('Account').create({ Name: 'Dup B', Legacy_Id__c: 'JS-DUP' });
+  await assert.rejects(conn.sobject('Account').retrieve('Legacy_Id__c/JS-DUP'), (e) => {
+    assert.equal(e.errorCode, 'MULTIPLE_CHOICES');
+    assert.deepEqual(e.data, [
+      `/services/data/v50.0/sobjects/Account/${a.id}`,
+      `/services/data/v50.0/sobjects/Account/${b.id}`,
+    ]);
+    return true;
+  });
+  await assert.rejects(conn.sobject('Account').upsert({ Name: 'C', Legacy_Id__c: 'JS-DUP' }, 'Legacy_Id__c'),
+    (e) => e.errorCode === 'MULTIPLE_CHOICES');
+
+  // Upsert answers by version: 201 created; 200 created:false from v46.0; 204 before.
+  const v45 = connectionAt(conn, '45.0');
+  const up1 = await v45.sobject('ti_acuerdo__c').upsert({ Name: 'Up', Codigo__c: 'JS-UP' }, 'Codigo__c');
+  assert.equal(up1.success, true);
+  assert.match(up1.id, /^a1A/);
+  const up2 = await v45.sobject('ti_acuerdo__c').upsert({ Name: 'Up 2', Codigo__c: 'JS-UP' }, 'Codigo__c');
+  assert.deepEqual(up2, { success: true, errors: [] });  // jsforce's answer to a 204
+  const up3 = await acuerdos.upsert({ Name: 'Up 3', Codigo__c: 'JS-UP' }, 'Codigo__c');
+  assert.deepEqual(up3, { id: up1.id, success: true, errors: [], created: false });
+
+  const head = await fetch(`${url}/services/data/v60.0/sobjects/ti_acuerdo__c/Codigo__c/JS-1`, {
+    method: 'HEAD', headers: { Authorization: `Bearer ${conn.accessToken}` },
+  });
+  assert.equal(head.status, 200);
+  assert.equal(await head.text(), '');
+  await conn.request({ method: 'DELETE', url: '/sobjects/ti_acuerdo__c/Codigo__c/JS-1' });
+  await assert.rejects(acuerdos.retrieve(made.id), (e) => e.errorCode === 'NOT_FOUND');
+});
+
+test('sObject resources: basic info, describe, relationships, conditional requests, feed windows', async () => {
+  const conn = await oauthConnection();
+  const acct = await conn.sobject('Account').create({ Name: 'Rel Parent' });
+  const kid = await conn.sobject('Contact').create({ LastName: 'Rel Kid', AccountId: acct.id });
+  const info = await conn.request('/sobjects/Account');
+  assert.equal(info.objectDescribe.name, 'Account');
+  assert.equal(info.objectDescribe.keyPrefix, '001');
+  assert.ok(Array.isArray(info.recentItems));
+  const kids = await conn.request(`/sobjects/Account/${acct.id}/Contacts?fields=LastName`);
+  assert.equal(kids.totalSize, 1);
+  assert.equal(kids.records[0].LastName, 'Rel Kid');
+  const parent = await conn.request(`/sobjects/Contact/${kid.id}/Account`);
+  assert.equal(parent.Name, 'Rel Parent');
+
+  const res = await fetch(`${url}/services/data/v60.0/sobjects/Account/${acct.id}`, {
+    headers: { Authorization: `Bearer ${conn.accessToken}` },
+  });
+  const lastModified = res.headers.get('last-modified');
+  assert.match(lastModified, /GMT$/);
+  const again = await fetch(`${url}/services/data/v60.0/sobjects/Account/${acct.id}`, {
+    headers: { Authorization: `Bearer ${conn.accessToken}`, 'If-Modified-Since': lastModified },
+  });
+  assert.equal(again.status, 304);
+  const stale = new Date(Date.parse(lastModified) - 3600_000).toUTCString();
+  const refused = await fetch(`${url}/services/data/v60.0/sobjects/Account/${acct.id}`, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${conn.accessToken}`, 'Content-Type': 'application/json', 'If-Unmodified-Since': stale },
+    body: JSON.stringify({ Name: 'Too late' }),
+  });
+  assert.equal(refused.status, 412);
+
+  const now = Date.now();
+  await assert.rejects(conn.sobject('Account').updated(new Date(now - 40 * 86400_000), new Date(now)),
+    (e) => e.errorCode === 'INVALID_REPLICATION_DATE');
+  await assert.rejects(conn.sobject('Account').deleted(new Date(now - 20 * 86400_000), new Date(now)),
+    (e) => e.errorCode === 'INVALID_REPLICATION_DATE');
+  await assert.rejects(conn.sobject('Account').updated(new Date(now), new Date(now - 60_000)),
+    (e) => e.errorCode === 'INVALID_REPLICATION_DATE');
+});
+
+test('bad input: MALFORMED_ID, INVALID_FIELD, NOT_FOUND, JSON_PARSER_ERROR, METHOD_NOT_ALLOWED', async () => {
+  const conn = await oauthConnection();
+  const contact = await conn.sobject('Contact').create({ LastName: 'Wrong Type' });
+  await assert.rejects(conn.sobject('Account').retrieve(contact.id), (e) =>
+    e.errorCode === 'MALFORMED_ID' && e.message === `malformed id ${contact.id}`);
+  await assert.rejects(conn.sobject('Account').retrieve('not-an-id'), (e) =>
+    e.errorCode === 'NOT_FOUND' &&
+    e.message === 'Provided external ID field does not exist or is not accessible: not-an-id');
+  await assert.rejects(conn.sobject('Contact').retrieve(contact.id, { fields: ['LastName', 'AccountNumer'] }), (e) =>
+    e.errorCode === 'INVALID_FIELD' && e.message === "No such column 'AccountNumer' on sobject of type Contact");
+  await assert.rejects(conn.request({
+    method: 'POST', url: '/sobjects/Account', body: '{"Name": ', headers: { 'Content-Type': 'application/json' },
+  }), (e) => e.errorCode === 'JSON_PARSER_ERROR');
+  await assert.rejects(conn.request({ method: 'PUT', url: `/sobjects/Contact/${contact.id}`, body: '{}' }),
+    (e) => e.errorCode === 'METHOD_NOT_ALLOWED');
+  await assert.rejects(conn.request('/tooling/sobjects'), (e) => e.errorCode === 'NOT_FOUND');
+});
+
+test('composite with references and allOrNone, batch, tree, graph, collections GET by ids', async () => {
+  const conn = await oauthConnection();
+  // A new headers object per request: jsforce adds Content-Length to the one it is given.
+  const json = () => ({ 'Content-Type': 'application/json' });
+  const comp = await conn.request({
+    method: 'POST', url: '/composite', headers: json(), body: JSON.stringify({
+      allOrNone: true,
+      compositeRequest: [
+        { method: 'POST', url: '/services/data/v50.0/sobjects/Account', referenceId: 'NewAccount', body: { Name: 'Composite Co' } },
+        { method: 'GET', url: '/services/data/v50.0/sobjects/Account/@{NewAccount.id}', referenceId: 'NewAccountInfo' },
+        { method: 'POST', url: '/services/data/v50.0/sobjects/Contact', referenceId: 'NewContact',
+          body: { LastName: 'Ref', AccountId: '@{NewAccountInfo.Id}' } },
+      ],
+    }),
+  });
+  const [created, read, contact] = comp.compositeResponse;
+  assert.equal(created.httpStatusCode, 201);
+  assert.equal(created.httpHeaders.Location, `/services/data/v50.0/sobjects/Account/${created.body.id}`);
+  assert.equal(read.body.Name, 'Composite Co');
+  assert.equal(contact.httpStatusCode, 201);
+
+  const batch = await conn.request({
+    method: 'POST', url: '/composite/batch', headers: json(), body: JSON.stringify({
+      batchRequests: [
+        { method: 'PATCH', url: `v50.0/sobjects/Account/${created.body.id}`, richInput: { Name: 'Batch Co' } },
+        { method: 'GET', url: `v50.0/sobjects/Account/${created.body.id}?fields=Name` },
+      ],
+    }),
+  });
+  assert.equal(batch.hasErrors, false);
+  assert.deepEqual(batch.results.map((r) => r.statusCode), [204, 200]);
+  assert.equal(batch.results[1].result.Name, 'Batch Co');
+
+  const tree = await conn.request({
+    method: 'POST', url: '/composite/tree/Account', headers: json(), body: JSON.stringify({
+      records: [{
+        attributes: { type: 'Account', referenceId: 'ref1' }, Name: 'SampleAccount1',
+        Contacts: { records: [
+          { attributes: { type: 'Contact', referenceId: 'ref2' }, LastName: 'Smith' },
+          { attributes: { type: 'Contact', referenceId: 'ref3' }, LastName: 'Evans' },
+        ] },
+      }, { attributes: { type: 'Account', referenceId: 'ref4' }, Name: 'SampleAccount2' }],
+    }),
+  });
+  assert.equal(tree.hasErrors, false);
+  assert.deepEqual(tree.results.map((r) => r.referenceId), ['ref1', 'ref2', 'ref3', 'ref4']);
+
+  const graph = await conn.request({
+    method: 'POST', url: '/composite/graph', headers: json(), body: JSON.stringify({
+      graphs: [{ graphId: '1', compositeRequest: [
+        { method: 'POST', url: '/services/data/v50.0/sobjects/Account', referenceId: 'g1', body: { Name: 'Graph Co' } },
+        { method: 'POST', url: '/services/data/v50.0/sobjects/Contact', referenceId: 'g2', body: { LastName: 'G', AccountId: '@{g1.id}' } },
+      ] }],
+    }),
+  });
+  assert.equal(graph.graphs[0].isSuccessful, true);
+  assert.equal(graph.graphs[0].graphResponse.compositeResponse.length, 2);
+
+  const ids = tree.results.filter((r) => r.referenceId.startsWith('ref') && r.referenceId !== 'ref2' && r.referenceId !== 'ref3').map((r) => r.id);
+  const rows = await conn.request(`/composite/sobjects/Account?ids=${ids.join(',')}&fields=Id,Name`);
+  assert.deepEqual(rows.map((r) => r.Name), ['SampleAccount1', 'SampleAccount2']);
+});
+
+test('find, query with autoFetch and batchSize, queryAll, explain, search, parameterizedSearch', async () => {
+  const conn = await oauthConnection();
+  await conn.sobject('Account').create([
+    { Name: 'Findable One', BillingCity: 'Quito' },
+    { Name: 'Findable Two', BillingCity: 'Quito' },
+  ]);
+  const found = await conn.sobject('Account').find({ Name: { $like: 'Findable%' } }, ['Id', 'Name']).sort('Name').limit(5);
+  assert.deepEqual(found.map((r) => r.Name), ['Findable One', 'Findable Two']);
+
+  const first = await conn.request({
+    method: 'GET', url: `/queryAll?q=${encodeURIComponent('SELECT Id FROM Contact')}`,
+    headers: { 'Sforce-Query-Options': 'batchSize=200' },
+  });
+  assert.equal(first.records.length, 200);
+  assert.equal(first.done, false);
+  assert.match(first.nextRecordsUrl, /^\/services\/data\/v50\.0\/query\/01g[0-9A-Za-z]+-200$/);
+  const second = await conn.request(first.nextRecordsUrl);
+  assert.equal(second.records.length, 200);
+
+  const plan = await conn.query('SELECT Id FROM Account WHERE BillingCity = \'Quito\'').explain();
+  assert.equal(plan.plans[0].sobjectType, 'Account');
+  assert.equal(plan.plans[0].leadingOperationType, 'TableScan');
+
+  const sosl = await conn.search('FIND {Findable} IN NAME FIELDS RETURNING Account(Id, Name ORDER BY Name)');
+  assert.deepEqual(sosl.searchRecords.map((r) => r.Name), ['Findable One', 'Findable Two']);
+  assert.equal(sosl.searchRecords[0].attributes.type, 'Account');
+  const ps = await conn.request(`/parameterizedSearch?q=Findable&sobject=Account&Account.fields=Id,BillingCity&Account.limit=1`);
+  assert.equal(ps.searchRecords.length, 1);
+  assert.equal(ps.searchRecords[0].BillingCity, 'Quito');
+  await assert.rejects(conn.search('FIND Findable'), (e) => e.errorCode === 'MALFORMED_SEARCH');
+});
+
+test('limits counts the daily API requests; recent; versions v50.0 to v62.0', async () => {
+  const conn = await oauthConnection();
+  const before = (await conn.limits()).DailyApiRequests;
+  const after = (await conn.limits()).DailyApiRequests;
+  assert.equal(after.Max, before.Max);
+  assert.equal(before.Remaining - after.Remaining, 1);
+  const acct = await conn.sobject('Account').create({ Name: 'Recent One' });
+  await conn.sobject('Account').retrieve(acct.id);
+  const recent = await conn.recent(5);
+  assert.equal(recent[0].Id, acct.id);
+  assert.equal(recent[0].Name, 'Recent One');
+  const ofAccounts = await conn.recent('Account', 1);
+  assert.equal(ofAccounts[0].Id, acct.id);
+
+  for (const v of ['50.0', '55.0', '58.0', '60.0', '62.0']) {
+    const c = connectionAt(conn, v);
+    const row = await c.sobject('Account').retrieve(acct.id);
+    assert.equal(row.attributes.url, `/services/data/v${v}/sobjects/Account/${acct.id}`, v);
+    const q = await c.query(`SELECT Name FROM Account WHERE Id = '${acct.id}'`);
+    assert.equal(q.records[0].Name, 'Recent One', v);
+  }
+  await assert.rejects(connectionAt(conn, '63.0').limits(), (e) => e.errorCode === 'NOT_FOUND');
+  const versions = await (await fetch(`${url}/services/data/`)).json();
+  assert.equal(versions.at(-1).version, '62.0');
+  const counters = (await admin('/__admin/counters')).endpoints;
+  assert.equal(counters.unknown, undefined);
+  for (const name of ['recent', 'limits', 'sobject.retrieve', 'query']) assert.ok(counters[name] > 0, name);
+});

@@ -17,4 +17,4 @@ for _ in $(seq 600); do
 done
 url="$(head -1 "$log" | sed -n 's/^salesforce sandbox listening on //p')"
 [ -n "$url" ] || { echo "sandbox did not start:"; cat "$log"; exit 1; }
-SF_SANDBOX_URL="$url" node --test jsforce.test.js
+SF_SANDBOX_URL="$url" node --test jsforce.test.js seed.test.js

@@ -105,6 +105,10 @@ TEST(FilterParse, ErrorsSayColumnAndWhatWasExpected) {
       {"Name = 'x' AND", "field name"},
       {"Created = LAST_N_DAYS", "value"},
       {"Name = 'x' extra", "AND, OR"},
+      // Found by fuzz/filter: a quote left open after a whole comparison
+      // was dropped, so the filter below passed as `Amount >= 15`.
+      {"Amount >= 15'0.50", "closing quote"},
+      {"Name = 'x' 'y", "closing quote"},
   };
   for (const Case& c : cases) {
     auto f = Filter::parse(c.text);
