@@ -1,8 +1,10 @@
-// `crmsync connect CONNECTION`: the OAuth web-server flow for a Salesforce
-// connection with auth: web_server. Prints the authorize URL, waits on
+// `crmsync connect CONNECTION`: the OAuth web-server flow of a connection
+// that logs in through the browser (connectors/oauth_web_flow.h: Salesforce
+// with auth: web_server). Prints the authorize URL, waits on
 // 127.0.0.1:redirect_port for the browser's redirect, checks its state,
 // exchanges the code and stores the refresh token encrypted in the state
-// store, where `crmsync run` finds it (engine/stored_secrets.h).
+// store, where `crmsync run` finds it (engine/stored_secrets.h). serve's
+// dashboard runs the same flow with its own /oauth/callback.
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -10,9 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "connectors/registry.h"
-#include "connectors/salesforce/salesforce_connection.h"
-#include "connectors/salesforce/salesforce_oauth.h"
+#include "connectors/oauth_web_flow.h"
 #include "engine/stored_secrets.h"
 #include "net/http_server.h"
 #include "state/secret_cipher.h"
@@ -66,8 +66,7 @@ int cmd_connect(const Args& args) {
   if (!config) return kExitUsage;
   const ConnectionConfig* cfg = config->connection(name);
   if (cfg == nullptr) return fail(kExitUsage, "no connection named '" + name + "'");
-  const Value* auth = cfg->options.get("auth");
-  if (cfg->type != "salesforce" || !auth || auth->to_text() != "web_server") {
+  if (!uses_oauth_web_flow(*cfg)) {
     return fail(kExitUsage, "connection '" + name +
                                 "': crmsync connect logs in connections of type salesforce with "
                                 "auth: web_server");
@@ -79,21 +78,21 @@ int cmd_connect(const Args& args) {
   if (auto key = secret_key_from_env(); !key) return fail(kExitUsage, key.error().message);
   auto store = open_store(*config);
   if (!store) return kExitConnection;
-  auto conn = ConnectorRegistry::instance().create(*cfg, ConnectorContext{config->dir});
-  if (!conn) return fail(kExitUsage, "connection " + name + ": " + conn.error().message);
-  const SalesforceConfig& sf = dynamic_cast<SalesforceConnection&>(**conn).config();
+  auto flow = make_oauth_web_flow(*cfg, ConnectorContext{config->dir});
+  if (!flow) return fail(kExitUsage, flow.error().message);
 
   RedirectCatcher catcher;
   net::HttpServerOptions server_options;
   server_options.threads = 2;
   net::HttpServer server(server_options);
   catcher.on(server);
-  if (Status s = server.listen("127.0.0.1", static_cast<int>(sf.redirect_port)); !s) {
-    return fail(kExitConnection, "cannot listen on 127.0.0.1:" + std::to_string(sf.redirect_port) +
+  int port = (*flow)->redirect_port();
+  if (Status s = server.listen("127.0.0.1", port); !s) {
+    return fail(kExitConnection, "cannot listen on 127.0.0.1:" + std::to_string(port) +
                                      " for the redirect: " + s.error().message);
   }
   std::string redirect_uri = "http://localhost:" + std::to_string(server.port()) + "/callback";
-  SalesforceAuthorization authz = salesforce_authorization(sf, redirect_uri);
+  OAuthAuthorization authz = (*flow)->begin(redirect_uri);
   if (Status s = server.start(); !s) return fail(kExitConnection, s.error().message);
   outf(
       "Open this URL in a browser and log in to Salesforce (the connected app's callback URL "
@@ -114,18 +113,13 @@ int cmd_connect(const Args& args) {
     return fail(kExitConnection,
                 "the redirect's state does not match this authorization request; nothing stored");
   }
-  auto token = salesforce_exchange_code(sf, authz, redirect->code);
+  auto token = (*flow)->finish(authz, redirect->code);
   if (!token) return fail(kExitConnection, token.error().message);
-  if (token->refresh_token.empty()) {
-    return fail(kExitConnection,
-                "Salesforce issued no refresh token: give the connected app the refresh_token "
-                "(offline access) scope");
-  }
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-  if (Status s = (*store).put_secret(connection_secret_name(name, "refresh_token"),
-                                     token->refresh_token, now);
+  if (Status s =
+          (*store).put_secret(connection_secret_name(name, (*flow)->token_option()), *token, now);
       !s) {
     return fail(kExitConnection, s.error().message);
   }

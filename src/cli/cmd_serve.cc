@@ -110,7 +110,7 @@ int cmd_serve(const Args& args) {
   o.register_routes = [api_token = *token, sessions, tls](net::HttpServer& server,
                                                           service::ServiceControl& control,
                                                           service::Metrics& metrics) {
-    service::register_api(server, control, metrics, service::ApiOptions{api_token, sessions});
+    service::register_api(server, control, metrics, service::ApiOptions{api_token, sessions, tls});
     service::register_dashboard(server, service::DashboardOptions{api_token, sessions, tls});
   };
 

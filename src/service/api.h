@@ -16,6 +16,8 @@ struct ApiOptions {
   // carry a live session's cookie instead (and its CSRF token when it
   // changes state: check_session). Null: the bearer token only.
   std::shared_ptr<DashboardSessions> sessions;
+  // serve speaks HTTPS: the OAuth redirect URI it derives from Host is https.
+  bool tls = false;
 };
 
 // Registers /api/v1/* (docs/api.md, docs/openapi.yaml), /healthz, /readyz

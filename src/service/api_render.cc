@@ -200,6 +200,11 @@ void write_connection_status(JsonOut& out, const ConnectionStatus& c) {
   else
     out.boolean(c.ok);
   out.key("message").string_or_null(c.message);
+  out.key("connected");
+  if (c.connected)
+    out.boolean(*c.connected);
+  else
+    out.null();  // not a connection that logs in through the browser
   out.end_object();
 }
 

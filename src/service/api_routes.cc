@@ -79,6 +79,69 @@ void check_connection(ApiContext& api, const HttpRequest& request, HttpResponse&
   answer_json(response, 200, out.take());
 }
 
+// This request's origin: where the OAuth redirect of Connect comes back
+// unless the config's serve.public_url says otherwise.
+std::string request_origin(ApiContext& api, const HttpRequest& request) {
+  return (api.tls ? "https://" : "http://") + request.header("Host").value_or("127.0.0.1");
+}
+
+// POST /connections/{name}/connect: the authorize URL the browser goes to.
+void connect_connection(ApiContext& api, const HttpRequest& request, HttpResponse& response) {
+  if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
+  auto url = api.control.begin_connect(request.matches.at(1), request_origin(api, request));
+  if (!url) return answer_error(response, url.error);
+  JsonOut out;
+  out.begin_object().key("authorize_url").string(*url.value).end_object();
+  answer_json(response, 200, out.take());
+}
+
+// POST /connections/{name}/disconnect: revoke where the API can, delete the token.
+void disconnect_connection(ApiContext& api, const HttpRequest& request, HttpResponse& response) {
+  if (auto ok = check_query(request, {}); !ok) return answer_error(response, ok.error);
+  auto done = api.control.disconnect(request.matches.at(1));
+  if (!done) return answer_error(response, done.error);
+  JsonOut out;
+  out.begin_object();
+  out.key("connection").string(request.matches.at(1));
+  out.key("revocation").string(*done.value);
+  out.end_object();
+  answer_json(response, 200, out.take());
+}
+
+// GET /oauth/callback: the browser back from the API's login page. Needs no
+// token or session (the browser comes from another site, which sends no
+// SameSite=Strict cookie): the state, made by Connect and good once, is the
+// proof. Answers with a redirect to the dashboard's connections page.
+void oauth_callback(ApiContext& api, const HttpRequest& request, HttpResponse& response) {
+  std::string state = request.query_param("state").value_or("");
+  std::string code = request.query_param("code").value_or("");
+  std::string refusal = request.query_param("error").value_or("");
+  std::string location;
+  if (!refusal.empty()) {
+    (void)api.control.finish_connect(state, "");  // the state is spent
+    std::string why = refusal;
+    if (auto d = request.query_param("error_description")) why += ": " + *d;
+    location = "/connections?oauth_error=" + url_encode(scrub("the login was refused: " + why));
+  } else if (auto done = api.control.finish_connect(state, code)) {
+    location = "/connections?connected=" + url_encode(*done.value);
+  } else {
+    location = "/connections?oauth_error=" + url_encode(done.error.message);
+  }
+  // A page that moves on by itself rather than a 303: a redirect chain
+  // that began on the API's site would reach the dashboard without its
+  // SameSite=Strict cookie; a navigation from this page carries it.
+  response.status = 200;
+  response.headers.emplace("Cache-Control", "no-store");
+  response.headers.emplace("Referrer-Policy", "no-referrer");
+  response.headers.emplace("Content-Security-Policy", "default-src 'none'");
+  response.content_type = "text/html; charset=utf-8";
+  response.body =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta http-equiv=\"refresh\" content=\"0;url=" +
+      location + "\"><title>crmsync</title></head><body><p><a href=\"" + location +
+      "\">Back to the dashboard</a></p></body></html>\n";
+}
+
 class Registrar {
  public:
   Registrar(net::HttpServer& server, std::shared_ptr<ApiContext> api)
@@ -181,6 +244,7 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
                   const ApiOptions& options) {
   register_secret(options.token);
   auto api = std::make_shared<ApiContext>(control, metrics, options.token, options.sessions);
+  api->tls = options.tls;
   Registrar r(server, api);
   // POST bodies are small JSON objects; anything larger is refused (413)
   // before it is read.
@@ -199,6 +263,11 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
   r.route("GET", "/version", version);
   r.route("GET", "/inbox", get_inbox);
   r.route("POST", "/connections/([^/]+)/check", check_connection, small_body);
+  r.route("POST", "/connections/([^/]+)/connect", connect_connection, small_body);
+  r.route("POST", "/connections/([^/]+)/disconnect", disconnect_connection, small_body);
+  r.open_route("/oauth/callback", [api](const HttpRequest& request, HttpResponse& response) {
+    oauth_callback(*api, request, response);
+  });
 
   r.open_route("/healthz", healthz);
   r.open_route("/readyz",

@@ -22,6 +22,7 @@ struct ApiContext {
   Metrics& metrics;
   BearerAuth auth;
   std::shared_ptr<DashboardSessions> sessions;  // null: bearer token only
+  bool tls = false;                             // ApiOptions::tls
   ProgressPublisher events;
 };
 

@@ -54,6 +54,9 @@ struct ConnectionStatus {
   int64_t checked_at = 0;  // unix micros of the last check; 0: not checked yet
   bool ok = false;
   std::string message;  // why not ok (the connector's error, scrubbed)
+  // Connections that log in through the browser (OAuth web-server flow):
+  // whether a token is stored. nullopt for every other connection.
+  std::optional<bool> connected;
 };
 
 // A run's progress while it goes (Server-Sent Events). `version` grows
@@ -90,6 +93,16 @@ class ServiceControl {
   // Checks the connection now (blocks for the check; its result is then
   // what connections() tells). 404 unknown_connection for an unknown name.
   virtual Answer<ConnectionStatus> check_connection(const std::string& name) = 0;
+  // The dashboard's Connect (service/oauth_connect.h): the authorize URL
+  // for connection `name`, whose redirect comes to
+  // {serve.public_url, else `origin`}/oauth/callback.
+  virtual Answer<std::string> begin_connect(const std::string& name, const std::string& origin) = 0;
+  // The redirect's state and code: the connection now logged in (its token
+  // stored; it is checked again).
+  virtual Answer<std::string> finish_connect(const std::string& state, const std::string& code) = 0;
+  // Revokes where the API can and deletes the stored token: what became of
+  // the revocation.
+  virtual Answer<std::string> disconnect(const std::string& name) = 0;
 
   // Live progress of a queued or running run; for an ended run, its final
   // counts from the store. nullopt: no such run.

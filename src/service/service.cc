@@ -83,6 +83,7 @@ Status ServiceImpl::init() {
   store_ = make_locked_state_store(std::move(*store));
   scheduler_ = std::make_unique<Scheduler>(clock_, *store_, log_, *this, options_.params);
   watchers_ = std::make_unique<CdcWatchers>(clock_, *store_, log_, &api_observer_);
+  oauth_ = std::make_unique<OAuthConnects>(clock_);
   checks_ = std::make_unique<ConnectionChecks>(clock_, *store_, log_, &api_observer_);
   auto snapshot = [this] { return config_snapshot(); };
   drainer_ =

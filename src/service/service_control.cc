@@ -157,7 +157,44 @@ std::vector<FlowStatus> ServiceImpl::flows() {
 }
 
 std::vector<ConnectionStatus> ServiceImpl::connections() {
-  return checks_->statuses(*config_snapshot());
+  auto config = config_snapshot();
+  std::vector<ConnectionStatus> out = checks_->statuses(*config);
+  for (ConnectionStatus& st : out) {
+    const ConnectionConfig* c = config->connection(st.name);
+    if (c == nullptr || !uses_oauth_web_flow(*c)) continue;
+    auto stored = store_->has_secret(oauth_token_secret(st.name));
+    st.connected = stored && *stored;
+  }
+  return out;
+}
+
+Answer<std::string> ServiceImpl::begin_connect(const std::string& name, const std::string& origin) {
+  auto config = config_snapshot();
+  std::string base = config->serve.public_url.empty() ? origin : config->serve.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return oauth_->begin(*config, name, base + "/oauth/callback");
+}
+
+Answer<std::string> ServiceImpl::finish_connect(const std::string& state, const std::string& code) {
+  auto config = config_snapshot();
+  auto done = oauth_->finish(*config, *store_, state, code);
+  if (done) {
+    log_.info("connection_connected", {{"connection", Value(*done.value)}});
+    if (const ConnectionConfig* c = config->connection(*done.value))
+      checks_->check_now(*config, *c);
+  }
+  return done;
+}
+
+Answer<std::string> ServiceImpl::disconnect(const std::string& name) {
+  auto config = config_snapshot();
+  auto done = oauth_->disconnect(*config, *store_, name);
+  if (done) {
+    log_.info("connection_disconnected",
+              {{"connection", Value(name)}, {"revocation", Value(*done.value)}});
+    if (const ConnectionConfig* c = config->connection(name)) checks_->check_now(*config, *c);
+  }
+  return done;
 }
 
 Answer<ConnectionStatus> ServiceImpl::check_connection(const std::string& name) {
@@ -165,6 +202,10 @@ Answer<ConnectionStatus> ServiceImpl::check_connection(const std::string& name) 
   for (const ConnectionConfig& c : config->connections) {
     if (c.name != name) continue;
     ConnectionStatus st = checks_->check_now(*config, c);
+    if (uses_oauth_web_flow(c)) {
+      auto stored = store_->has_secret(oauth_token_secret(st.name));
+      st.connected = stored && *stored;
+    }
     log_.info("connection_checked", {{"connection", Value(st.name)}, {"ok", Value(st.ok)}});
     Answer<ConnectionStatus> a;
     a.value = std::move(st);

@@ -17,6 +17,7 @@
 #include "service/connection_checks.h"
 #include "service/metrics.h"
 #include "service/metrics_observer.h"
+#include "service/oauth_connect.h"
 #include "service/progress_hub.h"
 #include "service/scheduler.h"
 #include "service/service.h"
@@ -51,6 +52,9 @@ class ServiceImpl final : public Service, public SchedulerHost {
   std::vector<FlowStatus> flows() override;
   std::vector<ConnectionStatus> connections() override;
   Answer<ConnectionStatus> check_connection(const std::string& name) override;
+  Answer<std::string> begin_connect(const std::string& name, const std::string& origin) override;
+  Answer<std::string> finish_connect(const std::string& state, const std::string& code) override;
+  Answer<std::string> disconnect(const std::string& name) override;
   std::optional<RunProgress> progress(int64_t run_id) override;
   int64_t watch_progress(std::function<void(const RunProgress&)> listener) override;
   void unwatch_progress(int64_t handle) override;
@@ -109,6 +113,7 @@ class ServiceImpl final : public Service, public SchedulerHost {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<CdcWatchers> watchers_;
   std::unique_ptr<ConnectionChecks> checks_;
+  std::unique_ptr<OAuthConnects> oauth_;
   std::unique_ptr<net::HttpServer> server_;
   std::unique_ptr<WebhookDrainer> drainer_;
   std::unique_ptr<WebhookReceiver> receiver_;

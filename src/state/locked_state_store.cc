@@ -147,6 +147,9 @@ class LockedStateStore final : public StateStore {
   Result<std::optional<std::string>> get_secret(std::string_view name) override {
     CRMSYNC_LOCKED(get_secret(name));
   }
+  Result<bool> delete_secret(std::string_view name) override {
+    CRMSYNC_LOCKED(delete_secret(name));
+  }
   Result<bool> has_secret(std::string_view name) override {
     CRMSYNC_LOCKED(has_secret(name));
   }

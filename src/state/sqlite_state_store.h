@@ -60,6 +60,7 @@ class SqliteStateStore final : public StateStore {
                     int64_t now) override;  // state_secrets.cc
   Result<std::optional<std::string>> get_secret(std::string_view name) override;
   Result<bool> has_secret(std::string_view name) override;
+  Result<bool> delete_secret(std::string_view name) override;
   // The webhook inbox (state_inbox.cc).
   Result<std::vector<InboxOutcome>> enqueue(std::span<const InboxDelivery> deliveries,
                                             int64_t now) override;

@@ -32,6 +32,15 @@ Result<bool> SqliteStateStore::has_secret(std::string_view name) {
   return rc == SQLITE_ROW;
 }
 
+Result<bool> SqliteStateStore::delete_secret(std::string_view name) {
+  auto q = db_->prepare("DELETE FROM secrets WHERE name = ?");
+  if (!q) return q.error();
+  Stmt st(*q);
+  st.bind(1, name);
+  if (st.step() != SQLITE_DONE) return db_->error("deleting a secret");
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
 Result<std::optional<std::string>> SqliteStateStore::get_secret(std::string_view name) {
   auto key = secret_key_from_env();
   if (!key) return key.error().with_context("reading secret " + std::string(name));

@@ -361,6 +361,8 @@ class StateStore {
   virtual Status put_secret(std::string_view name, std::string_view value, int64_t now) = 0;
   virtual Result<std::optional<std::string>> get_secret(std::string_view name) = 0;
   virtual Result<bool> has_secret(std::string_view name) = 0;
+  // Forgets the secret (true when there was one). Needs no key.
+  virtual Result<bool> delete_secret(std::string_view name) = 0;
 };
 
 // Serializes every call of `inner` with one mutex, for a process whose

@@ -154,6 +154,7 @@ export interface Connection {
   checked_at: string | null;
   ok: boolean | null;
   message: string | null;
+  connected: boolean | null;
 }
 export const RUN_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"];
 export const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);

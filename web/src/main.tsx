@@ -1,7 +1,7 @@
 // The dashboard's shell: session, navigation and the page for the path.
 import "./style.css";
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import { loadSession, logout } from "./api";
 import { navigate, useLocation } from "./router";
 import { LoginPage } from "./pages/login";
@@ -32,12 +32,13 @@ function page(path: string) {
 
 function App() {
   const { path } = useLocation();
-  const [ready, setReady] = useState(false);
+  // serve only sends this page with a live session, so the page's own API
+  // calls start at once; the CSRF token is fetched beside them (a session
+  // that ended meanwhile sends everyone to login).
   useEffect(() => {
     if (path === "/login") return;
     loadSession().then((live) => {
-      if (live) setReady(true);
-      else navigate("/login?next=" + encodeURIComponent(location.pathname + location.search), true);
+      if (!live) navigate("/login?next=" + encodeURIComponent(location.pathname + location.search), true);
     });
   }, [path === "/login"]);
 
@@ -72,7 +73,7 @@ function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <h1>{title}</h1>
-        {ready ? view : <p class="muted">Loading…</p>}
+        {view}
       </main>
     </>
   );

@@ -10,6 +10,9 @@ import puppeteer from "puppeteer-core";
 
 const URL0 = process.env.E2E_URL;
 const TOKEN = process.env.E2E_TOKEN;
+// Secrets no answer the browser gets may hold: the API token and the
+// Salesforce connected app's client secret.
+const CANARIES = [process.env.E2E_TOKEN, process.env.E2E_SF_SECRET];
 const OUT = process.env.E2E_OUT;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WAIT = { timeout: 60_000 };
@@ -86,7 +89,8 @@ before(async () => {
       const type = res.headers()["content-type"] ?? "";
       if (!/json|html|javascript|css|text/.test(type) || res.status() === 304) return;
       const body = await res.text();
-      if (body.includes(TOKEN) || JSON.stringify(res.headers()).includes(TOKEN)) leaks.push(res.url());
+      const head = JSON.stringify(res.headers());
+      if (CANARIES.some((c) => body.includes(c) || head.includes(c))) leaks.push(res.url());
     } catch {
       // an event stream still open, or a redirect: no body to read
     }
@@ -122,20 +126,38 @@ test("overview", async () => {
   await shot("overview");
 });
 
-test("an import of two flows: the bars reach 100% with the API's counts", async () => {
-  // Choosing contacts chooses customers too (contacts' ref: needs its ids), and says why.
+test("connect Salesforce through the sandbox's OAuth login page", async () => {
+  await go("/connections");
+  await page.waitForSelector("button[aria-label='Connect sf']");
+  await accessible("connections");
+  await Promise.all([page.waitForNavigation(WAIT), page.click("button[aria-label='Connect sf']")]);
+  assert.match(page.url(), /\/services\/oauth2\/authorize\?/);
+  assert.match(page.url(), /code_challenge_method=S256/);
+  await shot("salesforce-login");
+  await page.type("#username", "demo@example.com");
+  await page.type("#password", "demo");
+  await Promise.all([page.waitForFunction(() => location.pathname === "/connections", WAIT), page.click("#Login")]);
+  await waitForText("[role=status]", "Connected sf");
+  await page.waitForSelector("button[aria-label='Disconnect sf']");
+  const sf = (await apiGet("/api/v1/connections")).connections.find((c) => c.name === "sf");
+  assert.equal(sf.connected, true);
+  assert.equal(sf.ok, true, sf.message);
+  await shot("connections-connected");
+});
+
+test("an import of two Salesforce objects: the bars reach 100% with the API's counts", async () => {
+  // Choosing contacts chooses accounts too (contacts' ref: needs its ids), and says why.
   await go("/start");
-  await page.click("input[name=flow][value=contacts]");
-  assert.equal(await page.$eval("input[name=flow][value=customers]", (e) => e.checked), true);
-  await waitForText("[data-hint=customers]", "contacts");
+  await page.click("input[name=flow][value=sf_contacts]");
+  assert.equal(await page.$eval("input[name=flow][value=sf_accounts]", (e) => e.checked), true);
+  await waitForText("[data-hint=sf_accounts]", "sf_contacts");
   await accessible("start");
   await shot("start");
   const id = await startRun([], false);
   await runEnded(id);
   await waitForText(".run-head .status", "succeeded");
   const run = await apiGet(`/api/v1/runs/${id}`);
-  assert.equal(run.flows.customers.read, 1234);
-  assert.equal(run.flows.contacts.read, 321);
+  assert.ok(run.flows.sf_accounts.read > 0 && run.flows.sf_contacts.read > 0, JSON.stringify(run.flows));
   const rows = await page.$$eval("table.progress tbody tr", (trs) =>
     trs.map((tr) => ({
       flow: tr.querySelector("th").textContent,
@@ -148,7 +170,8 @@ test("an import of two flows: the bars reach 100% with the API's counts", async 
     assert.equal(r.bar, "100", `${r.flow} bar`);
     assert.equal(r.read.replace(/\D/g, ""), String(run.flows[r.flow].read));
   }
-  assert.equal(rows.find((r) => r.flow === "customers").read, fmt.format(1234));
+  assert.equal(rows.length, 2);
+  for (const r of rows) assert.equal(r.read, fmt.format(run.flows[r.flow].read), `${r.flow} read, formatted`);
   await accessible("run detail");
   await shot("run-detail");
   // The same page on a phone in the dark.
@@ -216,6 +239,17 @@ test("connections page", async () => {
   await waitForText("tbody tr", "ok");
   await accessible("connections");
   await shot("connections");
+});
+
+test("disconnect asks, revokes and deletes the token", async () => {
+  await go("/connections");
+  await page.click("button[aria-label='Disconnect sf']");
+  await page.waitForSelector("dialog[open]");
+  await page.click("dialog[open] button.danger");
+  await waitForText("[role=status]", "revoked");
+  await page.waitForSelector("button[aria-label='Connect sf']");
+  const sf = (await apiGet("/api/v1/connections")).connections.find((c) => c.name === "sf");
+  assert.equal(sf.connected, false);
 });
 
 test("a state-changing request without the CSRF token is refused", async () => {

@@ -13,11 +13,32 @@ chromium="${CRMSYNC_CHROMIUM:-$(command -v chromium || command -v chromium-brows
 [ -n "$chromium" ] || { echo "e2e: no chromium (scripts/setup.sh installs Debian's)"; exit 1; }
 work="$(mktemp -d)"
 pid=""
+sf_pid=""
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$sf_pid" ]; then kill "$sf_pid" 2>/dev/null || true; wait "$sf_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
+# Waits for PATTERN's first group in FILE (a server's "listening on" line).
+port_in() {
+  local file="$1" pattern="$2" p=""
+  for _ in $(seq 600); do
+    p="$(sed -n "$pattern" "$file" | head -1)"
+    [ -n "$p" ] && { echo "$p"; return; }
+    sleep 0.05
+  done
+  cat "$file" >&2
+  return 1
+}
 trap cleanup EXIT
+
+# The Salesforce sandbox: its OAuth login page is what Connect goes through.
+# Its client secret is a canary too.
+sf_secret="e2e-canary-client-secret-$(date +%s%N)"
+"$binary" sandbox salesforce --seed-records 240 --client-id e2e-client --client-secret "$sf_secret" \
+  >"$work/sf.log" 2>&1 &
+sf_pid=$!
+sf_port="$(port_in "$work/sf.log" 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p')"
 
 project="$work/project"
 mkdir -p "$project" "$out"
@@ -40,7 +61,23 @@ cat >"$project/crmsync.yaml" <<'YAML'
 connections:
   crm: {type: sqlite, path: crm.db}
   warehouse: {type: sqlite, path: warehouse.db}
+  sf:
+    type: salesforce
+    auth: web_server
+    login_url: ${SF_URL}
+    client_id: e2e-client
+    client_secret: ${SF_SECRET}
 flows:
+  sf_accounts:
+    source: {connection: sf, object: Account, id_field: Id}
+    target: {connection: warehouse, object: sf_accounts, id_field: id}
+    match: {target_field: sf_id}
+    mapping: {sf_id: Id, name: Name}
+  sf_contacts:
+    source: {connection: sf, object: Contact, id_field: Id}
+    target: {connection: warehouse, object: sf_contacts, id_field: id}
+    match: {target_field: sf_id}
+    mapping: {sf_id: Id, last_name: LastName, account_id: {ref: sf_accounts, from: AccountId}}
   customers:
     source: {connection: crm, object: customers, id_field: id, cursor_field: updated_at, batch_size: 100}
     target: {connection: warehouse, object: customers, id_field: id}
@@ -64,7 +101,9 @@ flows:
 YAML
 # The canary: the API token is the secret no answer the browser gets may hold.
 token="e2e-canary-token-$(date +%s%N)"
-CRMSYNC_API_TOKEN="$token" "$binary" serve -c "$project/crmsync.yaml" --listen 127.0.0.1:0 \
+SF_URL="http://127.0.0.1:$sf_port" SF_SECRET="$sf_secret" \
+  CRMSYNC_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" \
+  CRMSYNC_API_TOKEN="$token" "$binary" serve -c "$project/crmsync.yaml" --listen 127.0.0.1:0 \
   2>"$work/serve.log" &
 pid=$!
 port=""
@@ -77,7 +116,7 @@ done
 [ -n "$port" ] || { echo "serve did not start:"; cat "$work/serve.log"; exit 1; }
 
 status=0
-E2E_URL="http://127.0.0.1:$port" E2E_TOKEN="$token" E2E_OUT="$out" E2E_CHROMIUM="$chromium" \
+E2E_URL="http://127.0.0.1:$port" E2E_TOKEN="$token" E2E_SF_SECRET="$sf_secret" E2E_OUT="$out" E2E_CHROMIUM="$chromium" \
   E2E_CRM_DB="$project/crm.db" node --test --test-concurrency=1 dashboard.test.mjs || status=$?
-[ "$status" = 0 ] || tail -40 "$work/serve.log"
+[ "$status" = 0 ] || { tail -40 "$work/serve.log"; tail -20 "$work/sf.log"; }
 exit "$status"

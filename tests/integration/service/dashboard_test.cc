@@ -160,5 +160,31 @@ TEST(Dashboard, NoAnswerTheBrowserGetsHoldsTheApiToken) {
   }
 }
 
+TEST(DashboardOAuth, ConnectIsForBrowserLoginConnectionsOnly) {
+  ApiHarness h(true);
+  auto res = h.call("POST", "/api/v1/connections/crm/connect");
+  EXPECT_EQ(res.status, 400) << res.body;
+  EXPECT_EQ(at(ApiHarness::json(res), "error.code"), Value("not_oauth"));
+  EXPECT_EQ(h.call("POST", "/api/v1/connections/nope/connect").status, 404);
+  EXPECT_EQ(h.call("POST", "/api/v1/connections/crm/disconnect").status, 400);
+  Value conns = ApiHarness::json(h.call("GET", "/api/v1/connections"));
+  for (const Value& c : at(conns, "connections").as_array())
+    EXPECT_TRUE(at(c, "connected").is_null()) << c.to_text();
+}
+
+TEST(DashboardOAuth, ACallbackWithAStateServeDidNotMakeStoresNothing) {
+  ApiHarness h(true);
+  auto res = h.call("GET", "/oauth/callback?code=abc&state=forged", "", "");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.header("Content-Type").value_or(""), "text/html; charset=utf-8");
+  EXPECT_NE(res.body.find("url=/connections?oauth_error="), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("connected="), std::string::npos);
+  // A refusal from the API's login page is passed on, escaped.
+  auto refused = h.call(
+      "GET", "/oauth/callback?error=access_denied&error_description=%3Cb%3E&state=x", "", "");
+  EXPECT_NE(refused.body.find("access_denied"), std::string::npos);
+  EXPECT_EQ(refused.body.find("<b>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace crmsync::testing

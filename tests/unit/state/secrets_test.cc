@@ -66,6 +66,20 @@ TEST(Secrets, RoundTripEncryptedAtRest) {
   EXPECT_EQ(**(*s)->get_secret("connection:sf:refresh_token"), "second");
 }
 
+TEST(Secrets, DeleteForgetsTheSecretWithoutAKey) {
+  TempDir d;
+  auto s = open_sqlite_state_store(d.file("state.db"));
+  ASSERT_TRUE(s.ok());
+  {
+    SecretKeyEnv env(key_b64('k'));
+    ASSERT_TRUE((*s)->put_secret("connection:sf:refresh_token", kToken, 100).ok());
+  }
+  EXPECT_EQ((*s)->delete_secret("connection:sf:refresh_token").value(), true);
+  EXPECT_FALSE((*s)->has_secret("connection:sf:refresh_token").value());
+  EXPECT_TRUE(raw_ciphertext(d.file("state.db"), "connection:sf:refresh_token").empty());
+  EXPECT_EQ((*s)->delete_secret("connection:sf:refresh_token").value(), false);
+}
+
 TEST(Secrets, WrongKeyIsAClearErrorThatEchoesNothing) {
   TempDir d;
   auto s = open_sqlite_state_store(d.file("state.db"));

@@ -144,6 +144,10 @@ export function RunPage({ id }: { id: number }) {
       )}
       <section aria-labelledby="progress-h">
         <h2 id="progress-h">Progress</h2>
+        <p class="overall">
+          All flows: {num(total.read)}
+          {total.expected !== null ? ` of ${num(total.expected)}` : ""} records read
+        </p>
         <Bar label="All flows" read={total.read} expected={total.expected} done={ended} />
         <div class="scroll">
           <table class="progress">
