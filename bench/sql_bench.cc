@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
   if (header) {
     std::printf(
         "| database | rows | read rows/s | insert rows/s | update rows/s | COPY/LOAD DATA rows/s |"
-        " insert % of it | peak RSS MB |\n");
+        " insert %% of it | peak RSS MB |\n");
     std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   }
   std::string bulk = bulk_rate > 0 ? std::to_string(static_cast<long>(bulk_rate)) : "-";
