@@ -3,6 +3,8 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include <cstdlib>
+
 #include "connectors/sql/sql_query_text.h"
 
 namespace crmsync {
@@ -102,6 +104,14 @@ Status MysqlClient::connect() {
   auto m = open_session();
   if (!m) return m.error();
   conn_ = std::move(*m);
+  // A statement longer than this is refused and the connection dropped, so
+  // multi-row writes are cut to fit it.
+  auto packet = run("SELECT @@max_allowed_packet", {}, "reading max_allowed_packet");
+  if (!packet) return packet.error();
+  if (!packet->rows.empty() && !packet->rows[0].empty()) {
+    unsigned long long bytes = std::strtoull(packet->rows[0][0].to_text().c_str(), nullptr, 10);
+    if (bytes > 0) max_packet_ = static_cast<size_t>(bytes);
+  }
   return {};
 }
 

@@ -50,6 +50,11 @@ class MysqlClient final : public SqlDriver {
   std::string upsert_clause(const std::string& key,
                             const std::vector<std::string>& columns) const override;
   bool insert_returning() const override { return false; }
+  // The server's max_allowed_packet, less room for the statement's text
+  // around the values (a long column list, the ON DUPLICATE KEY clause).
+  size_t max_statement_bytes() const override {
+    return max_packet_ > (1u << 17) ? max_packet_ - (1u << 16) : max_packet_ / 2;
+  }
   std::string upsert_returning(const std::string&, const std::string&) const override { return ""; }
 
   Result<MysqlPtr> open_session() const;
@@ -64,6 +69,7 @@ class MysqlClient final : public SqlDriver {
   MysqlConfig config_;
   std::string name_;
   MysqlPtr conn_;
+  size_t max_packet_ = 1u << 22;  // MySQL's smallest default (4 MiB) until read
 };
 
 // A value of the record model from a text-protocol cell and its field.

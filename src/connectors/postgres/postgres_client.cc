@@ -125,8 +125,12 @@ Result<PgResultPtr> PostgresClient::exec_on(PGconn* conn, const std::string& sql
                              nullptr, nullptr, 0));
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
-  const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
-  std::string msg = trim(scrub(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn)));
+  return error_of(conn, r.get(), doing);
+}
+
+Error PostgresClient::error_of(PGconn* conn, const PGresult* r, std::string_view doing) const {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string msg = trim(scrub(r ? PQresultErrorMessage(r) : PQerrorMessage(conn)));
   if (msg.empty()) msg = trim(scrub(PQerrorMessage(conn)));
   ErrorKind kind =
       state ? kind_for_sqlstate(state)

@@ -51,12 +51,21 @@ class PostgresClient final : public SqlDriver {
                             const std::vector<std::string>& columns) const override;
   bool insert_returning() const override { return true; }
   std::string upsert_returning(const std::string& id, const std::string& key) const override;
+  // COPY into a temporary staging table, then one INSERT ... SELECT
+  // (postgres_copy.cc).
+  bool has_bulk_insert() const override { return true; }
+  Result<SqlResult> bulk_insert(const std::string& table, const std::vector<std::string>& columns,
+                                std::span<const Record* const> rows, const std::string& key,
+                                const std::string& returning, std::string_view doing) override;
 
   // A new session with this config (the main one, or one per streamed read).
   Result<PgConnPtr> open_session() const;
   // Runs a statement on `conn`; errors classified and free of secrets.
   Result<PgResultPtr> exec_on(PGconn* conn, const std::string& sql, std::span<const Value> params,
                               std::string_view doing) const;
+  // The classified error of a failed result (or of the connection, when
+  // `r` is null).
+  Error error_of(PGconn* conn, const PGresult* r, std::string_view doing) const;
   // Removes the password (and a URL's password) from a server or libpq text.
   std::string scrub(std::string text) const;
 
@@ -67,10 +76,14 @@ class PostgresClient final : public SqlDriver {
   std::string name_;
   std::string url_password_;
   PgConnPtr conn_;
+  uint64_t stages_ = 0;  // staging tables made on conn_, for unique names
 };
 
 // Text of a value as a libpq parameter (nullopt for NULL).
 std::optional<std::string> pg_param_text(const Value& v);
+// Appends a value as one field of COPY's text format (\N for NULL;
+// backslash, tab, newline and carriage return escaped).
+void pg_copy_field(const Value& v, std::string& out);
 // A value of the record model from a result cell's text and type OID.
 Value pg_decode(Oid type, const char* text, int length);
 

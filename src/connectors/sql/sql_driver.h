@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/record.h"
 #include "core/result.h"
 #include "core/value.h"
 #include "filter/filter.h"
@@ -72,6 +73,9 @@ class SqlDriver {
   virtual std::string table_name(std::string_view table) const = 0;
   virtual std::string placeholder(size_t index) const = 0;  // 1-based
   virtual size_t max_params() const = 0;
+  // The longest statement the server takes (MySQL's max_allowed_packet);
+  // 0 when only max_params() limits a multi-row statement.
+  virtual size_t max_statement_bytes() const { return 0; }
   // Column type for create_tables, from the first non-null value written.
   virtual std::string column_type(const Value& sample, bool key) const = 0;
   virtual std::string auto_id_column() const = 0;  // "BIGSERIAL PRIMARY KEY"
@@ -95,6 +99,22 @@ class SqlDriver {
     for (const std::string& c : columns) cols += (cols.empty() ? "" : ", ") + quote(c);
     return "INSERT INTO " + table + " (" + cols + ") VALUES " + rows + " " +
            upsert_clause(key, columns);
+  }
+
+  // A bulk path for a multi-row insert or upsert (PostgreSQL: COPY into a
+  // staging table, then one INSERT ... SELECT), for drivers that have one.
+  // `rows` share the field list `columns`; `key` is the upsert key ("" for
+  // a plain insert) and `returning` the clause to append. The answer is the
+  // one run() gives for the equivalent INSERT ... VALUES, rows in `rows`
+  // order; a refused row fails the whole call as `rejected`, like it.
+  virtual bool has_bulk_insert() const { return false; }
+  virtual Result<SqlResult> bulk_insert(const std::string& table,
+                                        const std::vector<std::string>& columns,
+                                        std::span<const Record* const> rows, const std::string& key,
+                                        const std::string& returning, std::string_view doing) {
+    (void)table, (void)columns, (void)rows, (void)key, (void)returning;
+    return Error(ErrorKind::fatal,
+                 target_name() + ": " + std::string(doing) + ": no bulk insert in this driver");
   }
 
   // The transaction of one write call. Statements by default; a client

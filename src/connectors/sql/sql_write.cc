@@ -31,11 +31,21 @@ class SqlConnection::BatchWriter {
       // Consecutive inserts of the same fields share one statement.
       const auto& names = items[i].record.names()->names();
       size_t per_row = std::max<size_t>(1, names.size());
-      size_t limit = std::max<size_t>(1, std::min<size_t>(1000, d_.max_params() / per_row));
+      // A bulk path has no parameter limit: the whole run is one group.
+      size_t limit = d_.has_bulk_insert()
+                         ? items.size()
+                         : std::max<size_t>(1, std::min<size_t>(1000, d_.max_params() / per_row));
       std::vector<size_t> group;
       size_t j = i;
+      const size_t max_bytes = d_.max_statement_bytes();
+      size_t bytes = 0;
       while (j < items.size() && group.size() < limit && items[j].op == op &&
              items[j].record.names()->names() == names) {
+        if (max_bytes) {
+          size_t row = statement_bytes(items[j].record);
+          if (!group.empty() && bytes + row > max_bytes) break;
+          bytes += row;
+        }
         if (op == WriteOp::upsert && key_of(items[j]) == nullptr) {
           results_[j].error =
               Error(ErrorKind::rejected, "upsert needs a value in '" + req_.external_id + "'");
@@ -65,6 +75,19 @@ class SqlConnection::BatchWriter {
   const Value* key_of(const WriteItem& it) const {
     const Value* k = it.record.get(req_.external_id);
     return k && !k->is_null() ? k : nullptr;
+  }
+
+  // An upper bound of a row's share of a multi-row statement's text: each
+  // value as an escaped literal (every byte may double) and its separators.
+  static size_t statement_bytes(const Record& r) {
+    size_t n = 4;
+    for (size_t k = 0; k < r.size(); ++k) {
+      const Value& v = r.value(k);
+      n += v.is_string()                   ? 2 * v.as_string().size() + 4
+           : v.is_array() || v.is_object() ? 2 * v.to_text().size() + 4
+                                           : 64;
+    }
+    return n;
   }
 
   Status exec(const std::string& sql) {
@@ -151,23 +174,10 @@ class SqlConnection::BatchWriter {
     return out;
   }
 
-  // INSERT (or upsert) of rows sharing one field list, in one statement.
-  Status insert_rows(const std::vector<size_t>& rows) {
+  // One INSERT ... VALUES (...), (...) with every value a parameter.
+  Result<SqlResult> values_insert(const std::vector<size_t>& rows, bool upsert,
+                                  const std::string& returning, const std::string& doing) {
     const Record& first = req_.items[rows[0]].record;
-    bool upsert = req_.items[rows[0]].op == WriteOp::upsert;
-    bool has_id = first.names()->index_of(id_field_) >= 0;
-    // Upserts: which keys existed (and their ids), from RETURNING where the
-    // dialect says so in the same statement, else from a look-up before it.
-    std::string returning =
-        upsert ? d_.upsert_returning(id_field_, req_.external_id)
-               : (!has_id && d_.insert_returning() ? "RETURNING " + d_.quote(id_field_) : "");
-    bool upsert_returns = upsert && !returning.empty();
-    std::map<std::string, std::pair<std::string, bool>> by_key;  // key -> (id, created)
-    if (upsert && !upsert_returns) {
-      auto found = ids_by_key(rows);
-      if (!found) return found.error();
-      for (auto& [k, id] : *found) by_key[k] = {id, false};
-    }
     std::vector<Value> params;
     std::string values;
     for (size_t n = 0; n < rows.size(); ++n) {
@@ -188,11 +198,43 @@ class SqlConnection::BatchWriter {
       sql = "INSERT INTO " + table_ + " (" + cols + ") VALUES " + values;
     }
     if (!returning.empty()) sql += " " + returning;
+    return d_.run(sql, params, doing);
+  }
+
+  // The same through the driver's bulk path (no parameters at all).
+  Result<SqlResult> bulk_insert(const std::vector<size_t>& rows, bool upsert,
+                                const std::string& returning, const std::string& doing) {
+    std::vector<const Record*> records;
+    records.reserve(rows.size());
+    for (size_t i : rows) records.push_back(&req_.items[i].record);
+    return d_.bulk_insert(table_, records[0]->names()->names(), records,
+                          upsert ? req_.external_id : "", returning, doing);
+  }
+
+  // INSERT (or upsert) of rows sharing one field list, in one statement.
+  Status insert_rows(const std::vector<size_t>& rows) {
+    const Record& first = req_.items[rows[0]].record;
+    bool upsert = req_.items[rows[0]].op == WriteOp::upsert;
+    bool has_id = first.names()->index_of(id_field_) >= 0;
+    // Upserts: which keys existed (and their ids), from RETURNING where the
+    // dialect says so in the same statement, else from a look-up before it.
+    std::string returning =
+        upsert ? d_.upsert_returning(id_field_, req_.external_id)
+               : (!has_id && d_.insert_returning() ? "RETURNING " + d_.quote(id_field_) : "");
+    bool upsert_returns = upsert && !returning.empty();
+    std::map<std::string, std::pair<std::string, bool>> by_key;  // key -> (id, created)
+    if (upsert && !upsert_returns) {
+      auto found = ids_by_key(rows);
+      if (!found) return found.error();
+      for (auto& [k, id] : *found) by_key[k] = {id, false};
+    }
     std::string doing = (upsert ? "upserting into " : "inserting into ") + req_.object;
     if (rows.size() == 1 && upsert) {
       doing += " " + req_.external_id + " " + key_of(req_.items[rows[0]])->to_text();
     }
-    auto res = d_.run(sql, params, doing);
+    auto res = rows.size() > 1 && d_.has_bulk_insert()
+                   ? bulk_insert(rows, upsert, returning, doing)
+                   : values_insert(rows, upsert, returning, doing);
     if (!res) return res.error();
     c_.count_api_call();
     if (upsert_returns) {
