@@ -93,7 +93,7 @@ class ServiceImpl final : public Service, public SchedulerHost {
   void finish_job(const Job& job);
   // A scheduled run of webhook flows: records it wrote that no webhook
   // announced go to crmsync_webhook_missed_total.
-  void count_missed(const Job& job, const RunReport& report, int64_t began);
+  void count_missed(const Job& job, const RunReport& report);
 
   ServeOptions options_;
   std::unique_ptr<Clock> own_clock_;

@@ -205,7 +205,7 @@ void ServiceImpl::run_job(Job& job) {
     Status s = store_->end_run(id, RunStatus::interrupted, "serve stopped", clock_.now_micros());
     if (s) status = RunStatus::interrupted;
   }
-  count_missed(job, *report, began);
+  count_missed(job, *report);
   int64_t ended = clock_.now_micros();
   double secs = static_cast<double>(ended - began) / 1e6;
   Object flows;
@@ -258,7 +258,7 @@ void ServiceImpl::finish_job(const Job& job) {
   if (drainer_) drainer_->wake();  // webhook events may have waited for these flows
 }
 
-void ServiceImpl::count_missed(const Job& job, const RunReport& report, int64_t began) {
+void ServiceImpl::count_missed(const Job& job, const RunReport& report) {
   const std::string& trigger = job.info.trigger;
   if (trigger != "schedule" && trigger != "catch_up") return;
   for (const auto& [name, f] : report.flows) {
@@ -275,7 +275,7 @@ void ServiceImpl::count_missed(const Job& job, const RunReport& report, int64_t 
     auto prev = store_->runs(previous);
     if (prev.ok() && !prev->empty()) {
       const RunInfo& p = prev->front();
-      since = p.started_at != 0 ? p.started_at : p.created_at;
+      since = p.started_at != 0 ? p.started_at : p.queued_at;
     }
     auto missed = store_->count_unannounced(name, report.run_id, since);
     if (!missed) {
