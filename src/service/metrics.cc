@@ -87,36 +87,9 @@ struct Metrics::Impl {
   void render_durations(std::string& out) const {
     static constexpr const char* kName = "crmsync_run_duration_seconds";
     metrics_text::append_header(kName, "Duration of a flow's runs, in seconds.", "histogram", out);
-    const std::vector<const char*> bucket_labels = {"flow", "le"};
-    const std::vector<const char*> flow_label = {"flow"};
     for (const auto& [flow, h] : durations) {
-      uint64_t cumulative = 0;
-      for (size_t i = 0; i < h.per_bucket.size(); ++i) {
-        cumulative += h.per_bucket[i];
-        std::string le = "+Inf";
-        if (i < kRunDurationBounds.size()) {
-          le.clear();
-          metrics_text::append_value(kRunDurationBounds[i], le);
-        }
-        out += kName;
-        out += "_bucket";
-        metrics_text::append_labels(bucket_labels, {flow, le}, out);
-        out += ' ';
-        metrics_text::append_value(static_cast<double>(cumulative), out);
-        out += '\n';
-      }
-      out += kName;
-      out += "_sum";
-      metrics_text::append_labels(flow_label, {flow}, out);
-      out += ' ';
-      metrics_text::append_value(h.sum, out);
-      out += '\n';
-      out += kName;
-      out += "_count";
-      metrics_text::append_labels(flow_label, {flow}, out);
-      out += ' ';
-      metrics_text::append_value(static_cast<double>(h.count), out);
-      out += '\n';
+      metrics_text::append_flow_histogram(kName, flow, kRunDurationBounds, h.per_bucket, h.sum,
+                                          h.count, out);
     }
   }
 };

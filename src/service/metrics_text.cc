@@ -131,4 +131,38 @@ std::string status_class(int http_status) {
   return std::to_string(http_status / 100) + "xx";
 }
 
+void append_flow_histogram(std::string_view name, const std::string& flow,
+                           std::span<const double> bounds, std::span<const uint64_t> per_bucket,
+                           double sum, uint64_t count, std::string& out) {
+  static const std::vector<const char*> bucket_labels = {"flow", "le"};
+  static const std::vector<const char*> flow_label = {"flow"};
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < per_bucket.size(); ++i) {
+    cumulative += per_bucket[i];
+    std::string le = "+Inf";
+    if (i < bounds.size()) {
+      le.clear();
+      append_value(bounds[i], le);
+    }
+    out += name;
+    out += "_bucket";
+    append_labels(bucket_labels, {flow, le}, out);
+    out += ' ';
+    append_value(static_cast<double>(cumulative), out);
+    out += '\n';
+  }
+  out += name;
+  out += "_sum";
+  append_labels(flow_label, {flow}, out);
+  out += ' ';
+  append_value(sum, out);
+  out += '\n';
+  out += name;
+  out += "_count";
+  append_labels(flow_label, {flow}, out);
+  out += ' ';
+  append_value(static_cast<double>(count), out);
+  out += '\n';
+}
+
 }  // namespace crmsync::service::metrics_text

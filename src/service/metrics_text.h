@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,13 @@ std::string escape_label_value(std::string_view value);
 // A sample value: integers without a fraction, other numbers in the shortest
 // form that reads back the same, and +Inf, -Inf, NaN.
 void append_value(double value, std::string& out);
+
+// One flow's series of a histogram: cumulative `name_bucket{flow,le}` lines
+// for each of `bounds` and +Inf, then `name_sum{flow}` and `name_count{flow}`.
+// `per_bucket` counts each bucket alone (not cumulative), +Inf last.
+void append_flow_histogram(std::string_view name, const std::string& flow,
+                           std::span<const double> bounds, std::span<const uint64_t> per_bucket,
+                           double sum, uint64_t count, std::string& out);
 
 // "2xx".."5xx" (and "1xx") for an HTTP status; "error" for 0 (no answer)
 // and anything that is not an HTTP status.

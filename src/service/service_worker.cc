@@ -264,20 +264,18 @@ void ServiceImpl::count_missed(const Job& job, const RunReport& report) {
   for (const auto& [name, f] : report.flows) {
     const FlowConfig* flow = job.config->flow(name);
     if (flow == nullptr || !flow->trigger.webhook || !f.error.empty()) continue;
-    // Announced means an event received since the flow's previous run of
-    // any kind (a webhook drain included) began: a record announced during
-    // an earlier storm and changed again after it, unannounced, is missed.
-    int64_t since = 0;
+    // Announced: an event still waiting, or drained after the flow's
+    // previous run of any kind (a webhook batch included). A record
+    // announced during an earlier storm and changed again unannounced is
+    // missed.
+    int64_t previous_run = 0;
     RunFilter previous;
     previous.flow = name;
     previous.before_id = report.run_id;
     previous.limit = 1;
     auto prev = store_->runs(previous);
-    if (prev.ok() && !prev->empty()) {
-      const RunInfo& p = prev->front();
-      since = p.started_at != 0 ? p.started_at : p.queued_at;
-    }
-    auto missed = store_->count_unannounced(name, report.run_id, since);
+    if (prev.ok() && !prev->empty()) previous_run = prev->front().id;
+    auto missed = store_->count_unannounced(name, report.run_id, previous_run);
     if (!missed) {
       log_.error("inbox_failed",
                  {{"flow", Value(name)}, {"message", Value(missed.error().message)}});

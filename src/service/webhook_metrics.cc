@@ -90,36 +90,9 @@ struct WebhookMetrics::Impl {
     metrics_text::append_header(
         kName, "From a change in the source (the webhook's time) to its write's commit.",
         "histogram", out);
-    const std::vector<const char*> bucket_labels = {"flow", "le"};
-    const std::vector<const char*> flow_label = {"flow"};
     for (const auto& [flow, h] : latency) {
-      uint64_t cumulative = 0;
-      for (size_t i = 0; i < h.per_bucket.size(); ++i) {
-        cumulative += h.per_bucket[i];
-        std::string le = "+Inf";
-        if (i < kLatencyBounds.size()) {
-          le.clear();
-          metrics_text::append_value(kLatencyBounds[i], le);
-        }
-        out += kName;
-        out += "_bucket";
-        metrics_text::append_labels(bucket_labels, {flow, le}, out);
-        out += ' ';
-        metrics_text::append_value(static_cast<double>(cumulative), out);
-        out += '\n';
-      }
-      out += kName;
-      out += "_sum";
-      metrics_text::append_labels(flow_label, {flow}, out);
-      out += ' ';
-      metrics_text::append_value(h.sum, out);
-      out += '\n';
-      out += kName;
-      out += "_count";
-      metrics_text::append_labels(flow_label, {flow}, out);
-      out += ' ';
-      metrics_text::append_value(static_cast<double>(h.count), out);
-      out += '\n';
+      metrics_text::append_flow_histogram(kName, flow, kLatencyBounds, h.per_bucket, h.sum, h.count,
+                                          out);
     }
   }
 };

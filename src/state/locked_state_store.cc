@@ -138,8 +138,9 @@ class LockedStateStore final : public StateStore {
   Result<InboxSummary> inbox_summary() override {
     CRMSYNC_LOCKED(inbox_summary());
   }
-  Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id, int64_t since) override {
-    CRMSYNC_LOCKED(count_unannounced(flow, run_id, since));
+  Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id,
+                                    int64_t previous_run_id) override {
+    CRMSYNC_LOCKED(count_unannounced(flow, run_id, previous_run_id));
   }
   Status put_secret(std::string_view name, std::string_view value, int64_t now) override {
     CRMSYNC_LOCKED(put_secret(name, value, now));

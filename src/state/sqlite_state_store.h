@@ -71,7 +71,8 @@ class SqliteStateStore final : public StateStore {
   Status count_rejection(std::string_view connection, std::string_view reason,
                          int64_t now) override;
   Result<InboxSummary> inbox_summary() override;
-  Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id, int64_t since) override;
+  Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id,
+                                    int64_t previous_run_id) override;
 
  private:
   Status apply(const BatchCommit& batch);  // state_batch_apply.cc

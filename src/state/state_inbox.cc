@@ -187,19 +187,19 @@ Result<InboxSummary> SqliteStateStore::inbox_summary() {
 }
 
 Result<int64_t> SqliteStateStore::count_unannounced(std::string_view flow, int64_t run_id,
-                                                    int64_t since) {
+                                                    int64_t previous_run_id) {
   // A range scan of the flow's id map (no index by run: it would cost every
   // written record a B-tree write, migration 2), once per scheduled run of a
   // webhook flow.
   auto q = db_->prepare(
       "SELECT COUNT(*) FROM id_map m WHERE m.flow = ? AND m.run_id = ? AND NOT EXISTS "
       "(SELECT 1 FROM inbox i WHERE i.flow = m.flow AND i.record_id = m.source_id AND "
-      "i.received_at >= ?)");
+      "(i.state = 'pending' OR i.run_id > ?))");
   if (!q) return q.error();
   Stmt st(*q);
   st.bind(1, flow);
   st.bind(2, run_id);
-  st.bind(3, since);
+  st.bind(3, previous_run_id);
   if (st.step() != SQLITE_ROW) return db_->error("counting changes no webhook announced");
   return st.int64(0);
 }

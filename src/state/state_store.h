@@ -348,10 +348,12 @@ class StateStore {
                                  int64_t now) = 0;
   virtual Result<InboxSummary> inbox_summary() = 0;
   // Records of `flow` that run `run_id` wrote (created, updated or deleted)
-  // for which no inbox event was received at or after `since`: what a
-  // scheduled run found that no webhook announced.
+  // with no inbox event still pending or drained by a run after
+  // `previous_run_id` (the flow's run before this one): what a scheduled run
+  // found that no webhook announced. Run ids, not times: they order runs
+  // and drains whatever the clock says (a test's ManualClock stands still).
   virtual Result<int64_t> count_unannounced(std::string_view flow, int64_t run_id,
-                                            int64_t since) = 0;
+                                            int64_t previous_run_id) = 0;
 
   // --- secrets (tokens crmsync obtained itself, e.g. by `crmsync connect`)
   // Encrypted at rest with the key in CRMSYNC_SECRET_KEY (secret_cipher.h):

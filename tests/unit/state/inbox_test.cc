@@ -159,22 +159,33 @@ TEST(Inbox, RejectionsAreCountedByConnectionAndReason) {
   EXPECT_EQ(summary->rejected[1].last_at, kT0 + 5);
 }
 
-TEST(Inbox, UnannouncedCountsWritesOfARunWithNoEventSince) {
+TEST(Inbox, UnannouncedCountsWritesOfARunWithNoEventSinceThePreviousRun) {
   TempDir d;
   auto s = open_store(d);
-  auto run = s->begin_run("schedule", kT0);
+  // A webhook batch drains the event of "1"; then a scheduled run writes 1-3.
+  auto drain = s->begin_run("webhook", kT0);
+  ASSERT_TRUE(drain.ok());
+  enqueue_one(*s, delivery({event("a", "id:old", "1")}), kT0);
+  auto drained = s->pending_events("a", 10);
+  ASSERT_TRUE(drained.ok());
+  ASSERT_EQ(drained->size(), 1u);
+  std::vector<int64_t> ids{drained->front().id};
+  ASSERT_TRUE(s->finish_events(ids, InboxState::done, *drain, kT0));
+  auto run = s->begin_run("schedule", kT0);  // the same instant: times cannot order these
   ASSERT_TRUE(run.ok());
   BatchCommit c;
   c.flow = "a";
   c.run_id = *run;
   for (const char* id : {"1", "2", "3"}) c.upserts.push_back(IdMapEntry{id, "t", 1, 1, kT0, *run});
-  c.upserts.push_back(IdMapEntry{"4", "t", 1, 1, kT0, *run - 1});  // another run's write
+  c.upserts.push_back(IdMapEntry{"4", "t", 1, 1, kT0, *drain});  // another run's write
   ASSERT_TRUE(s->commit(c));
-  enqueue_one(*s, delivery({event("a", "id:old", "1")}), kT0 - kDay);  // before `since`
-  enqueue_one(*s, delivery({event("a", "id:new", "2")}), kT0);
-  auto missed = s->count_unannounced("a", *run, kT0 - kHour);
+  enqueue_one(*s, delivery({event("a", "id:new", "2")}), kT0);  // still waiting
+  auto missed = s->count_unannounced("a", *run, *drain);
   ASSERT_TRUE(missed.ok());
-  EXPECT_EQ(*missed, 2);  // 1 (announced too long ago) and 3
+  EXPECT_EQ(*missed, 2);  // 1 (its event was drained before) and 3
+  auto from_start = s->count_unannounced("a", *run, 0);
+  ASSERT_TRUE(from_start.ok());
+  EXPECT_EQ(*from_start, 1);  // with no run before, the drained event of 1 counts: only 3
 }
 
 }  // namespace inbox_test

@@ -27,7 +27,7 @@ TEST(StateStore, MigratesOnceAndRefusesNewerSchemas) {
   { auto s = open(d); }  // idempotent reopen
   {
     SqliteProbe db(d.file("state.db"));
-    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 6);
+    EXPECT_EQ(db.count("select count(*) from schema_migrations"), 7);
     // Migration 2 dropped the unused target-id index (a random write per record).
     EXPECT_EQ(db.count("select count(*) from pragma_index_list('id_map') "
                        "where name = 'id_map_target'"),
