@@ -126,6 +126,11 @@ std::vector<DeliveryAttempt> WebhookDispatcher::attempts() const {
   return attempts_;
 }
 
+size_t WebhookDispatcher::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() + sending_;
+}
+
 void WebhookDispatcher::clear() {
   std::lock_guard lock(mu_);
   queue_ = {};
@@ -146,9 +151,11 @@ void WebhookDispatcher::run() {
     }
     Job job = queue_.top();
     queue_.pop();
+    ++sending_;
     lock.unlock();  // deliveries take up to the timeout; enqueue must not wait
     DeliveryAttempt result = send(job);
     lock.lock();
+    --sending_;
     attempts_.push_back(result);
     size_t retry = static_cast<size_t>(job.attempt - 1);
     if (!result.delivered && retry < retry_delays_secs_.size()) {

@@ -82,6 +82,9 @@ class WebhookDispatcher {
   void enqueue(WebhookDelivery delivery);
   void stop();
   std::vector<DeliveryAttempt> attempts() const;
+  // Deliveries still to be sent (queued, retrying or being sent): 0 once
+  // the log is final, which a test waits for.
+  size_t queued() const;
   // Drops what is queued and the log (the controls stay).
   void clear();
   // Takes effect for deliveries enqueued from now on (a new seed restarts
@@ -107,6 +110,7 @@ class WebhookDispatcher {
   std::condition_variable wake_;
   std::priority_queue<Job, std::vector<Job>, std::greater<Job>> queue_;
   std::vector<DeliveryAttempt> attempts_;
+  size_t sending_ = 0;  // popped, answer not logged yet
   DeliveryControls controls_;
   std::mt19937_64 rng_{controls_.seed};
   bool stopping_ = false;

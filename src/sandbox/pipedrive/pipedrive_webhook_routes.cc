@@ -51,7 +51,8 @@ void deliveries(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
                                {"action", a.event.action},
                                {"sent_at_micros", a.sent_at_micros},
                                {"answered_at_micros", a.answered_at_micros}}));
-  res.body = to_json(Value(Object{{"deliveries", Value(std::move(out))}}));
+  res.body = to_json(Value(Object{{"deliveries", Value(std::move(out))},
+                                  {"queued", Value(static_cast<int64_t>(ctx.webhooks.queued()))}}));
 }
 
 void get_delivery(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
