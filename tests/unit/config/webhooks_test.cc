@@ -82,7 +82,8 @@ TEST(ConfigWebhooks, ReportsEachProblemAtItsKey) {
   auto missing = load_hooks(
       "    webhooks:\n"
       "      scheme: pipedrive\n");
-  EXPECT_NE(webhook_diags(missing).find("w.yaml:6:7:"), std::string::npos) << webhook_diags(missing);
+  EXPECT_NE(webhook_diags(missing).find("w.yaml:6:7:"), std::string::npos)
+      << webhook_diags(missing);
   EXPECT_NE(webhook_diags(missing).find("connections.a.webhooks.password"), std::string::npos);
 
   auto bad = load_hooks(
