@@ -147,25 +147,32 @@ Result<PgRows> PgDb::run_prepared(const std::string& sql, const PgParams& p,
   return rows;
 }
 
+// A session the server or the network dropped is opened again, once per
+// call, outside a transaction only: inside one its work is gone, so the
+// caller fails, and nothing it wrote was acknowledged. Its prepared
+// statements went with it.
+bool PgDb::reconnect_if_lost() {
+  if (in_transaction_ || PQstatus(conn_.get()) == CONNECTION_OK) return false;
+  PQreset(conn_.get());
+  prepared_.clear();
+  return PQstatus(conn_.get()) == CONNECTION_OK;
+}
+
 Result<PgRows> PgDb::exec(const std::string& sql, const PgParams& params, std::string_view doing) {
+  (void)reconnect_if_lost();
   auto rows = run_prepared(sql, params, doing);
-  // A session the server or the network dropped is opened again once,
-  // outside a transaction (inside one its work is gone: the caller fails,
-  // and nothing it wrote was acknowledged). Its prepared statements went
-  // with it.
-  if (!rows && !in_transaction_ && PQstatus(conn_.get()) == CONNECTION_BAD) {
-    PQreset(conn_.get());
-    if (PQstatus(conn_.get()) != CONNECTION_OK) return error("reconnecting", nullptr);
-    prepared_.clear();
-    rows = run_prepared(sql, params, doing);
-  }
+  if (!rows && reconnect_if_lost()) rows = run_prepared(sql, params, doing);
   return rows;
 }
 
 Status PgDb::script(const std::string& sql, std::string_view doing) {
-  PgRows r(PQexec(conn_.get(), sql.c_str()));
-  if (r.status() != PGRES_COMMAND_OK && r.status() != PGRES_TUPLES_OK) return error(doing, r.get());
-  return {};
+  // libpq learns that the server ended the session only when a statement
+  // fails: the first one after (a BEGIN, say) is sent again on a new one.
+  for (int attempt = 0;; ++attempt) {
+    PgRows r(PQexec(conn_.get(), sql.c_str()));
+    if (r.status() == PGRES_COMMAND_OK || r.status() == PGRES_TUPLES_OK) return {};
+    if (attempt > 0 || !reconnect_if_lost()) return error(doing, r.get());
+  }
 }
 
 Status PgDb::in_transaction(std::string_view doing, const std::function<Status()>& body) {

@@ -97,6 +97,7 @@ class PgDb {
 
  private:
   PgDb() = default;
+  bool reconnect_if_lost();  // true when it reconnected
   Result<PgRows> run_prepared(const std::string& sql, const PgParams& params,
                               std::string_view doing);
 
