@@ -95,8 +95,15 @@ Result<std::unique_ptr<PgDb>> PgDb::connect(const std::string& url) {
                  "state store: state.url is not a PostgreSQL URL "
                  "(postgres://USER:PASSWORD@HOST:PORT/DATABASE)");
   }
-  const char* keys[] = {"dbname", "application_name", "connect_timeout", nullptr};
-  const char* values[] = {url.c_str(), "crmsync", "10", nullptr};
+  // Statements are prepared once per session, and a prepared statement's
+  // generic plan cannot see how many ids `= ANY($2)` holds: it scanned the
+  // whole id map for a lookup of 100 ids (64 ms against 0.3 ms at 100,000
+  // rows). Planned for each call's values instead; part of the connection
+  // options, so a reconnect keeps it.
+  std::string options = parts["options"];
+  options += (options.empty() ? "" : " ") + std::string("-c plan_cache_mode=force_custom_plan");
+  const char* keys[] = {"dbname", "application_name", "connect_timeout", "options", nullptr};
+  const char* values[] = {url.c_str(), "crmsync", "10", options.c_str(), nullptr};
   db->conn_.reset(PQconnectdbParams(keys, values, 1));
   if (!db->conn_ || PQstatus(db->conn_.get()) != CONNECTION_OK) {
     return db->error("connecting", nullptr);
