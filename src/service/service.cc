@@ -102,7 +102,7 @@ Status ServiceImpl::init() {
 Status ServiceImpl::start() {
   auto config = config_snapshot();
   log_.info("start", {{"config", Value(options_.config_path)},
-                      {"state", Value(state_path_)},
+                      {"state", Value(config->state.display())},
                       {"pid", Value(static_cast<int64_t>(::getpid()))},
                       {"workers", Value(static_cast<int64_t>(options_.workers))},
                       {"flows", Value(static_cast<int64_t>(config->flows.size()))}});
