@@ -32,7 +32,8 @@ struct PayamgostarSandboxOptions {
   std::string quote_type_name = "پیش فاکتور فروش";
   int seed_records = 0;  // persons and organizations, and a few products
   FaultConfig faults;
-  // Multiplies webhook delays (none are retried; the shuffle window only).
+  // Paused delivery, duplicates, shuffled order (POST /__admin/webhook_delivery);
+  // deliveries are never retried.
   DeliveryControls webhook_delivery;
   size_t threads = 16;
   // Sandbox time in epoch milliseconds; the system clock when empty.
