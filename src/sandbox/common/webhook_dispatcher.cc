@@ -121,14 +121,9 @@ void WebhookDispatcher::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::vector<DeliveryAttempt> WebhookDispatcher::attempts() const {
+DeliveryLog WebhookDispatcher::log() const {
   std::lock_guard lock(mu_);
-  return attempts_;
-}
-
-size_t WebhookDispatcher::queued() const {
-  std::lock_guard lock(mu_);
-  return queue_.size() + sending_;
+  return DeliveryLog{attempts_, queue_.size() + sending_};
 }
 
 void WebhookDispatcher::clear() {
