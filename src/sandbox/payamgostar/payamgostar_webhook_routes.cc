@@ -21,8 +21,10 @@ void add_hook(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res)
 }
 
 void deliveries(Context& ctx, net::HttpResponse& res) {
+  // One read of both: a delivery ending between two reads was in neither.
+  DeliveryLog log = ctx.webhooks.dispatcher().log();
   Array out;
-  for (const DeliveryAttempt& a : ctx.webhooks.dispatcher().attempts())
+  for (const DeliveryAttempt& a : log.attempts)
     out.emplace_back(Object{{"webhook_id", Value(a.webhook_id)},
                             {"attempt", Value(a.attempt)},
                             {"status", Value(a.status)},
@@ -32,9 +34,8 @@ void deliveries(Context& ctx, net::HttpResponse& res) {
                             {"event", Value(a.event.action)},
                             {"object", Value(a.event.object)},
                             {"record_id", Value(a.event.record_id)}});
-  res.body = to_json(
-      Value(Object{{"deliveries", Value(std::move(out))},
-                   {"queued", Value(static_cast<int64_t>(ctx.webhooks.dispatcher().queued()))}}));
+  res.body = to_json(Value(Object{{"deliveries", Value(std::move(out))},
+                                  {"queued", Value(static_cast<int64_t>(log.queued))}}));
 }
 
 void set_controls(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
