@@ -25,8 +25,11 @@ struct WebhookEvent {
 
 // One webhook to deliver: POSTed as JSON, with HTTP basic auth when a user
 // is set. The body is made per attempt (payloads carry the attempt number).
+// With method "GET" the URL (its query string) is the whole message: no
+// body, no Content-Type, only `Connection: Keep-Alive` added (Payamgostar).
 struct WebhookDelivery {
   int64_t webhook_id = 0;
+  std::string method = "POST";
   std::string url;
   std::string basic_user;
   std::string basic_password;
