@@ -375,4 +375,9 @@ std::unique_ptr<StateStore> make_locked_state_store(std::unique_ptr<StateStore> 
 // applies the numbered migrations.
 Result<std::unique_ptr<StateStore>> open_sqlite_state_store(const std::string& path);
 
+// Connects to the PostgreSQL database at `url` (postgres://USER:PASSWORD@HOST:PORT/DB)
+// and applies its numbered migrations under an advisory lock. An unreachable
+// server is a fatal error naming the host, never the password.
+Result<std::unique_ptr<StateStore>> open_postgres_state_store(const std::string& url);
+
 }  // namespace crmsync
