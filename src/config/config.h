@@ -132,6 +132,9 @@ struct DeleteLimit {
 struct MatchConfig {
   std::string target_field;
   std::string source_field;
+  // Text compared without regard to case (`lower()` on both sides), as a
+  // target's unique index on lower(name) compares it.
+  bool ignore_case = false;
   Location location;
 };
 

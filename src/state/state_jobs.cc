@@ -66,12 +66,16 @@ Result<std::vector<RunInfo>> SqliteStateStore::runs(const RunFilter& f) {
     order = " ORDER BY r.id DESC LIMIT ?4";
   }
   if (f.status) sql += " AND r.status = ?3";
+  if (f.queued_from > 0) sql += " AND r.queued_at >= ?5";
+  if (f.queued_to > 0) sql += " AND r.queued_at < ?6";
   sql += order;
   return select_runs(sql, [&](Stmt& st) {
     if (!f.flow.empty()) st.bind(1, f.flow);
     if (f.before_id > 0) st.bind(2, f.before_id);
     if (f.status) st.bind(3, to_string(*f.status));
     st.bind(4, static_cast<int64_t>(f.limit));
+    if (f.queued_from > 0) st.bind(5, f.queued_from);
+    if (f.queued_to > 0) st.bind(6, f.queued_to);
   });
 }
 

@@ -141,6 +141,10 @@ struct RunFilter {
   std::optional<RunStatus> status;  // empty: any
   int64_t before_id = 0;
   size_t limit = 50;
+  // Runs queued at or after `queued_from` and before `queued_to` (unix
+  // micros; 0: no bound). The dashboard's history filter by date.
+  int64_t queued_from = 0;
+  int64_t queued_to = 0;
 };
 
 // A flow's run lock as held by someone else (lock_flows' answer).
