@@ -109,6 +109,8 @@ Result<std::vector<RunInfo>> PostgresStateStore::runs(const RunFilter& f) {
     order = " ORDER BY r.id DESC LIMIT ";
   }
   if (f.status) sql += " AND r.status = " + (p.text(to_string(*f.status)), next());
+  if (f.queued_from > 0) sql += " AND r.queued_at >= " + (p.num(f.queued_from), next());
+  if (f.queued_to > 0) sql += " AND r.queued_at < " + (p.num(f.queued_to), next());
   sql += order + (p.num(static_cast<int64_t>(f.limit)), next());
   return select_runs(sql, p);
 }

@@ -229,5 +229,19 @@ TEST_P(JobsSuite, TheLockedStoreSerializesThreads) {
   for (int t = 0; t < 4; ++t) EXPECT_EQ(r->flows.at("f" + std::to_string(t)).read, 50);
 }
 
+// The dashboard's history filter by date: runs queued in [from, to).
+TEST_P(JobsSuite, RunsFilterByTheTimeTheyWereQueued) {
+  auto s = open();
+  std::vector<int64_t> ids;
+  for (int64_t at : {100, 200, 300, 400}) ids.push_back(*s->queue_run(RunRequest{{"f"}}, at));
+  RunFilter f;
+  f.queued_from = 200;
+  f.queued_to = 400;
+  EXPECT_EQ(ids_of(*s, f), (std::vector<int64_t>{ids[2], ids[1]}));
+  f.flow = "f";
+  f.queued_to = 0;
+  EXPECT_EQ(ids_of(*s, f), (std::vector<int64_t>{ids[3], ids[2], ids[1]}));
+}
+
 }  // namespace jobs_cases
 }  // namespace crmsync
