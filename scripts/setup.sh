@@ -16,6 +16,7 @@ PACKAGES=(
   # std::chrono zones) and the zone data it reads
   libcctz-dev tzdata
   curl  # the demo edits sandbox records through their HTTP APIs
+  bc python3  # bench/s2_import_bench.sh times its steps and builds its rows
   libpq-dev libmariadb-dev
   # Real servers for the SQL connector tests (started on free loopback
   # ports by tests/support/sql_test_server.h; the packages' own services
