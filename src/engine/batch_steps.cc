@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/checksum.h"
 #include "core/json.h"
@@ -46,6 +47,21 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
       if (!e.deleted) m.emplace(e.source_id, e.target_id);
     }
   }
+  // Parents missing from the id map that their flow is still retrying
+  // (a pending record error): flow -> source ids.
+  std::map<std::string, std::unordered_set<std::string>> retrying;
+  if (!options_.dry_run) {
+    for (auto& [flow, ids] : wanted) {
+      std::vector<std::string> missing;
+      for (const std::string& id : ids)
+        if (!found[flow].count(id)) missing.push_back(id);
+      if (missing.empty()) continue;
+      auto open = store_.open_errors(flow, missing);
+      if (!open) return open.error();
+      for (const RecordError& e : *open)
+        if (e.status == RecordErrorStatus::pending) retrying[flow].insert(e.source_id);
+    }
+  }
   for (Item& it : items) {
     if (!it.mapped || it.error) continue;
     for (const mapping::PendingRef& r : it.mapped->refs) {
@@ -61,6 +77,7 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
                                                    " refers to " + r.flow + " record " +
                                                    r.source_id + ", which is not synced yet");
         it.parent_wait = true;
+        it.parent_retrying = retrying[r.flow].count(r.source_id) > 0;
         it.action = Action::fail;
         break;
       }
