@@ -3,7 +3,8 @@
 # - first load of the overview: every asset, cold cache, gzip, bytes on the
 #   wire and time to the rendered page in headless Chromium;
 # - the history page with 100,000 runs in the state store: the API's first
-#   page and the page rendered in Chromium.
+#   page (and a day's, and the worst case: a span before every run) and
+#   the page rendered in Chromium (first page, one day, an old page).
 # Usage: bench/dashboard_bench.sh PATH/TO/crmsync   (build/crmsync by default)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -64,6 +65,11 @@ url="http://127.0.0.1:$port"
 api_first_page="$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$url/api/v1/runs?limit=50")"
 echo "dashboard bench ($(date -u +%FT%TZ), $binary)"
 printf 'GET /api/v1/runs?limit=50 with 100,000 runs: %.1f ms\n' "$(echo "$api_first_page * 1000" | bc -l)"
+# A span before every run: the query walks all 100,000 (the worst case).
+for q in "from=2026-01-10T00:00:00Z&to=2026-01-11T00:00:00Z" "from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z"; do
+  t="$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$url/api/v1/runs?limit=50&$q")"
+  printf 'GET /api/v1/runs?limit=50&%s: %.1f ms\n' "$q" "$(echo "$t * 1000" | bc -l)"
+done
 total=0
 for asset in / /assets/app.js /assets/app.css; do
   # The page itself needs a session: log in for the cookie first.

@@ -74,7 +74,16 @@ std::set<std::string> valued_options() {
                                   "listen",
                                   "workers",
                                   "tls-cert",
-                                  "tls-key"};
+                                  "tls-key",
+                                  "host",
+                                  "user",
+                                  "session-idle-secs",
+                                  "fiscal-year",
+                                  "token-ttl-secs",
+                                  "lockout-after",
+                                  "lockout-secs",
+                                  "unlicensed",
+                                  "webhook"};
   valued.merge(table_options(true));
   return valued;
 }

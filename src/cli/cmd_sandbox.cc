@@ -119,12 +119,14 @@ int run_pipedrive(const Args& args) {
 
 int cmd_sandbox(const Args& args) {
   if (args.positional.empty()) {
-    return fail(kExitUsage, "sandbox needs a system: salesforce or pipedrive");
+    return fail(kExitUsage, "sandbox needs a system: salesforce, pipedrive, siagh or payamgostar");
   }
   if (args.positional[0] == "pipedrive") return run_pipedrive(args);
   if (args.positional[0] == "salesforce") return run_salesforce_sandbox(args);
-  return fail(kExitUsage,
-              "unknown sandbox '" + args.positional[0] + "' (known: salesforce, pipedrive)");
+  if (args.positional[0] == "siagh") return run_siagh_sandbox(args);
+  if (args.positional[0] == "payamgostar") return run_payamgostar_sandbox(args);
+  return fail(kExitUsage, "unknown sandbox '" + args.positional[0] +
+                              "' (known: salesforce, pipedrive, siagh, payamgostar)");
 }
 
 }  // namespace crmsync::cli

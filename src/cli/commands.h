@@ -39,6 +39,10 @@ int cmd_version(const Args& args);
 int cmd_completion(const Args& args);
 // `crmsync sandbox salesforce` (cmd_sandbox_salesforce.cc).
 int run_salesforce_sandbox(const Args& args);
+// `crmsync sandbox siagh` and `crmsync sandbox payamgostar` (cmd_sandbox_siagh.cc,
+// cmd_sandbox_payamgostar.cc): the two systems of story S1.
+int run_siagh_sandbox(const Args& args);
+int run_payamgostar_sandbox(const Args& args);
 
 // Shared by the commands: the loaded, valid config (diagnostics printed and
 // nullopt otherwise) and its state store.

@@ -42,6 +42,13 @@ std::string sha256(std::string_view bytes) {
   return std::string(reinterpret_cast<char*>(out), n);
 }
 
+std::string md5(std::string_view bytes) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), out, &n, EVP_md5(), nullptr);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;

@@ -13,6 +13,9 @@ namespace crmsync::net {
 
 // SHA-256 of `bytes` (32 raw bytes).
 std::string sha256(std::string_view bytes);
+// MD5 of `bytes` (16 raw bytes). Not for security: some vendor logins
+// (Siagh) take the password as its MD5 hex digest.
+std::string md5(std::string_view bytes);
 // Whether `a` equals `b`, in time that depends on neither: their SHA-256
 // digests (equal lengths) are compared with CRYPTO_memcmp. For secrets a
 // client presents (API bearer tokens), so timing does not reveal a prefix.

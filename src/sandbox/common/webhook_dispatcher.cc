@@ -121,14 +121,9 @@ void WebhookDispatcher::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::vector<DeliveryAttempt> WebhookDispatcher::attempts() const {
+DeliveryLog WebhookDispatcher::log() const {
   std::lock_guard lock(mu_);
-  return attempts_;
-}
-
-size_t WebhookDispatcher::queued() const {
-  std::lock_guard lock(mu_);
-  return queue_.size() + sending_;
+  return DeliveryLog{attempts_, queue_.size() + sending_};
 }
 
 void WebhookDispatcher::clear() {
@@ -170,11 +165,15 @@ DeliveryAttempt WebhookDispatcher::send(const Job& job) {
   // should not leave a half-dead connection for the next one.
   net::HttpClient client;
   net::HttpClientRequest req;
-  req.method = "POST";
+  req.method = job.delivery->method;
   req.url = job.delivery->url;
-  req.body = job.delivery->make_body(job.attempt);
   req.timeout_secs = timeout_secs_;
-  req.headers.emplace("Content-Type", "application/json");
+  if (req.method == "GET") {
+    req.headers.emplace("Connection", "Keep-Alive");
+  } else {
+    req.body = job.delivery->make_body(job.attempt);
+    req.headers.emplace("Content-Type", "application/json");
+  }
   if (!job.delivery->basic_user.empty())
     req.headers.emplace("Authorization", "Basic " + base64_encode(job.delivery->basic_user + ":" +
                                                                   job.delivery->basic_password));

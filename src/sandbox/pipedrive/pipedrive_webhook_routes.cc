@@ -38,7 +38,8 @@ void remove(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
 
 void deliveries(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
   Array out;
-  for (const auto& a : ctx.webhooks.attempts())
+  DeliveryLog log = ctx.webhooks.deliveries();
+  for (const auto& a : log.attempts)
     out.push_back(Value(Object{{"webhook_id", a.webhook_id},
                                {"attempt", a.attempt},
                                {"status", a.status},
@@ -52,7 +53,7 @@ void deliveries(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
                                {"sent_at_micros", a.sent_at_micros},
                                {"answered_at_micros", a.answered_at_micros}}));
   res.body = to_json(Value(Object{{"deliveries", Value(std::move(out))},
-                                  {"queued", Value(static_cast<int64_t>(ctx.webhooks.queued()))}}));
+                                  {"queued", Value(static_cast<int64_t>(log.queued))}}));
 }
 
 void get_delivery(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {

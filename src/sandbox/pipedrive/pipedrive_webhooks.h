@@ -46,8 +46,7 @@ class PipedriveWebhooks {
   std::vector<Webhook> list() const;
   bool remove(int64_t id);
   void clear();
-  std::vector<DeliveryAttempt> attempts() const { return dispatcher_.attempts(); }
-  size_t queued() const { return dispatcher_.queued(); }
+  DeliveryLog deliveries() const { return dispatcher_.log(); }
   void set_controls(const DeliveryControls& c) { dispatcher_.set_controls(c); }
   DeliveryControls controls() const { return dispatcher_.controls(); }
 
