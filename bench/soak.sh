@@ -48,6 +48,7 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   [ -f "$WORK/serve.pid" ] && kill -9 "$(cat "$WORK/serve.pid")" 2>/dev/null
+  [ -f "$WORK/sandbox.pids" ] && kill $(cat "$WORK/sandbox.pids") 2>/dev/null
   wait 2>/dev/null
   [ "$KEEP" = 1 ] || rm -rf "$WORK"
 }
@@ -59,7 +60,7 @@ now_ms() { date +%s%3N; }
 start_sandbox() {  # name args... -> prints its base URL
   local name=$1; shift
   "$BIN" sandbox "$name" --port 0 "$@" >"$WORK/$name.out" 2>&1 &
-  PIDS+=($!)
+  echo $! >>"$WORK/sandbox.pids"  # called in $(...): PIDS+= would not reach the caller
   for _ in $(seq 100); do
     url=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/$name.out" | head -1)
     [ -n "$url" ] && { echo "$url"; return; }

@@ -1,6 +1,9 @@
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/count_progress.h"
 #include "cli/output.h"
 #include "engine/target_setup.h"
 #include "engine/webhook_setup.h"
@@ -56,7 +59,16 @@ Value setup_json(const std::vector<FlowSetup>& setups, bool apply) {
 }  // namespace
 
 int run_setup(const Config& config, const Args& args, bool apply, bool quiet_when_ready) {
-  auto setups = setup_targets(config, args.positional, apply);
+  // A big config asks many targets, one or more requests each: a live
+  // count on a terminal (not for --json, --quiet, or setup inside another
+  // command).
+  CountProgress progress(
+      !quiet_when_ready && !args.json && !args.no_progress && !args.quiet && isatty(STDERR_FILENO),
+      "setup", "targets");
+  auto setups = setup_targets(config, args.positional, apply,
+                              [&progress](size_t done, size_t total, const std::string& target) {
+                                progress.update(done, total, target);
+                              });
   if (!setups) {
     int code = setups.error().message.rfind("no flow named", 0) == 0 ? kExitUsage : kExitConnection;
     return fail(code, setups.error().message);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/checksum.h"
 #include "core/json.h"
@@ -48,8 +49,11 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
   }
   // A parent missing from the id map either has not been read yet or
   // failed: its open error tells which, so that the child's error says
-  // why it waits ("parent failed"), not just that it does.
+  // why it waits ("parent failed"), not just that it does. A parent still
+  // retried there (pending, not parked) will come: its children are never
+  // parked for it (flow -> source ids).
   std::map<std::string, std::unordered_map<std::string, std::string>> parent_failed;
+  std::map<std::string, std::unordered_set<std::string>> retrying;
   if (!options_.dry_run) {
     for (auto& [flow, ids] : wanted) {
       std::vector<std::string> missing;
@@ -63,6 +67,7 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
         std::string why = e.message;
         if (why.size() > 300) why = why.substr(0, 300) + "...";
         parent_failed[flow].emplace(e.source_id, std::move(why));
+        if (e.status == RecordErrorStatus::pending) retrying[flow].insert(e.source_id);
       }
     }
   }
@@ -86,6 +91,7 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
                              : "record " + it.source_id + ": field " + r.field + " refers to " +
                                    r.flow + " record " + r.source_id + ", which is not synced yet");
         it.parent_wait = true;
+        it.parent_retrying = retrying[r.flow].count(r.source_id) > 0;
         it.action = Action::fail;
         break;
       }

@@ -126,7 +126,7 @@ Status FlowRunner::write_items(std::vector<Item>& items) {
 
 RecordError FlowRunner::make_error(const std::string& source_id, const Error& error,
                                    const std::string& payload, int previous_attempts,
-                                   bool parent_wait) {
+                                   bool parent_wait, bool parent_retrying) {
   const RetryConfig& retry = flow_.config->retry;
   int64_t now = clock_.now_micros();
   RecordError e;
@@ -141,10 +141,15 @@ RecordError FlowRunner::make_error(const std::string& source_id, const Error& er
   e.created_at = now;
   e.updated_at = now;
   if (parent_wait) {
-    // Due again on the next run; the parent may have arrived by then.
+    // Due again on the next run; the parent may have arrived by then. A
+    // parent still retried in its own flow will come: waiting for it is
+    // never given up (under faults a burst of CDC runs would otherwise park
+    // the child within seconds, and nothing re-reads it once the parent
+    // lands: the soak lost loans that way).
     e.next_attempt_at = now;
-    e.status = e.attempts >= retry.parent_wait_runs ? RecordErrorStatus::parked
-                                                    : RecordErrorStatus::pending;
+    e.status = e.attempts >= retry.parent_wait_runs && !parent_retrying
+                   ? RecordErrorStatus::parked
+                   : RecordErrorStatus::pending;
   } else if (error.kind == ErrorKind::rejected || error.kind == ErrorKind::fatal) {
     // Retrying the same data cannot help: wait for a change at the source
     // (which re-reads it) or for `crmsync retry`.
@@ -189,8 +194,8 @@ Status FlowRunner::commit_items(std::vector<Item>& items,
       ++n.failed;
       if (options_.dry_run) continue;
       std::string payload = it.source ? to_json(*it.source) : std::string();
-      c.errors.push_back(
-          make_error(it.source_id, *it.error, payload, attempts[it.source_id], it.parent_wait));
+      c.errors.push_back(make_error(it.source_id, *it.error, payload, attempts[it.source_id],
+                                    it.parent_wait, it.parent_retrying));
       if (it.link_despite_error) {
         // Created (found by the look-up after a lost answer), but the
         // update after it failed: link it so the retry updates it.

@@ -35,7 +35,10 @@ struct FlowRunner::Item {
   Action action = Action::none;
   std::optional<Error> error;
   bool parent_wait = false;  // error is a missing parent, not a failure
-  bool created = false;      // upsert created the record
+  // The missing parent failed in its own flow and is being retried there:
+  // the wait is not counted towards parking (it will arrive).
+  bool parent_retrying = false;
+  bool created = false;  // upsert created the record
   // The create's answer was lost, a look-up found the record, but its
   // update failed: link target_id despite the error, so that the retry
   // updates it instead of creating it again.

@@ -109,7 +109,8 @@ class FlowRunner {
   // Whether a failed create keeps its intent open for settling by a look-up.
   bool intent_stays_open(const Item& item) const;
   RecordError make_error(const std::string& source_id, const Error& error,
-                         const std::string& payload, int previous_attempts, bool parent_wait);
+                         const std::string& payload, int previous_attempts, bool parent_wait,
+                         bool parent_retrying = false);
 
   FlowRuntime& flow_;
   StateStore& store_;

@@ -33,7 +33,8 @@ void add_need(std::vector<TargetFieldNeed>& needs, const std::string& name,
 }  // namespace
 
 Result<std::vector<FlowSetup>> setup_targets(const Config& config,
-                                             const std::vector<std::string>& flows, bool apply) {
+                                             const std::vector<std::string>& flows, bool apply,
+                                             const SetupProgress& progress) {
   for (const std::string& name : flows) {
     if (config.flow(name) == nullptr)
       return Error(ErrorKind::fatal, "no flow named '" + name + "'");
@@ -74,6 +75,7 @@ Result<std::vector<FlowSetup>> setup_targets(const Config& config,
   std::map<std::string, std::unique_ptr<Connection>> opened;
   std::vector<FlowSetup> out;
   for (const auto& key : order) {
+    if (progress) progress(out.size(), order.size(), key.first + " " + key.second);
     Target& t = targets.at(key);
     FlowSetup s;
     for (const std::string& f : t.flows) s.flow += (s.flow.empty() ? "" : ", ") + f;
@@ -102,6 +104,7 @@ Result<std::vector<FlowSetup>> setup_targets(const Config& config,
     }
     out.push_back(std::move(s));
   }
+  if (progress) progress(out.size(), order.size(), "");
   return out;
 }
 

@@ -178,6 +178,51 @@ TEST_F(SqliteRefs, ChildWaitsForAMissingParentAndIsWrittenWhenItArrives) {
   EXPECT_TRUE(store->errors(0, 10)->empty());
 }
 
+// Issue 25's soak: a parent failing in its own flow (a 503 under faults)
+// while a burst of runs retried its child parked the child after
+// parent_wait_runs runs, and once the parent landed nothing re-read the
+// child: lost. A child waits as long as its parent is being retried.
+TEST_F(SqliteRefs, AChildWaitsAsLongAsItsParentIsRetriedInItsOwnFlow) {
+  seed(5, 20);
+  {
+    SqliteProbe src(dir.file("source.db"));
+    src.exec("insert into contacts values ('ORPHAN', 'A-LATE', 'o@x.com', '2024-01-03T00:00:00Z')");
+  }
+  load(kRefsConfig);
+  RunReport first = run();
+  // The parent failed in its flow and waits for its retry (not due yet).
+  BatchCommit failed;
+  failed.flow = "accounts";
+  failed.run_id = first.run_id;
+  RecordError e;
+  e.run_id = first.run_id;
+  e.flow = "accounts";
+  e.source_id = "A-LATE";
+  e.kind = ErrorKind::retryable;
+  e.message = "record A-LATE: HTTP 503";
+  e.payload = "{}";
+  e.next_attempt_at = clock.now_micros() + 86400LL * 1000000;
+  e.created_at = e.updated_at = clock.now_micros();
+  failed.errors.push_back(e);
+  ASSERT_TRUE(store->commit(failed).ok());
+  for (int i = 0; i < 6; ++i) run();  // parent_wait_runs is 5
+  auto open = store->open_errors("contacts", std::vector<std::string>{"ORPHAN"});
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0].status, RecordErrorStatus::pending) << (*open)[0].attempts;
+
+  {
+    SqliteProbe src(dir.file("source.db"));
+    src.exec("insert into accounts values ('A-LATE', 'Late', '2024-03-01T00:00:00Z')");
+  }
+  RunReport r = run();
+  EXPECT_EQ(counts(r, "accounts").created, 1);
+  EXPECT_EQ(counts(r, "contacts").created, 1);
+  SqliteProbe dw(dir.file("target.db"));
+  EXPECT_EQ(dw.count("select count(*) from contacts where crm_id = 'ORPHAN'"), 1);
+  expect_references_valid();
+}
+
 // A parent that failed (not one still to come) is named as the reason the
 // child waits, with the parent's id and its own error; the child is not
 // written with a NULL or dangling reference, and goes in once the parent does.
