@@ -17,6 +17,7 @@ PACKAGES=(
   libcctz-dev tzdata
   curl  # the demo edits sandbox records through their HTTP APIs
   bc python3  # bench/s2_import_bench.sh times its steps and builds its rows
+  jq iproute2  # bench/soak.sh reads answers with jq and finds free ports with ss
   libpq-dev libmariadb-dev
   # Real servers for the SQL connector tests (started on free loopback
   # ports by tests/support/sql_test_server.h; the packages' own services
