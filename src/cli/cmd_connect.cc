@@ -68,8 +68,8 @@ int cmd_connect(const Args& args) {
   if (cfg == nullptr) return fail(kExitUsage, "no connection named '" + name + "'");
   if (!uses_oauth_web_flow(*cfg)) {
     return fail(kExitUsage, "connection '" + name +
-                                "': crmsync connect logs in connections of type salesforce with "
-                                "auth: web_server");
+                                "': crmsync connect logs in connections of type salesforce or "
+                                "pipedrive with auth: web_server");
   }
   std::string error;
   auto timeout = args.int_option("timeout-secs", 300, 1, 86400, error);

@@ -101,7 +101,7 @@ int cmd_status(const Args& args) {
          std::string(to_string(r.status)).c_str(), r.started_at ? "started" : "queued",
          format_time(when).c_str(), r.message.empty() ? "" : ("; " + r.message).c_str());
   }
-  outf("state: %s\n\n%s", config->state.path.c_str(), t.render().c_str());
+  outf("state: %s\n\n%s", config->state.display().c_str(), t.render().c_str());
   for (const FlowConfig& f : config->flows) {
     auto h = running.find(f.name);
     if (h == running.end()) continue;

@@ -6,6 +6,7 @@
 #include "config/loader.h"
 #include "connectors/registry.h"
 #include "engine/validator.h"
+#include "state/open_state_store.h"
 
 namespace crmsync::cli {
 
@@ -37,7 +38,7 @@ std::optional<Config> load_valid_config(const Args& args) {
 }
 
 std::unique_ptr<StateStore> open_store(const Config& config) {
-  auto store = open_sqlite_state_store(config.state.path);
+  auto store = open_state_store(config.state);
   if (!store) {
     fail(kExitConnection, store.error().message);
     return nullptr;

@@ -27,10 +27,19 @@ struct OptionSet {
 };
 
 struct StateConfig {
-  std::string type = "sqlite";  // sqlite (default) | postgres (later)
-  std::string path;             // sqlite file; default: <config dir>/<config stem>.state.db
+  std::string type = "sqlite";  // sqlite (default) | postgres
+  // sqlite file; default: <config dir>/<config stem>.state.db. With postgres
+  // it still names the directory of serve's API token.
+  std::string path;
+  std::string url;  // postgres: postgres://USER:PASSWORD@HOST:PORT/DB (secret: has the password)
   Location location;
+  // What messages and logs call the store: the path, or the URL without
+  // its password.
+  std::string display() const;
 };
+// The password of a postgres://USER:PASSWORD@HOST/DB URL (empty: none),
+// registered with the redactor when the config is read.
+std::string state_url_password(std::string_view url);
 
 // How `crmsync serve` takes this connection's webhooks, at
 // POST (or GET) /hooks/{connection} (docs/webhooks.md). Every secret here is
@@ -123,6 +132,9 @@ struct DeleteLimit {
 struct MatchConfig {
   std::string target_field;
   std::string source_field;
+  // Text compared without regard to case (`lower()` on both sides), as a
+  // target's unique index on lower(name) compares it.
+  bool ignore_case = false;
   Location location;
 };
 

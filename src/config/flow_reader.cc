@@ -181,7 +181,7 @@ void read_flow(YamlReader& r, const std::string& name, const YAML::Node& key_nod
     mc.location = r.where(m, key + ".match");
     if (m.IsScalar()) {
       mc.target_field = r.text(m, key + ".match").value_or("");
-    } else if (r.expect_map(m, key + ".match", {"target_field", "source_field"})) {
+    } else if (r.expect_map(m, key + ".match", {"target_field", "source_field", "ignore_case"})) {
       if (!m["target_field"]) {
         r.error(m, key + ".match.target_field", "missing required key 'target_field'");
       } else {
@@ -189,6 +189,9 @@ void read_flow(YamlReader& r, const std::string& name, const YAML::Node& key_nod
       }
       if (m["source_field"]) {
         mc.source_field = r.text(m["source_field"], key + ".match.source_field").value_or("");
+      }
+      if (m["ignore_case"]) {
+        mc.ignore_case = r.boolean(m["ignore_case"], key + ".match.ignore_case").value_or(false);
       }
     }
     f.match = mc;

@@ -10,6 +10,7 @@
 #include "config/webhook_reader.h"
 #include "config/yaml_key_path.h"
 #include "config/yaml_reader.h"
+#include "core/redact.h"
 
 namespace crmsync {
 
@@ -48,16 +49,30 @@ bool valid_name(const std::string& s) {
 
 void read_state(YamlReader& r, const YAML::Node& node, Config& c) {
   c.state.location = r.where(node, "state");
-  if (!r.expect_map(node, "state", {"type", "path"})) return;
+  if (!r.expect_map(node, "state", {"type", "path", "url"})) return;
   if (node["type"]) {
     auto t = r.text(node["type"], "state.type");
-    if (t && *t != "sqlite") {
-      r.error(node["type"], "state.type",
-              "only 'sqlite' is supported in this version, found '" + *t + "'");
+    if (t && *t != "sqlite" && *t != "postgres") {
+      r.error(node["type"], "state.type", "expected 'sqlite' or 'postgres', found '" + *t + "'");
+    } else if (t) {
+      c.state.type = *t;
     }
   }
   if (node["path"]) {
     if (auto p = r.text(node["path"], "state.path")) c.state.path = *p;
+  }
+  if (node["url"]) {
+    if (auto u = r.text(node["url"], "state.url")) {
+      c.state.url = *u;
+      register_secret(state_url_password(*u));
+    }
+  }
+  if (c.state.type == "postgres" && c.state.url.empty()) {
+    r.error(node, "state.url",
+            "state type 'postgres' needs url: postgres://USER:PASSWORD@HOST:PORT/DATABASE "
+            "(e.g. url: ${CRMSYNC_STATE_URL})");
+  } else if (c.state.type == "sqlite" && node["url"]) {
+    r.error(node["url"], "state.url", "url is for state type 'postgres'; sqlite takes path");
   }
 }
 

@@ -30,6 +30,7 @@ struct Capabilities {
   bool write_delete = false;
   bool write_upsert_external_id = false;
   bool search_by_field = false;
+  bool search_ignoring_case = false;  // Connection::search_ignoring_case works
   bool describe = false;
   bool delete_feed = false;  // reads report deleted records (Record::deleted)
   bool subscribe = false;    // Connection::subscribe gives change hints (CDC)
@@ -209,6 +210,17 @@ class Connection {
   virtual Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,
                                              std::string_view field,
                                              std::span<const Value> values) = 0;
+  // search() with text compared regardless of case (lower() on both
+  // sides); for `match: {ignore_case: true}`, where capabilities say
+  // search_ignoring_case. The engine pairs the answers case-insensitively.
+  virtual Result<std::vector<Record>> search_ignoring_case(std::string_view object,
+                                                           std::string_view id_field,
+                                                           std::string_view field,
+                                                           std::span<const Value> values) {
+    (void)object, (void)id_field, (void)values;
+    return Error(ErrorKind::fatal, "this connector cannot search " + std::string(field) +
+                                       " ignoring case; remove match.ignore_case");
+  }
   // Results has exactly one entry per item, same order.
   virtual Result<std::vector<WriteResult>> write(const WriteRequest& request) = 0;
 

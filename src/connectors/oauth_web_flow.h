@@ -40,8 +40,8 @@ class OAuthWebFlow {
   virtual std::string token_option() const = 0;
 };
 
-// Whether `connection` logs in through the web-server flow (Salesforce with
-// auth: web_server), without creating anything.
+// Whether `connection` logs in through the web-server flow (Salesforce or
+// Pipedrive with auth: web_server), without creating anything.
 bool uses_oauth_web_flow(const ConnectionConfig& connection);
 
 // The flow of `connection`; a fatal error naming the connections that have

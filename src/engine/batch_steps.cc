@@ -46,6 +46,26 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
       if (!e.deleted) m.emplace(e.source_id, e.target_id);
     }
   }
+  // A parent missing from the id map either has not been read yet or
+  // failed: its open error tells which, so that the child's error says
+  // why it waits ("parent failed"), not just that it does.
+  std::map<std::string, std::unordered_map<std::string, std::string>> parent_failed;
+  if (!options_.dry_run) {
+    for (auto& [flow, ids] : wanted) {
+      std::vector<std::string> missing;
+      for (const std::string& id : ids) {
+        if (!found[flow].count(id)) missing.push_back(id);
+      }
+      if (missing.empty()) continue;
+      auto open = store_.open_errors(flow, missing);
+      if (!open) return open.error();
+      for (const RecordError& e : *open) {
+        std::string why = e.message;
+        if (why.size() > 300) why = why.substr(0, 300) + "...";
+        parent_failed[flow].emplace(e.source_id, std::move(why));
+      }
+    }
+  }
   for (Item& it : items) {
     if (!it.mapped || it.error) continue;
     for (const mapping::PendingRef& r : it.mapped->refs) {
@@ -57,9 +77,14 @@ Status FlowRunner::resolve_refs(std::vector<Item>& items) {
         continue;
       }
       if (f == m.end()) {
-        it.error = Error(ErrorKind::retryable, "record " + it.source_id + ": field " + r.field +
-                                                   " refers to " + r.flow + " record " +
-                                                   r.source_id + ", which is not synced yet");
+        auto failed = parent_failed[r.flow].find(r.source_id);
+        it.error = Error(ErrorKind::retryable,
+                         failed != parent_failed[r.flow].end()
+                             ? "record " + it.source_id + ": parent failed: field " + r.field +
+                                   " refers to " + r.flow + " record " + r.source_id +
+                                   ", which failed: " + failed->second
+                             : "record " + it.source_id + ": field " + r.field + " refers to " +
+                                   r.flow + " record " + r.source_id + ", which is not synced yet");
         it.parent_wait = true;
         it.action = Action::fail;
         break;
@@ -97,8 +122,12 @@ Status FlowRunner::match_in_target(std::vector<Item>& items) {
     values.push_back(*v);
   }
   if (asking.empty() || !flow_.target_caps.search_by_field) return {};
-  auto hits = flow_.target->search(flow_.config->target.object, flow_.config->target.id_field,
-                                   flow_.match_target_field, values);
+  auto hits = flow_.match_ignore_case
+                  ? flow_.target->search_ignoring_case(flow_.config->target.object,
+                                                       flow_.config->target.id_field,
+                                                       flow_.match_target_field, values)
+                  : flow_.target->search(flow_.config->target.object, flow_.config->target.id_field,
+                                         flow_.match_target_field, values);
   if (!hits) {
     if (hits.error().kind == ErrorKind::fatal || hits.error().kind == ErrorKind::auth) {
       return hits.error().with_context("flow " + flow_.name() + ": matching by " +
@@ -112,12 +141,22 @@ Status FlowRunner::match_in_target(std::vector<Item>& items) {
     }
     return {};
   }
+  // ASCII folding: a name that differs from the target's only in the case
+  // of a non-ASCII letter is not paired, is created and then refused by
+  // the target's own unique index, as a per-record error.
+  auto key = [&](const Value& v) {
+    std::string t = v.to_text();
+    if (flow_.match_ignore_case) {
+      for (char& c : t) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    }
+    return t;
+  };
   std::unordered_map<std::string, std::string> by_value;
   for (const Record& r : *hits) {
-    if (const Value* v = r.get(flow_.match_target_field)) by_value.emplace(v->to_text(), r.id());
+    if (const Value* v = r.get(flow_.match_target_field)) by_value.emplace(key(*v), r.id());
   }
   for (Item* it : asking) {
-    auto f = by_value.find(it->match_value.to_text());
+    auto f = by_value.find(key(it->match_value));
     if (f != by_value.end()) it->target_id = f->second;
   }
   return {};

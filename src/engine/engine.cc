@@ -99,6 +99,12 @@ Result<std::unique_ptr<FlowRuntime>> SyncEngine::prepare(const FlowConfig& flow,
   if (flow.match) {
     rt->match_target_field = flow.match->target_field;
     rt->match_source_field = flow.match->source_field;
+    rt->match_ignore_case = flow.match->ignore_case;
+    if (rt->match_ignore_case && !rt->target_caps.search_ignoring_case) {
+      return Error(ErrorKind::fatal, "match.ignore_case: connection '" + flow.target.connection +
+                                         "' cannot search ignoring case")
+          .with_context(flow.match->location.to_string());
+    }
   } else if (!flow.target.external_id.empty()) {
     rt->match_target_field = flow.target.external_id;
   } else if (!flow.target.id_field.empty()) {

@@ -28,6 +28,7 @@ struct FlowRuntime {
   // of the target field). Empty target field = no matching.
   std::string match_target_field;
   std::string match_source_field;
+  bool match_ignore_case = false;
   // Whether the records of this flow must be tracked for deletes by
   // full-scan difference (delete policy set and the read is a full scan).
   bool track_seen = false;

@@ -112,6 +112,8 @@ Status eval_rule(const Rule& r, const Record& src, std::vector<PendingRef>& refs
                             : r.value_map.find(v.to_text());
     if (it != r.value_map.end()) {
       v = it->second;
+    } else if (r.keep_unmapped) {
+      // as it is
     } else if (r.default_value) {
       v = *r.default_value;
     } else {
@@ -124,6 +126,19 @@ Status eval_rule(const Rule& r, const Record& src, std::vector<PendingRef>& refs
   if (v.is_null() && r.default_value) v = *r.default_value;
   if (r.required && (v.is_null() || (v.is_string() && v.as_string().empty()))) {
     return Error(ErrorKind::rejected, r.target + ": required but the source value is empty");
+  }
+  if (r.max_length >= 0 && !v.is_null()) {
+    // Characters, as varchar(n) counts them; the target would refuse the
+    // value without naming the field.
+    std::string t = v.to_text();
+    size_t chars = 0;
+    for (char c : t) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (chars > static_cast<size_t>(r.max_length)) {
+      if (t.size() > 100) t = t.substr(0, 100) + "...";
+      return Error(ErrorKind::rejected, r.target + ": '" + t + "' has " + std::to_string(chars) +
+                                            " characters, more than max_length " +
+                                            std::to_string(r.max_length));
+    }
   }
   return {};
 }

@@ -11,9 +11,9 @@ namespace {
 
 const std::vector<std::string> kSourceForms = {"from", "value", "template", "coalesce",
                                                "ref",  "each",  "lua"};
-const std::vector<std::string> kKeys = {"from",      "value", "template", "coalesce",
-                                        "ref",       "each",  "lua",      "mapping",
-                                        "transform", "map",   "default",  "required"};
+const std::vector<std::string> kKeys = {"from",    "value",    "template", "coalesce",  "ref",
+                                        "each",    "lua",      "mapping",  "transform", "map",
+                                        "default", "required", "unmapped", "max_length"};
 
 class Compiler {
  public:
@@ -166,6 +166,21 @@ class Compiler {
       }
     }
     if (const Value* d = spec.find("default")) out.default_value = *d;
+    if (const Value* u = spec.find("unmapped")) {
+      if (!u->is_string() || (u->as_string() != "keep" && u->as_string() != "error")) {
+        error(e, join(sub, "unmapped"), "expected keep or error");
+      } else if (!spec.find("map")) {
+        error(e, join(sub, "unmapped"), "unmapped: needs map:");
+      }
+      out.keep_unmapped = u->is_string() && u->as_string() == "keep";
+    }
+    if (const Value* l = spec.find("max_length")) {
+      if (!l->is_int() || l->as_int() < 0 || l->as_int() > 100000000) {
+        error(e, join(sub, "max_length"), "expected a whole number of characters");
+      } else {
+        out.max_length = static_cast<int>(l->as_int());
+      }
+    }
     if (const Value* r = spec.find("required")) {
       if (!r->is_bool()) error(e, join(sub, "required"), "expected true or false");
       out.required = r->is_bool() && r->as_bool();
@@ -295,7 +310,7 @@ std::vector<Value> Compiled::fixed_values(std::string_view target) const {
   std::map<std::string, Value> out;
   for (const Rule& r : rules_) {
     if (r.target != target) continue;
-    if (r.has_map) {
+    if (r.has_map && !r.keep_unmapped) {
       for (const auto& [key, value] : r.value_map) out.emplace(value.to_text(), value);
       if (r.default_value) out.emplace(r.default_value->to_text(), *r.default_value);
     } else if (r.source == Rule::Source::constant && r.steps.empty()) {

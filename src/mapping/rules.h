@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,8 @@ enum class StepOp : uint8_t {
   format_date,
   format_number,
   default_value,
+  uuid,
+  empty_to_null,
 };
 
 // One transform step with its argument parsed at compile time.
@@ -45,8 +48,9 @@ struct Step {
   // field, where comparing names would cost more than most transforms.
   StepOp op = StepOp::unknown;
   Value arg;
-  std::string a, b;  // text arguments (separator, format, from/to)
-  int n = 0;         // numeric argument (decimals, length)
+  std::string a, b;                    // text arguments (separator, format, from/to)
+  int n = 0;                           // numeric argument (decimals, length)
+  std::array<unsigned char, 16> ns{};  // uuid: the namespace's bytes
 };
 
 // Applies one step; null input stays null except for `default`.
@@ -96,7 +100,9 @@ struct Rule {
   std::unordered_map<std::string, Value, TextHash, std::equal_to<>> value_map;
   std::string known_keys;  // for the "no mapping" message
   std::optional<Value> default_value;
+  bool keep_unmapped = false;  // `unmapped: keep`: a value not in the map passes as it is
   bool required = false;
+  int max_length = -1;  // >= 0: a longer text fails the record (checked last)
 };
 
 }  // namespace crmsync::mapping

@@ -1,6 +1,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "mapping/name_uuid.h"
 #include "mapping/rules.h"
 
 namespace crmsync::mapping {
@@ -173,9 +174,10 @@ std::string format_number(const Decimal& d, int decimals, const std::string& dec
 
 const std::vector<std::string>& transform_names() {
   static const std::vector<std::string> kNames = {
-      "trim",    "lower",   "upper",    "split_name",  "join",          "split",  "prefix",
-      "suffix",  "replace", "truncate", "string",      "integer",       "number", "round",
-      "boolean", "date",    "datetime", "format_date", "format_number", "default"};
+      "trim",          "lower",   "upper",   "split_name",   "join",     "split",
+      "prefix",        "suffix",  "replace", "truncate",     "string",   "integer",
+      "number",        "round",   "boolean", "date",         "datetime", "format_date",
+      "format_number", "default", "uuid",    "empty_to_null"};
   return kNames;
 }
 
@@ -209,8 +211,20 @@ std::string check_step(Step& s) {
     s.a = a.to_text();
     return {};
   };
+  if (s.name == "uuid") {
+    // A UUID names the namespace itself; any other text (a tenant, a
+    // flow) is first made one in the URL namespace.
+    if (a.is_null()) {
+      s.ns = url_namespace();
+      return {};
+    }
+    if (!a.is_string() && !a.is_number()) return "expects a namespace (a UUID or a text)";
+    auto parsed = parse_uuid(a.to_text());
+    s.ns = parsed ? *parsed : *parse_uuid(uuid_v5(url_namespace(), a.to_text()));
+    return {};
+  }
   if (s.name == "trim" || s.name == "lower" || s.name == "upper" || s.name == "string" ||
-      s.name == "integer" || s.name == "boolean") {
+      s.name == "integer" || s.name == "boolean" || s.name == "empty_to_null") {
     return a.is_null() ? "" : "takes no argument";
   }
   if (s.name == "split_name") {
@@ -288,6 +302,11 @@ Result<Value> apply_step(const Step& s, Value in) {
   if (op == StepOp::default_value) return in.is_null() ? s.arg : in;
   if (in.is_null()) return in;
   const std::string& n = s.name;
+  if (op == StepOp::empty_to_null) {
+    return in.is_string() && trim(in.as_string()).empty() ? Value() : in;
+  }
+  if (op == StepOp::uuid) return Value(uuid_v5(s.ns, in.to_text()));
+
   if (op == StepOp::trim || op == StepOp::lower || op == StepOp::upper) {
     if (!in.is_string()) return in;
     (void)apply_step_in_place(s, in);  // cannot fail on text

@@ -13,12 +13,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "net/gzip_body.h"
+#include "net/http_framing.h"
 #include "net/http_wire.h"
 #include "net/route_pattern.h"
 #include "net/worker_pool.h"
@@ -251,7 +253,11 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     state_ = State::reading;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    parser_->body_limit(server_.options.max_body_bytes);
+    // No limit while reading the headers: Beast would refuse a large
+    // Content-Length there, before on_header knows the route's limit (and
+    // could tell what was announced). Not boost::none: Boost 1.74 compares
+    // the length with the optional itself, and every length beats none.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     lowest().expires_after(ms(server_.options.header_timeout_ms));
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -284,11 +290,20 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       busy.headers.emplace("Retry-After", std::to_string(server_.options.retry_after_secs));
       return refuse(std::move(busy));
     }
+    // Every Transfer-Encoding field in the order sent (Beast's equal_range
+    // is ordered by name, not by arrival).
+    std::vector<std::string_view> codings;
+    for (const auto& field : message)
+      if (field.name() == http::field::transfer_encoding)
+        codings.emplace_back(field.value().data(), field.value().size());
+    if (auto refusal = check_request_framing(static_cast<int>(message.version()), codings,
+                                             message.count(http::field::content_length) > 0))
+      return refuse(server_error(refusal->status, refusal->message));
     route_ = server_.find_route(request_.method, request_.path, request_.matches);
     size_t limit = route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes
                                                             : server_.options.max_body_bytes;
     if (auto length = parser_->content_length(); length && *length > limit)
-      return refuse(too_large(limit));
+      return refuse(server_error(413, announced_body_too_large(*length, limit)));
     body_limit_ = limit;
     parser_->body_limit(limit);
     if (parser_->is_done()) return dispatch();
@@ -315,10 +330,6 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                      });
   }
 
-  static HttpResponse too_large(size_t limit) {
-    return server_error(413, "request body longer than " + std::to_string(limit) + " bytes");
-  }
-
   // A request that could not be read: answer why when the connection can
   // still carry it, then close.
   void failed(beast::error_code ec) {
@@ -337,7 +348,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                                           std::to_string(server_.options.max_header_bytes) +
                                           " bytes"));
     }
-    if (ec == http::error::body_limit) return refuse(too_large(body_limit_));
+    if (ec == http::error::body_limit)
+      return refuse(server_error(413, body_too_large(body_limit_)));
     refuse(server_error(400, "malformed request: " + ec.message()));
   }
 

@@ -186,6 +186,8 @@ void write_flow_status(JsonOut& out, const FlowStatus& f) {
   out.key("depends_on").begin_array();
   for (const std::string& d : f.depends_on) out.string(d);
   out.end_array();
+  out.key("open_errors").integer(f.open_errors);
+  out.key("open_errors_capped").boolean(f.open_errors_capped);
   out.end_object();
 }
 
@@ -205,6 +207,11 @@ void write_connection_status(JsonOut& out, const ConnectionStatus& c) {
     out.boolean(*c.connected);
   else
     out.null();  // not a connection that logs in through the browser
+  out.key("budget_remaining");
+  if (c.budget_remaining)
+    out.number(*c.budget_remaining);
+  else
+    out.null();  // no answer of it reported a budget yet
   out.end_object();
 }
 

@@ -265,6 +265,8 @@ void register_api(net::HttpServer& server, ServiceControl& control, Metrics& met
   r.route("POST", "/connections/([^/]+)/check", check_connection, small_body);
   r.route("POST", "/connections/([^/]+)/connect", connect_connection, small_body);
   r.route("POST", "/connections/([^/]+)/disconnect", disconnect_connection, small_body);
+  r.route("POST", "/errors/([^/]+)/retry", retry_error, small_body);
+  r.route("POST", "/plan", plan_run, small_body);
   r.open_route("/oauth/callback", [api](const HttpRequest& request, HttpResponse& response) {
     oauth_callback(*api, request, response);
   });

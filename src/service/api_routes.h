@@ -47,5 +47,8 @@ void stream_run_events(ApiContext& api, const net::HttpRequest& request,
                        const std::shared_ptr<net::ResponseStream>& stream);
 // GET /inbox (api_inbox.cc): the webhook inbox per flow, refused deliveries.
 void get_inbox(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+// api_records.cc
+void retry_error(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
+void plan_run(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response);
 
 }  // namespace crmsync::service

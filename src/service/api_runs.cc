@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "core/redact.h"
+#include "core/time.h"
 #include "service/api_http.h"
 #include "service/api_render.h"
 #include "service/api_routes.h"
@@ -58,10 +59,31 @@ void answer_queued(net::HttpResponse& response, int64_t id, int64_t retry_of = 0
   response.headers.emplace("Location", run_path(id));
 }
 
+// The RFC 3339 time of query parameter `name` as unix micros; 0 when absent.
+Answer<int64_t> query_time(const net::HttpRequest& request, const char* name) {
+  Answer<int64_t> answer;
+  auto text = request.query_param(name);
+  if (!text) {
+    answer.value = 0;
+    return answer;
+  }
+  auto at = DateTime::parse(*text);
+  if (!at || at->micros <= 0) {
+    answer.error = request_error(400, "invalid_value",
+                                 std::string("query parameter '") + name +
+                                     "' must be an RFC 3339 time with its zone "
+                                     "(2026-12-06T00:00:00Z)",
+                                 name);
+    return answer;
+  }
+  answer.value = at->micros;
+  return answer;
+}
+
 }  // namespace
 
 void list_runs(ApiContext& api, const net::HttpRequest& request, net::HttpResponse& response) {
-  if (auto ok = check_query(request, {"limit", "before", "flow", "status"}); !ok)
+  if (auto ok = check_query(request, {"limit", "before", "flow", "status", "from", "to"}); !ok)
     return answer_error(response, ok.error);
   auto limit = query_integer(request, "limit", 1, kMaxPage, kDefaultPage);
   if (!limit) return answer_error(response, limit.error);
@@ -81,6 +103,12 @@ void list_runs(ApiContext& api, const net::HttpRequest& request, net::HttpRespon
                                         "status"));
     filter.status = *parsed;
   }
+  auto from = query_time(request, "from");
+  if (!from) return answer_error(response, from.error);
+  auto to = query_time(request, "to");
+  if (!to) return answer_error(response, to.error);
+  filter.queued_from = *from.value;
+  filter.queued_to = *to.value;
   auto runs = api.control.store().runs(filter);
   if (!runs) return answer_error(response, store_failure(runs.error()));
   bool more = runs->size() > static_cast<size_t>(*limit.value);
@@ -96,6 +124,9 @@ void list_runs(ApiContext& api, const net::HttpRequest& request, net::HttpRespon
                        "&before=" + std::to_string(runs->back().id);
     if (!filter.flow.empty()) next += "&flow=" + url_encode(filter.flow);
     if (filter.status) next += "&status=" + std::string(to_string(*filter.status));
+    for (const char* bound : {"from", "to"})
+      if (auto v = request.query_param(bound))
+        next += std::string("&") + bound + "=" + url_encode(*v);
     out.string(next);
   } else {
     out.null();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "engine/engine.h"
 #include "state/state_store.h"
 
 namespace crmsync::service {
@@ -46,6 +47,10 @@ struct FlowStatus {
   // The flows its mapping's `ref:` fields point at (they run first; the
   // dashboard selects them with it).
   std::vector<std::string> depends_on;
+  // Its pending and parked record errors; counted up to 10,000, and when
+  // there were more, `open_errors_capped` (the count is a lower bound).
+  int64_t open_errors = 0;
+  bool open_errors_capped = false;
 };
 
 struct ConnectionStatus {
@@ -57,6 +62,9 @@ struct ConnectionStatus {
   // Connections that log in through the browser (OAuth web-server flow):
   // whether a token is stored. nullopt for every other connection.
   std::optional<bool> connected;
+  // The API calls left in the budget its last answer reported (Salesforce's
+  // daily limit, Pipedrive's token budget); nullopt: none reported yet.
+  std::optional<double> budget_remaining;
 };
 
 // A run's progress while it goes (Server-Sent Events). `version` grows
@@ -87,6 +95,14 @@ class ServiceControl {
   // Makes the run's open record errors due now and queues a run of its
   // flows that retries them (like `crmsync retry RUN`): the new run's id.
   virtual Answer<int64_t> retry(int64_t run_id) = 0;
+  // Makes the one open record error `error_id` due now and queues a run of
+  // its flow, which retries it (with any other error of the flow due by
+  // then): the new run's id. 404 for an unknown or resolved error.
+  virtual Answer<int64_t> retry_error(int64_t error_id) = 0;
+  // A dry run (`crmsync plan`) of the request's flows, now, on the calling
+  // thread: each flow's counts and its first `max_diffs` changes. Writes
+  // nothing; validates flows and params as submit() does.
+  virtual Answer<RunReport> plan(const RunRequest& request, size_t max_diffs) = 0;
 
   virtual std::vector<FlowStatus> flows() = 0;
   virtual std::vector<ConnectionStatus> connections() = 0;

@@ -145,6 +145,13 @@ void Metrics::set_budget_remaining(std::string_view connection, double remaining
   impl_->budget.samples[{std::string(connection)}] = remaining;
 }
 
+std::optional<double> Metrics::budget_remaining(std::string_view connection) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->budget.samples.find({std::string(connection)});
+  if (it == impl_->budget.samples.end()) return std::nullopt;
+  return it->second;
+}
+
 void Metrics::set_jobs(std::string_view state, int64_t count) {
   std::lock_guard lock(impl_->mu);
   impl_->jobs.samples[{std::string(state)}] = static_cast<double>(count);

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,8 @@ class Metrics {
   // status 0: no answer (transport error).
   void api_answer(std::string_view connection, int http_status);
   void set_budget_remaining(std::string_view connection, double remaining);
+  // The last budget set for `connection`; nullopt: none yet.
+  std::optional<double> budget_remaining(std::string_view connection) const;
   void set_jobs(std::string_view state, int64_t count);
 
   std::string render() const;  // the whole exposition

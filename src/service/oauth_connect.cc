@@ -33,8 +33,8 @@ const ConnectionConfig* web_flow_connection(const Config& config, const std::str
   if (!uses_oauth_web_flow(*c)) {
     error = {400, "not_oauth",
              "connection '" + name +
-                 "' does not log in through the browser (only salesforce with auth: web_server "
-                 "does)",
+                 "' does not log in through the browser (only salesforce and pipedrive with "
+                 "auth: web_server do)",
              "name"};
     return nullptr;
   }

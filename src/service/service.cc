@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "service/service_impl.h"
+#include "state/open_state_store.h"
 
 namespace crmsync::service {
 namespace {
@@ -78,8 +79,12 @@ Status ServiceImpl::init() {
   fingerprint_ = fingerprint_file(options_.config_path);
   config_ = load.config;
   state_path_ = config_->state.path;
-  auto store = open_sqlite_state_store(state_path_);
-  if (!store) return store.error().with_context("state store " + state_path_);
+  auto store = open_state_store(config_->state);
+  if (!store) {
+    // PostgreSQL's errors name the server already (never the password).
+    if (config_->state.type == "postgres") return store.error();
+    return store.error().with_context("state store " + state_path_);
+  }
   store_ = make_locked_state_store(std::move(*store));
   scheduler_ = std::make_unique<Scheduler>(clock_, *store_, log_, *this, options_.params);
   watchers_ = std::make_unique<CdcWatchers>(clock_, *store_, log_, &api_observer_);

@@ -12,6 +12,8 @@ constexpr int64_t kStoreCheckMicros = 5'000'000;
 constexpr int64_t kSchedulerIdleMicros = 60'000'000;
 // The store key readiness writes (not a flow name: names are [A-Za-z0-9_-]).
 constexpr const char* kReadinessKey = ".readyz";
+// How many open record errors flows() counts at most (each is read whole).
+constexpr size_t kOpenErrorsCounted = 10'000;
 
 template <typename T>
 Answer<T> refuse(int status, std::string code, std::string message, std::string field = "") {
@@ -29,26 +31,35 @@ Answer<T> accept(T value) {
 
 }  // namespace
 
-Answer<int64_t> ServiceImpl::submit(const RunRequest& request) {
+std::optional<RequestError> ServiceImpl::refuse_request(const RunRequest& request) {
   auto config = config_snapshot();
   for (size_t i = 0; i < request.flows.size(); ++i) {
     if (config->flow(request.flows[i]) == nullptr) {
-      return refuse<int64_t>(400, "unknown_flow", "no flow named '" + request.flows[i] + "'",
-                             "flows[" + std::to_string(i) + "]");
+      return RequestError{400, "unknown_flow", "no flow named '" + request.flows[i] + "'",
+                          "flows[" + std::to_string(i) + "]"};
     }
   }
   for (const auto& [name, value] : request.params) {
     bool declared = false;
     for (const ParamConfig& p : config->params) declared = declared || p.name == name;
     if (!declared) {
-      return refuse<int64_t>(400, "unknown_param", "the config declares no param '" + name + "'",
-                             "params." + name);
+      return RequestError{400, "unknown_param", "the config declares no param '" + name + "'",
+                          "params." + name};
     }
   }
   std::string bad;
   auto run_config = config_for(request.params, &bad);
   if (!run_config) {
-    return refuse<int64_t>(400, "invalid_param", run_config.error().message, "params." + bad);
+    return RequestError{400, "invalid_param", run_config.error().message, "params." + bad};
+  }
+  return std::nullopt;
+}
+
+Answer<int64_t> ServiceImpl::submit(const RunRequest& request) {
+  if (auto refused = refuse_request(request)) {
+    Answer<int64_t> a;
+    a.error = std::move(*refused);
+    return a;
   }
   {
     std::lock_guard<std::mutex> lock(jobs_mu_);
@@ -126,6 +137,15 @@ std::vector<FlowStatus> ServiceImpl::flows() {
   if (auto locks = store_->flow_locks()) {
     for (const FlowLockHolder& h : *locks) locked.insert(h.flow);
   }
+  // Open errors by flow, counted up to a cap (the store has no count; a
+  // backlog past it reads as "at least").
+  std::map<std::string, int64_t> open;
+  bool capped = false;
+  if (auto errors = store_->errors(0, kOpenErrorsCounted + 1)) {
+    capped = errors->size() > kOpenErrorsCounted;
+    for (size_t i = 0; i < std::min(errors->size(), kOpenErrorsCounted); ++i)
+      ++open[(*errors)[i].flow];
+  }
   mapping::SchemaHints hints;
   for (const FlowConfig& f : config->flows) hints.flows.push_back(f.name);
   std::vector<FlowStatus> out;
@@ -147,6 +167,8 @@ std::vector<FlowStatus> ServiceImpl::flows() {
       if (it != last->end()) s.last_run = it->second;
     }
     if (auto c = store_->cursor(f.name)) s.cursor = *c;
+    if (auto it = open.find(f.name); it != open.end()) s.open_errors = it->second;
+    s.open_errors_capped = capped;
     {
       std::lock_guard<std::mutex> lock(jobs_mu_);
       s.running = flow_owner_.count(f.name) > 0 || locked.count(f.name) > 0;
@@ -165,6 +187,7 @@ std::vector<ConnectionStatus> ServiceImpl::connections() {
     auto stored = store_->has_secret(oauth_token_secret(st.name));
     st.connected = stored && *stored;
   }
+  for (ConnectionStatus& st : out) st.budget_remaining = metrics_.budget_remaining(st.name);
   return out;
 }
 

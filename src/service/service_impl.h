@@ -49,6 +49,8 @@ class ServiceImpl final : public Service, public SchedulerHost {
   Answer<int64_t> submit(const RunRequest& request) override;
   Answer<RunInfo> cancel(int64_t run_id) override;
   Answer<int64_t> retry(int64_t run_id) override;
+  Answer<int64_t> retry_error(int64_t error_id) override;
+  Answer<RunReport> plan(const RunRequest& request, size_t max_diffs) override;
   std::vector<FlowStatus> flows() override;
   std::vector<ConnectionStatus> connections() override;
   Answer<ConnectionStatus> check_connection(const std::string& name) override;
@@ -84,6 +86,10 @@ class ServiceImpl final : public Service, public SchedulerHost {
                                                    std::string* bad_param);
   static std::vector<std::string> resolve_flows(const Config& config,
                                                 const std::vector<std::string>& flows);
+
+  // service_control.cc: refuses a request naming an unknown flow or param
+  // (submit, plan); nullopt when it is good.
+  std::optional<RequestError> refuse_request(const RunRequest& request);
 
   // service_worker.cc
   void worker_loop(size_t index);

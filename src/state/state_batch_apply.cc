@@ -4,24 +4,13 @@
 // write statement's fixed cost (its statement journal, the program start) is
 // as large as the B-tree work of a row, and a batch holds thousands of rows.
 #include <algorithm>
-#include <chrono>
 #include <functional>
 
+#include "state/run_codec.h"
 #include "state/sqlite_state_store.h"
 #include "state/value_codec.h"
 
 namespace crmsync {
-namespace {
-
-// Wall-clock time of a bookkeeping write (not a sync decision, so not
-// the engine's injectable clock).
-int64_t now_micros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 // Runs `head VALUES row, row, ... tail` over `count` rows, up to 100 rows a
 // statement (statements for 100, 10 and 1 rows are cached and reused);
@@ -115,7 +104,7 @@ Status SqliteStateStore::apply(const BatchCommit& b) {
       Status s = for_ids(
           "UPDATE record_errors SET status = 'resolved', updated_at = ?2 WHERE flow = ?1 AND "
           "status != 'resolved' AND source_id IN",
-          b.flow, b.resolved, "resolving record errors", now_micros());
+          b.flow, b.resolved, "resolving record errors", wall_micros());
       if (!s) return s;
     }
   }
@@ -137,7 +126,7 @@ Status SqliteStateStore::apply(const BatchCommit& b) {
     st.bind(2, type);
     st.bind(3, text);
     st.bind(4, b.cursor->id);
-    st.bind(5, now_micros());
+    st.bind(5, wall_micros());
     if (st.step() != SQLITE_DONE) return db_->error("moving the cursor");
   }
   if (b.stream_position) {
@@ -152,7 +141,7 @@ Status SqliteStateStore::apply(const BatchCommit& b) {
     st.bind(1, b.flow);
     if (!b.stream_position->empty()) {
       st.bind(2, *b.stream_position);
-      st.bind(3, now_micros());
+      st.bind(3, wall_micros());
     }
     if (st.step() != SQLITE_DONE) return db_->error("storing the stream position");
   }

@@ -1,55 +1,9 @@
 // Runs as jobs (issue 18): queued, started, cancelled, resumed, paged and
 // filtered; expected totals; the last run of each flow; schedule slots.
-#include "core/json.h"
+#include "state/run_codec.h"
 #include "state/sqlite_state_store.h"
 
 namespace crmsync {
-namespace {
-
-std::string flows_json(const std::vector<std::string>& flows) {
-  std::string out = "[";
-  for (size_t i = 0; i < flows.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(flows[i], out);
-  }
-  return out + "]";
-}
-
-std::string params_json(const std::map<std::string, std::string>& params) {
-  std::string out = "{";
-  bool first = true;
-  for (const auto& [k, v] : params) {
-    if (!first) out += ',';
-    first = false;
-    append_json_string(k, out);
-    out += ':';
-    append_json_string(v, out);
-  }
-  return out + "}";
-}
-
-// Written by this file only; a value that does not parse reads as empty.
-std::vector<std::string> parse_flows(const std::string& text) {
-  std::vector<std::string> out;
-  auto v = parse_json(text);
-  if (!v.ok() || !v->is_array()) return out;
-  for (const Value& f : v->as_array()) {
-    if (f.is_string()) out.push_back(f.as_string());
-  }
-  return out;
-}
-
-std::map<std::string, std::string> parse_params(const std::string& text) {
-  std::map<std::string, std::string> out;
-  auto v = parse_json(text);
-  if (!v.ok() || !v->is_object()) return out;
-  for (const Member& m : v->as_object()) {
-    if (m.value.is_string()) out[m.key] = m.value.as_string();
-  }
-  return out;
-}
-
-}  // namespace
 
 Status SqliteStateStore::in_transaction(std::string_view doing,
                                         const std::function<Status()>& body) {
@@ -78,8 +32,8 @@ Result<std::vector<RunInfo>> SqliteStateStore::select_runs(const std::string& sq
       r.status = parse_run_status(st.text(4)).value_or(RunStatus::failed);
       r.trigger = st.text(5);
       r.message = st.text(6);
-      r.request.flows = parse_flows(st.text(7));
-      r.request.params = parse_params(st.text(8));
+      r.request.flows = parse_run_flows(st.text(7));
+      r.request.params = parse_run_params(st.text(8));
       r.request.full = st.int64(9) != 0;
       r.request.trigger = r.trigger;
       r.owner = st.text(10);
@@ -112,12 +66,16 @@ Result<std::vector<RunInfo>> SqliteStateStore::runs(const RunFilter& f) {
     order = " ORDER BY r.id DESC LIMIT ?4";
   }
   if (f.status) sql += " AND r.status = ?3";
+  if (f.queued_from > 0) sql += " AND r.queued_at >= ?5";
+  if (f.queued_to > 0) sql += " AND r.queued_at < ?6";
   sql += order;
   return select_runs(sql, [&](Stmt& st) {
     if (!f.flow.empty()) st.bind(1, f.flow);
     if (f.before_id > 0) st.bind(2, f.before_id);
     if (f.status) st.bind(3, to_string(*f.status));
     st.bind(4, static_cast<int64_t>(f.limit));
+    if (f.queued_from > 0) st.bind(5, f.queued_from);
+    if (f.queued_to > 0) st.bind(6, f.queued_to);
   });
 }
 
@@ -134,8 +92,8 @@ Result<int64_t> SqliteStateStore::queue_run(const RunRequest& req, int64_t now) 
       Stmt st(*q);
       st.bind(1, now);
       st.bind(2, req.trigger);
-      st.bind(3, flows_json(req.flows));
-      st.bind(4, params_json(req.params));
+      st.bind(3, run_flows_json(req.flows));
+      st.bind(4, run_params_json(req.params));
       st.bind(5, int64_t{req.full ? 1 : 0});
       st.bind(6, req.resumed_from);
       if (st.step() != SQLITE_DONE) return db_->error("queueing a run");

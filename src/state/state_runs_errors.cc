@@ -1,22 +1,9 @@
 #include "core/redact.h"
+#include "state/run_codec.h"
 #include "state/sqlite_state_store.h"
 
 namespace crmsync {
 namespace {
-
-ErrorKind parse_kind(const std::string& s) {
-  for (ErrorKind k :
-       {ErrorKind::retryable, ErrorKind::auth, ErrorKind::rejected, ErrorKind::fatal}) {
-    if (to_string(k) == s) return k;
-  }
-  return ErrorKind::fatal;
-}
-
-RecordErrorStatus parse_error_status(const std::string& s) {
-  if (s == "parked") return RecordErrorStatus::parked;
-  if (s == "resolved") return RecordErrorStatus::resolved;
-  return RecordErrorStatus::pending;
-}
 
 // Parameters 1-8 and 12 of both the update and the insert of an error row. The
 // message (an API's answer) and the payload are scrubbed here, at the write
@@ -146,7 +133,7 @@ Result<std::vector<RecordError>> SqliteStateStore::select_errors(
     e.run_id = st.int64(1);
     e.flow = st.text(2);
     e.source_id = st.text(3);
-    e.kind = parse_kind(st.text(4));
+    e.kind = parse_error_kind(st.text(4));
     e.message = st.text(5);
     e.payload = st.text(6);
     e.attempts = static_cast<int>(st.int64(7));

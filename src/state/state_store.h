@@ -141,6 +141,10 @@ struct RunFilter {
   std::optional<RunStatus> status;  // empty: any
   int64_t before_id = 0;
   size_t limit = 50;
+  // Runs queued at or after `queued_from` and before `queued_to` (unix
+  // micros; 0: no bound). The dashboard's history filter by date.
+  int64_t queued_from = 0;
+  int64_t queued_to = 0;
 };
 
 // A flow's run lock as held by someone else (lock_flows' answer).
@@ -374,5 +378,10 @@ std::unique_ptr<StateStore> make_locked_state_store(std::unique_ptr<StateStore> 
 // Opens (creating if needed) a SQLite state store at `path` in WAL mode and
 // applies the numbered migrations.
 Result<std::unique_ptr<StateStore>> open_sqlite_state_store(const std::string& path);
+
+// Connects to the PostgreSQL database at `url` (postgres://USER:PASSWORD@HOST:PORT/DB)
+// and applies its numbered migrations under an advisory lock. An unreachable
+// server is a fatal error naming the host, never the password.
+Result<std::unique_ptr<StateStore>> open_postgres_state_store(const std::string& url);
 
 }  // namespace crmsync

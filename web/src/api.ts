@@ -146,6 +146,8 @@ export interface Flow {
   next_fire_at: string | null;
   running: boolean;
   depends_on: string[];
+  open_errors: number;
+  open_errors_capped: boolean;
   last_run: { run_id: number; status: string; ended_at: string | null; last_success_at: string | null } | null;
 }
 export interface Connection {
@@ -155,6 +157,32 @@ export interface Connection {
   ok: boolean | null;
   message: string | null;
   connected: boolean | null;
+  budget_remaining: number | null;
+}
+export interface InboxFlow {
+  flow: string;
+  pending: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  oldest_pending_at: string | null;
+  last_received_at: string | null;
+}
+export interface PlannedChange {
+  action: string;
+  source_id: string;
+  target_id: string | null;
+  held: boolean;
+  fields: { name: string; before: string | null; after: string }[];
+}
+export interface PlanFlow extends Omit<Counts, "api_calls" | "expected"> {
+  flow: string;
+  error: string | null;
+  changes: PlannedChange[];
+}
+export interface Plan {
+  status: string;
+  flows: PlanFlow[];
 }
 export const RUN_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"];
 export const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);

@@ -41,7 +41,8 @@ bool daily_limit_429(const net::HttpResponse& res, const std::string& text) {
 }
 
 std::unique_ptr<net::AuthProvider> auth_for(const PipedriveConfig& config) {
-  if (config.auth == "oauth") return std::make_unique<PipedriveOAuth>(config);
+  if (config.auth == "oauth" || config.auth == "web_server")
+    return std::make_unique<PipedriveOAuth>(config);
   return std::make_unique<net::HeaderAuth>("x-api-token", config.api_token);
 }
 

@@ -20,10 +20,12 @@ ComponentSpec pipedrive_spec() {
        false,
        Value("api_token"),
        "api_token: the x-api-token header; oauth: an OAuth app's access token, got from "
-       "refresh_token at start and renewed when the API answers 401",
+       "refresh_token at start and renewed when the API answers 401; web_server: the same, "
+       "with the refresh token the dashboard's Connect (or `crmsync connect CONNECTION`) "
+       "stored encrypted in the state store",
        "oauth",
        false,
-       {"api_token", "oauth"}},
+       {"api_token", "oauth", "web_server"}},
       {"api_token",
        T::string,
        false,
@@ -52,9 +54,19 @@ ComponentSpec pipedrive_spec() {
        T::string,
        false,
        Value(),
-       "the refresh token of the app's installation in the company (auth: oauth)",
+       "the refresh token of the app's installation in the company (auth: oauth; auth: "
+       "web_server stores its own)",
        "${PIPEDRIVE_REFRESH_TOKEN}",
        true,
+       {}},
+      {"redirect_port",
+       T::integer,
+       false,
+       Value(int64_t{8401}),
+       "for auth: web_server, the port `crmsync connect` listens on at 127.0.0.1 for the "
+       "browser's redirect; the app's callback URL must be http://localhost:PORT/callback",
+       "8401",
+       false,
        {}},
       {"oauth_url",
        T::string,
@@ -161,12 +173,19 @@ void register_pipedrive_connector(ConnectorRegistry& registry) {
         c.oauth_client_id = option_text(o, "client_id");
         c.oauth_client_secret = option_text(o, "client_secret");
         c.oauth_refresh_token = option_text(o, "refresh_token");
+        c.redirect_port = option_int(o, "redirect_port", c.redirect_port);
         if (c.auth == "oauth") {
           for (const char* key : {"client_id", "client_secret", "refresh_token"})
             if (option_text(o, key).empty())
               return Error(ErrorKind::fatal, std::string("auth: oauth needs ") + key);
+        } else if (c.auth == "web_server") {
+          // The refresh token comes from the state store at run time;
+          // without one the first call says to connect.
+          for (const char* key : {"client_id", "client_secret"})
+            if (option_text(o, key).empty())
+              return Error(ErrorKind::fatal, std::string("auth: web_server needs ") + key);
         } else if (c.auth != "api_token") {
-          return Error(ErrorKind::fatal, "auth must be api_token or oauth");
+          return Error(ErrorKind::fatal, "auth must be api_token, oauth or web_server");
         } else if (c.api_token.empty()) {
           return Error(ErrorKind::fatal, "api_token is empty");
         }

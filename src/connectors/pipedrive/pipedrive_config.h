@@ -15,6 +15,7 @@ struct PipedriveConfig {
   std::string oauth_client_id;
   std::string oauth_client_secret;
   std::string oauth_refresh_token;
+  int64_t redirect_port = 8401;  // auth: web_server, `crmsync connect`'s loopback port
   double timeout_secs = 30;
   bool verify_tls = true;
   int64_t burst_limit = 40;         // requests per rolling 2 s (Growth plan, API token)

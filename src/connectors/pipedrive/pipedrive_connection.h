@@ -54,6 +54,7 @@ class PipedriveConnection final : public Connection {
   Record to_record(const Value& item, const PipedriveFieldCatalog& fields,
                    const FieldNamesPtr& names) const;
   const PipedriveClient& client() const { return client_; }
+  const PipedriveConfig& config() const { return config_; }
 
  private:
   Result<const PipedriveObject*> object(std::string_view name) const;

@@ -18,6 +18,12 @@ void PipedriveOAuth::apply(const net::Credentials& credentials,
 
 Result<net::Credentials> PipedriveOAuth::login(net::HttpSession& session) {
   const std::string what = "pipedrive oauth: refreshing the access token at " + config_.oauth_url;
+  if (refresh_token_.empty()) {
+    return Error(ErrorKind::auth,
+                 "pipedrive: auth: web_server has no stored token yet: Connect it on the "
+                 "dashboard's Connections page, or run `crmsync connect " +
+                     config_.connection + "`");
+  }
   net::SessionRequest req;
   req.method = "POST";
   req.url = config_.oauth_url + "/oauth/token";

@@ -99,6 +99,18 @@ Result<PgConnPtr> PostgresClient::open_session() const {
     std::string msg = trim(scrub(PQerrorMessage(conn.get())));
     return Error(kind_for_connect_failure(msg), name_ + ": cannot connect: " + msg);
   }
+  // Every session, the writer's and each reader's, and again after a
+  // reconnect: a policy that reads a setting fails closed without it.
+  for (const auto& [name, value] : config_.session) {
+    Value args[] = {Value(name), Value(value)};
+    auto r = exec_on(conn.get(), "SELECT set_config($1, $2, false)", args,
+                     "setting session parameter " + name);
+    if (!r) {
+      Error e = r.error();
+      if (e.kind == ErrorKind::rejected) e.kind = ErrorKind::fatal;  // the config is wrong
+      return e;
+    }
+  }
   return conn;
 }
 
@@ -135,6 +147,17 @@ Error PostgresClient::error_of(PGconn* conn, const PGresult* r, std::string_view
   ErrorKind kind =
       state ? kind_for_sqlstate(state)
             : (PQstatus(conn) != CONNECTION_OK ? ErrorKind::retryable : ErrorKind::fatal);
+  // The column and constraint as fields of their own: the message names
+  // them only for some errors (a CHECK names no column, a unique index no
+  // column either), and a user reading a rejected record needs both.
+  std::string where;
+  for (auto [code, label] :
+       {std::pair{PG_DIAG_TABLE_NAME, "table"}, std::pair{PG_DIAG_COLUMN_NAME, "column"},
+        std::pair{PG_DIAG_CONSTRAINT_NAME, "constraint"}}) {
+    const char* f = r ? PQresultErrorField(r, code) : nullptr;
+    if (f && *f) where += std::string(where.empty() ? "" : ", ") + label + " " + f;
+  }
+  if (!where.empty()) msg += " [" + scrub(where) + "]";
   return Error(kind, name_ + ": " + std::string(doing) + ": " + msg);
 }
 

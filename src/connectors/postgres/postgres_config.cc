@@ -60,6 +60,16 @@ ComponentSpec postgres_spec() {
        "sales",
        false,
        {}},
+      {"session",
+       T::object,
+       false,
+       Value(),
+       "run-time parameters set on every session after it connects (and reconnects), before "
+       "any read or write, with set_config(name, value, false): custom settings that "
+       "row-level security policies read, or server settings such as statement_timeout",
+       "{app.current_org: \"${param.org}\"}",
+       false,
+       {}},
   };
   add_sql_connection_options(s);
   return s;
@@ -81,6 +91,11 @@ void register_postgres_connector(ConnectorRegistry& registry) {
                                   c.connect_timeout_secs =
                                       option_int(o, "connect_timeout_secs", 10);
                                   c.create_tables = option_bool(o, "create_tables", false);
+                                  if (const Value* v = o.get("session"); v && v->is_object()) {
+                                    for (const Member& m : v->as_object()) {
+                                      c.session.emplace_back(m.key, m.value.to_text());
+                                    }
+                                  }
                                   bool create = c.create_tables;
                                   return std::unique_ptr<Connection>(new SqlConnection(
                                       std::make_unique<PostgresClient>(std::move(c)), create));

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "connectors/registry.h"
 
@@ -18,6 +20,10 @@ struct PostgresConfig {
   std::string schema = "public";
   int64_t connect_timeout_secs = 10;
   bool create_tables = false;
+  // Run-time parameters set on every session right after it connects (and
+  // so again after a reconnect), in order, with set_config(name, value,
+  // false): e.g. `app.current_org` for row-level security policies.
+  std::vector<std::pair<std::string, std::string>> session;
 };
 
 ComponentSpec postgres_spec();

@@ -7,7 +7,7 @@ namespace crmsync {
 Capabilities sql_table_capabilities() {
   Capabilities c;
   c.read_full = c.read_since_cursor = c.ordered_by_cursor = c.read_by_ids = true;
-  c.pushdown_filter = c.search_by_field = c.describe = true;
+  c.pushdown_filter = c.search_by_field = c.search_ignoring_case = c.describe = true;
   c.write_create = c.write_update = c.write_delete = c.write_upsert_external_id = true;
   return c;
 }

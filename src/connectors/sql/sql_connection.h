@@ -37,6 +37,11 @@ class SqlConnection final : public Connection {
   Result<std::vector<Record>> search(std::string_view object, std::string_view id_field,
                                      std::string_view field,
                                      std::span<const Value> values) override;
+  // lower(field) IN (lower($1), ...): uses an index on lower(field).
+  Result<std::vector<Record>> search_ignoring_case(std::string_view object,
+                                                   std::string_view id_field,
+                                                   std::string_view field,
+                                                   std::span<const Value> values) override;
   Result<std::vector<WriteResult>> write(const WriteRequest& request) override;
 
  private:
@@ -57,7 +62,8 @@ class SqlConnection final : public Connection {
   // FROM clause of `object`: its table, or the query a read registered for it.
   std::string from_clause(const std::string& object, std::vector<Value>& params) const;
   Result<std::vector<Record>> select_in(const std::string& object, const std::string& id_field,
-                                        const std::string& column, std::span<const Value> values);
+                                        const std::string& column, std::span<const Value> values,
+                                        bool ignore_case = false);
   // Creates the table or adds missing columns for these records, when allowed.
   Status ensure_table(const std::string& table, const std::string& id_field,
                       const std::string& external_id, std::span<const WriteItem> items);

@@ -228,7 +228,8 @@ Result<std::optional<int64_t>> SqlConnection::count(const ReadRequest& req) {
 Result<std::vector<Record>> SqlConnection::select_in(const std::string& object,
                                                      const std::string& id_field,
                                                      const std::string& column,
-                                                     std::span<const Value> values) {
+                                                     std::span<const Value> values,
+                                                     bool ignore_case) {
   std::vector<Record> out;
   if (values.empty()) return out;
   if (!queries_.count(object)) {
@@ -241,11 +242,13 @@ Result<std::vector<Record>> SqlConnection::select_in(const std::string& object,
   for (size_t start = 0; start < values.size(); start += chunk) {
     size_t n = std::min(chunk, values.size() - start);
     std::vector<Value> params;
+    std::string col = driver_->quote(column);
     std::string sql = "SELECT * FROM " + from_clause(object, params) + " WHERE " +
-                      driver_->quote(column) + " IN (";
+                      (ignore_case ? "lower(" + col + ")" : col) + " IN (";
     for (size_t i = 0; i < n; ++i) {
       params.push_back(values[start + i]);
-      sql += (i ? ", " : "") + driver_->placeholder(params.size());
+      std::string p = driver_->placeholder(params.size());
+      sql += (i ? ", " : "") + (ignore_case ? "lower(" + p + ")" : p);
     }
     auto res = driver_->run(sql + ")", params, "searching " + object + " by " + column);
     if (!res) return res.error();
@@ -286,6 +289,13 @@ Result<std::vector<Record>> SqlConnection::search(std::string_view object,
                                                   std::string_view id_field, std::string_view field,
                                                   std::span<const Value> values) {
   return select_in(std::string(object), id_or_default(id_field), std::string(field), values);
+}
+
+Result<std::vector<Record>> SqlConnection::search_ignoring_case(std::string_view object,
+                                                                std::string_view id_field,
+                                                                std::string_view field,
+                                                                std::span<const Value> values) {
+  return select_in(std::string(object), id_or_default(id_field), std::string(field), values, true);
 }
 
 }  // namespace crmsync

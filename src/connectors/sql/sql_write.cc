@@ -123,8 +123,12 @@ class SqlConnection::BatchWriter {
     std::vector<Value> params;
     std::string sets;
     for (size_t k = 0; k < r.size(); ++k) {
+      // The row is found by its id: the id itself is never rewritten (a
+      // record linked by another match key keeps the id others refer to).
+      if (r.name(k) == id_field_) continue;
       params.push_back(r.value(k));
-      sets += (k ? ", " : "") + d_.quote(r.name(k)) + " = " + d_.placeholder(params.size());
+      sets +=
+          (sets.empty() ? "" : ", ") + d_.quote(r.name(k)) + " = " + d_.placeholder(params.size());
     }
     if (!sets.empty()) {
       params.push_back(Value(it.target_id));

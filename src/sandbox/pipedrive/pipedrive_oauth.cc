@@ -55,6 +55,11 @@ Result<OAuthTokens::Grant> OAuthTokens::refresh(const std::string& refresh_token
   return grant_locked(refresh_token);
 }
 
+bool OAuthTokens::revoke(const std::string& refresh_token) {
+  std::lock_guard lock(mu_);
+  return refresh_tokens_.erase(refresh_token) > 0;
+}
+
 std::string OAuthTokens::issue_refresh_token() {
   std::lock_guard lock(mu_);
   std::string refresh = "1:1:" + random_hex(40);

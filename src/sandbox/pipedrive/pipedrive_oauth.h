@@ -35,6 +35,9 @@ class OAuthTokens {
   // ("Invalid grant: authorization_code is invalid", ...).
   Result<Grant> exchange_code(const std::string& code, const std::string& redirect_uri);
   Result<Grant> refresh(const std::string& refresh_token);
+  // The refresh token stops working (access tokens it gave live until they
+  // expire); false when it was not one.
+  bool revoke(const std::string& refresh_token);
   // A refresh token as if a user had just installed the app (admin, for
   // rehearsals and tests that skip the browser).
   std::string issue_refresh_token();

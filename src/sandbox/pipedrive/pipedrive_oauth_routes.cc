@@ -3,7 +3,8 @@
 // POST /oauth/authorize (the page's form) redirects to redirect_uri with a
 // code and the state, POST /oauth/token (HTTP basic client credentials, a
 // form body) exchanges a code or a refresh token for a 60-minute access
-// token. Error texts are those Pipedrive documents for /oauth/token.
+// token; POST /oauth/revoke revokes a refresh token. Error texts are those
+// Pipedrive documents for /oauth/token.
 #include <map>
 
 #include "core/json.h"
@@ -100,11 +101,16 @@ void authorize_consent(Context& ctx, const net::HttpRequest& req, net::HttpRespo
   res.headers.emplace("Location", q.url(redirect_uri));
 }
 
-void token(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
+// The app's client credentials (HTTP basic, or in the form) are the
+// sandbox's app; else answers the documented error and returns false.
+bool client_ok(Context& ctx, const net::HttpRequest& req, std::map<std::string, std::string>& form,
+               net::HttpResponse& res) {
   auto type = req.header("content-type").value_or("");
-  if (type.rfind("application/x-www-form-urlencoded", 0) != 0)
-    return token_error(res, "invalid_request",
-                       "Invalid request: content must be application/x-www-form-urlencoded");
+  if (type.rfind("application/x-www-form-urlencoded", 0) != 0) {
+    token_error(res, "invalid_request",
+                "Invalid request: content must be application/x-www-form-urlencoded");
+    return false;
+  }
   std::string id, secret;
   auto auth = req.header("authorization");
   std::string decoded;
@@ -115,14 +121,24 @@ void token(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
       secret = decoded.substr(colon + 1);
     }
   }
-  auto form = parse_form(req.body);
+  form = parse_form(req.body);
   // Some clients send the credentials in the form instead.
   if (id.empty() && form.count("client_id")) id = form["client_id"];
   if (secret.empty() && form.count("client_secret")) secret = form["client_secret"];
-  if (id.empty() || secret.empty())
-    return token_error(res, "invalid_client", "Invalid client: cannot retrieve client credentials");
-  if (id != ctx.options.oauth_client_id || secret != ctx.options.oauth_client_secret)
-    return token_error(res, "invalid_client", "Invalid client: client is invalid");
+  if (id.empty() || secret.empty()) {
+    token_error(res, "invalid_client", "Invalid client: cannot retrieve client credentials");
+    return false;
+  }
+  if (id != ctx.options.oauth_client_id || secret != ctx.options.oauth_client_secret) {
+    token_error(res, "invalid_client", "Invalid client: client is invalid");
+    return false;
+  }
+  return true;
+}
+
+void token(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
+  std::map<std::string, std::string> form;
+  if (!client_ok(ctx, req, form, res)) return;
   const std::string& grant = form["grant_type"];
   Result<OAuthTokens::Grant> issued = Error(ErrorKind::rejected, "");
   if (grant.empty()) {
@@ -152,6 +168,17 @@ void token(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
       {"api_domain", "http://" + ctx.options.host + ":" + std::to_string(ctx.server.port())}}));
 }
 
+// POST /oauth/revoke (RFC 7009, as Pipedrive documents it): the refresh
+// token stops working. 200 also for a token that was not one (the RFC's
+// rule: the client cannot tell, and need not).
+void revoke(Context& ctx, const net::HttpRequest& req, net::HttpResponse& res) {
+  std::map<std::string, std::string> form;
+  if (!client_ok(ctx, req, form, res)) return;
+  if (form["token"].empty()) return token_error(res, "invalid_request", "Missing parameter: token");
+  ctx.oauth.revoke(form["token"]);
+  res.body = "{}";
+}
+
 // A refresh token without the browser: what a user who installed the app
 // would have (admin, never limited).
 void admin_grant(Context& ctx, const net::HttpRequest&, net::HttpResponse& res) {
@@ -165,6 +192,7 @@ void register_oauth_routes(Context& ctx) {
   s.on("GET", "/oauth/authorize", bind(authorize_page));
   s.on("POST", "/oauth/authorize", bind(authorize_consent));
   s.on("POST", "/oauth/token", bind(token));
+  s.on("POST", "/oauth/revoke", bind(revoke));
   s.on("POST", "/__admin/oauth/refresh_token", bind(admin_grant));
 }
 

@@ -232,6 +232,53 @@ test('every answer of a running crmsync serve conforms', { skip: !baseUrl && 'CR
   assert.equal((await call('POST', '/api/v1/runs/999999/retry')).status, 404);
   const big = JSON.stringify({ params: { x: 'y'.repeat(70 * 1024) } });
   assert.equal((await call('POST', '/api/v1/runs', big)).status, 413);
+
+  // One failed record retried (leads fail the warehouse's CHECK), a dry
+  // run, the runs of a time span.
+  const leads = await call('POST', '/api/v1/runs', JSON.stringify({ flows: ['leads'] }));
+  await waitFor(async () => (await call('GET', `/api/v1/runs/${leads.json.id}`)).json.ended_at !== null,
+    'the leads run to end');
+  const errors = await call('GET', `/api/v1/runs/${leads.json.id}/errors`);
+  assert.ok(errors.json.errors.length > 0);
+  const one = await call('POST', `/api/v1/errors/${errors.json.errors[0].id}/retry`);
+  assert.equal(one.status, 202);
+  assert.equal((await call('POST', '/api/v1/errors/999999/retry')).status, 404);
+  const plan = await call('POST', '/api/v1/plan?diffs=3', JSON.stringify({ flows: [flow], full: true }));
+  assert.equal(plan.status, 200);
+  assert.equal(plan.json.flows[0].flow, flow);
+  assert.equal((await call('POST', '/api/v1/plan', '{"flows": ["no-such-flow"]}')).status, 400);
+  const span = (ms) => encodeURIComponent(new Date(Date.now() + ms).toISOString());
+  const dated = await call('GET', `/api/v1/runs?limit=2&from=${span(-3600e3)}&to=${span(3600e3)}`);
+  assert.ok(dated.json.runs.length > 0);
+  assert.match(dated.json.next, /&from=.*&to=/);
+  assert.equal((await call('GET', '/api/v1/runs?from=yesterday')).status, 400);
+
+  // Connect and Disconnect through the Pipedrive sandbox's OAuth app: its
+  // consent page sends the browser to serve's /oauth/callback.
+  const begun = await call('POST', '/api/v1/connections/pd/connect');
+  assert.equal(begun.status, 200);
+  const authorize = new URL(begun.json.authorize_url);
+  const consent = await fetch(`${authorize.origin}/oauth/authorize`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({
+      client_id: authorize.searchParams.get('client_id'),
+      redirect_uri: authorize.searchParams.get('redirect_uri'),
+      state: authorize.searchParams.get('state'),
+      decision: 'allow',
+    }),
+  });
+  assert.equal(consent.status, 302);
+  const back = await fetch(consent.headers.get('location'));
+  assert.equal(back.status, 200);
+  assert.match(await back.text(), /connected=pd/);
+  const connected = await call('GET', '/api/v1/connections');
+  assert.equal(connected.json.connections.find((c) => c.name === 'pd').connected, true);
+  const gone = await call('POST', '/api/v1/connections/pd/disconnect');
+  assert.equal(gone.status, 200);
+  assert.equal(gone.json.revocation, 'revoked');
+  assert.equal((await call('POST', '/api/v1/connections/nope/connect')).status, 404);
+  assert.equal((await call('POST', '/api/v1/connections/crm/disconnect')).status, 400);
 });
 
 test('every operation was seen answering its success status', { skip: !baseUrl && !recorded && 'no answers to check' }, () => {

@@ -12,8 +12,10 @@ api_tests="${2:-}"
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 work="$(mktemp -d)"
 pid=""
+pd_pid=""
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$pd_pid" ]; then kill "$pd_pid" 2>/dev/null || true; wait "$pd_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,12 +42,31 @@ INSERT INTO leads VALUES ('L1', 'ok@example.com'), ('L2', 'bad-2'), ('L3', 'bad-
 SQL
 sqlite3 "$project/warehouse.db" \
   "CREATE TABLE leads (id INTEGER PRIMARY KEY, crm_id TEXT UNIQUE, email TEXT CHECK (email LIKE '%@%'));"
-cat >"$project/crmsync.yaml" <<'YAML'
+# The Pipedrive sandbox: Connect and Disconnect go through its OAuth app.
+touch "$work/pd.log"
+"$binary" sandbox pipedrive >"$work/pd.log" 2>&1 &
+pd_pid=$!
+pd_url=""
+for _ in $(seq 600); do
+  pd_url="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/pd.log" | head -1)"
+  [ -n "$pd_url" ] && break
+  kill -0 "$pd_pid" 2>/dev/null || { cat "$work/pd.log"; exit 1; }
+  sleep 0.05
+done
+[ -n "$pd_url" ] || { echo "the pipedrive sandbox did not start:"; cat "$work/pd.log"; exit 1; }
+cat >"$project/crmsync.yaml" <<YAML
 params:
   company: {default: acme}
 connections:
   crm: {type: sqlite, path: crm.db}
   warehouse: {type: sqlite, path: warehouse.db}
+  pd:
+    type: pipedrive
+    auth: web_server
+    client_id: demo-client
+    client_secret: demo-secret
+    oauth_url: $pd_url
+    base_url: $pd_url
 flows:
   customers:
     source: {connection: crm, object: customers, id_field: id, cursor_field: updated_at}
@@ -59,7 +80,8 @@ flows:
     mapping: {crm_id: id, email: email}
 YAML
 token="conformance-token-$(date +%s%N)"
-CRMSYNC_API_TOKEN="$token" "$binary" serve -c "$project/crmsync.yaml" --listen 127.0.0.1:0 \
+CRMSYNC_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" \
+  CRMSYNC_API_TOKEN="$token" "$binary" serve -c "$project/crmsync.yaml" --listen 127.0.0.1:0 \
   2>"$work/serve.log" &
 pid=$!
 port=""

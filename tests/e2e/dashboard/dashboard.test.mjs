@@ -12,7 +12,7 @@ const URL0 = process.env.E2E_URL;
 const TOKEN = process.env.E2E_TOKEN;
 // Secrets no answer the browser gets may hold: the API token and the
 // Salesforce connected app's client secret.
-const CANARIES = [process.env.E2E_TOKEN, process.env.E2E_SF_SECRET];
+const CANARIES = [process.env.E2E_TOKEN, process.env.E2E_SF_SECRET, process.env.E2E_PD_SECRET];
 const OUT = process.env.E2E_OUT;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WAIT = { timeout: 60_000 };
@@ -153,6 +153,23 @@ test("an import of two Salesforce objects: the bars reach 100% with the API's co
   await waitForText("[data-hint=sf_accounts]", "sf_contacts");
   await accessible("start");
   await shot("start");
+  // The dry run: plan's counts and first diffs, nothing written.
+  const runsBefore = (await apiGet("/api/v1/runs?limit=500")).runs.length;
+  await page.click("#dry-run");
+  await page.waitForSelector("table.plan-counts tbody tr", WAIT);
+  const planned = await page.$$eval("table.plan-counts tbody tr", (trs) =>
+    trs.map((tr) => ({ flow: tr.querySelector("th").textContent, create: tr.querySelectorAll("td.num")[1].textContent })),
+  );
+  assert.deepEqual(
+    planned.map((p) => p.flow),
+    ["sf_accounts", "sf_contacts"],
+  );
+  for (const p of planned) assert.ok(Number(p.create.replace(/\D/g, "")) > 0, JSON.stringify(p));
+  await waitForText("[data-plan=sf_accounts] summary", "first 5 changes");
+  await waitForText("[data-plan=sf_accounts] .diffs", "create");
+  assert.equal((await apiGet("/api/v1/runs?limit=500")).runs.length, runsBefore, "a dry run records no run");
+  await accessible("start, dry run");
+  await shot("start-dry-run");
   const id = await startRun([], false);
   await runEnded(id);
   await waitForText(".run-head .status", "succeeded");
@@ -197,18 +214,46 @@ test("another run, cancelled with confirmation", async () => {
   assert.equal(run.status, "cancelled");
 });
 
-test("the errors of a run with failed records; retried, they succeed", async () => {
+test("the errors of a run with failed records; one retried, then all; they succeed", async () => {
   const id = await startRun(["leads"]);
   await runEnded(id);
   await waitForText(".run-head .status", "partial");
+  // The overview counts the open errors and shows the API calls Salesforce said are left.
+  await go("/");
+  await waitForText("[data-open-errors=leads]", "2");
+  const budget = (await apiGet("/api/v1/connections")).connections.find((c) => c.name === "sf").budget_remaining;
+  assert.ok(budget > 0, `sf budget ${budget}`);
+  // The page's number, with its thousands separators (checks may have spent a call since).
+  const shown = await page.$eval("[data-budget=sf]", (e) => e.textContent);
+  assert.match(shown, /^\d{1,3}(,\d{3})*$/);
+  assert.ok(Math.abs(Number(shown.replace(/,/g, "")) - budget) < 100, `${shown} vs ${budget}`);
+  await waitForText("[data-inbox=leads]", "–");
+  await shot("overview-open-errors");
+
   await go(`/runs/${id}/errors`);
   await waitForText("table.errors", "L2");
   await accessible("errors");
   await shot("errors");
-  // The data is fixed at the source; the retry then writes both records.
-  execFileSync("sqlite3", [process.env.E2E_CRM_DB, "UPDATE leads SET email = id || '@example.com' WHERE email NOT LIKE '%@%'"]);
+  // L2 is fixed at the source and retried alone: its run resolves it, L3 still fails.
+  execFileSync("sqlite3", [process.env.E2E_CRM_DB, "UPDATE leads SET email = 'l2@example.com' WHERE id = 'L2'"]);
   await Promise.all([
     page.waitForFunction((old) => /^\/runs\/\d+$/.test(location.pathname) && location.pathname !== `/runs/${old}`, WAIT, id),
+    page.click("button[aria-label='Retry L2']"),
+  ]);
+  const one = Number(page.url().split("/").pop());
+  await runEnded(one);
+  const oneRun = await apiGet(`/api/v1/runs/${one}`);
+  assert.equal(oneRun.trigger, "retry");
+  assert.deepEqual(oneRun.request.flows, ["leads"]);
+  const open = (await apiGet(`/api/v1/runs/${one}/errors`)).errors.filter((e) => e.status !== "resolved").map((e) => e.source_id);
+  assert.deepEqual(open, ["L3"]);
+
+  // The rest: fixed, then every failed record of the run retried.
+  execFileSync("sqlite3", [process.env.E2E_CRM_DB, "UPDATE leads SET email = id || '@example.com' WHERE email NOT LIKE '%@%'"]);
+  await go(`/runs/${one}/errors`);
+  await waitForText("table.errors", "L3");
+  await Promise.all([
+    page.waitForFunction((old) => /^\/runs\/\d+$/.test(location.pathname) && location.pathname !== `/runs/${old}`, WAIT, one),
     page.click(".run-head button"),
   ]);
   const retry = Number(page.url().split("/").pop());
@@ -216,13 +261,36 @@ test("the errors of a run with failed records; retried, they succeed", async () 
   await waitForText(".run-head .status", "succeeded");
   const run = await apiGet(`/api/v1/runs/${retry}`);
   assert.equal(run.status, "succeeded");
+  const flows = (await apiGet("/api/v1/flows")).flows;
+  assert.equal(flows.find((f) => f.name === "leads").open_errors, 0);
 });
 
-test("history", async () => {
+test("history, filtered by date", async () => {
   await go("/history");
   await waitForText("table", "cancelled");
   await accessible("history");
   await shot("history");
+  const day = (plus) => {
+    const d = new Date(Date.now() + plus * 86400e3);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  };
+  const all = (await apiGet("/api/v1/runs?limit=500")).runs.length;
+  await go(`/history?from=${day(0)}&to=${day(0)}`);
+  await waitForText("table", "cancelled");
+  assert.equal(await page.$eval("input[name=from]", (e) => e.value), day(0));
+  assert.equal(await page.$$eval("table tbody tr", (trs) => trs.length), Math.min(all, 50));
+  await shot("history-today");
+  await go(`/history?from=${day(1)}`);
+  await waitForText("main", "No runs.");
+  // Picking a date in the form changes the URL (a bookmark) and the table.
+  await go("/history");
+  await waitForText("table", "cancelled");
+  await page.$eval("input[name=to]", (e, v) => {
+    e.value = v;
+    e.dispatchEvent(new Event("change", { bubbles: true }));
+  }, day(-1));
+  await page.waitForFunction((v) => location.search.includes(`to=${v}`), WAIT, day(-1));
+  await waitForText("main", "No runs.");
 });
 
 test("connections page", async () => {
@@ -250,6 +318,33 @@ test("disconnect asks, revokes and deletes the token", async () => {
   await page.waitForSelector("button[aria-label='Connect sf']");
   const sf = (await apiGet("/api/v1/connections")).connections.find((c) => c.name === "sf");
   assert.equal(sf.connected, false);
+});
+
+test("connect Pipedrive through the sandbox's consent page, then disconnect", async () => {
+  await go("/connections");
+  await page.waitForSelector("button[aria-label='Connect pd']");
+  await Promise.all([page.waitForNavigation(WAIT), page.click("button[aria-label='Connect pd']")]);
+  assert.match(page.url(), /\/oauth\/authorize\?/);
+  assert.match(page.url(), /client_id=e2e-pd/);
+  await shot("pipedrive-consent");
+  await Promise.all([
+    page.waitForFunction(() => location.pathname === "/connections", WAIT),
+    page.click("button[value=allow]"),
+  ]);
+  await waitForText("[role=status]", "Connected pd");
+  await page.waitForSelector("button[aria-label='Disconnect pd']");
+  // serve checks it again with the new token: Pipedrive answers.
+  await page.waitForFunction(
+    () => fetch("/api/v1/connections").then((r) => r.json()).then((b) => b.connections.find((c) => c.name === "pd").ok === true),
+    { ...WAIT, polling: 200 },
+  );
+  await shot("connections-pipedrive");
+  await page.click("button[aria-label='Disconnect pd']");
+  await page.waitForSelector("dialog[open]");
+  await page.click("dialog[open] button.danger");
+  await waitForText("[role=status]", "Disconnected pd");
+  await waitForText("[role=status]", "revoked");
+  await page.waitForSelector("button[aria-label='Connect pd']");
 });
 
 test("a state-changing request without the CSRF token is refused", async () => {

@@ -14,8 +14,10 @@ chromium="${CRMSYNC_CHROMIUM:-$(command -v chromium || command -v chromium-brows
 work="$(mktemp -d)"
 pid=""
 sf_pid=""
+pd_pid=""
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$pd_pid" ]; then kill "$pd_pid" 2>/dev/null || true; wait "$pd_pid" 2>/dev/null || true; fi
   if [ -n "$sf_pid" ]; then kill "$sf_pid" 2>/dev/null || true; wait "$sf_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -35,10 +37,20 @@ trap cleanup EXIT
 # The Salesforce sandbox: its OAuth login page is what Connect goes through.
 # Its client secret is a canary too.
 sf_secret="e2e-canary-client-secret-$(date +%s%N)"
+touch "$work/sf.log"
 "$binary" sandbox salesforce --seed-records 240 --client-id e2e-client --client-secret "$sf_secret" \
   >"$work/sf.log" 2>&1 &
 sf_pid=$!
 sf_port="$(port_in "$work/sf.log" 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p')"
+
+# The Pipedrive sandbox: its OAuth app's consent page, for Connect pd. Its
+# client secret is a canary as well.
+pd_secret="e2e-canary-pd-secret-$(date +%s%N)"
+touch "$work/pd.log"
+"$binary" sandbox pipedrive --oauth-client-id e2e-pd --oauth-client-secret "$pd_secret" \
+  >"$work/pd.log" 2>&1 &
+pd_pid=$!
+pd_url="$(port_in "$work/pd.log" 's/.*listening on \(http:[^ ]*\).*/\1/p')"
 
 project="$work/project"
 mkdir -p "$project" "$out"
@@ -67,6 +79,13 @@ connections:
     login_url: ${SF_URL}
     client_id: e2e-client
     client_secret: ${SF_SECRET}
+  pd:
+    type: pipedrive
+    auth: web_server
+    client_id: e2e-pd
+    client_secret: ${PD_SECRET}
+    oauth_url: ${PD_URL}
+    base_url: ${PD_URL}
 flows:
   sf_accounts:
     source: {connection: sf, object: Account, id_field: Id}
@@ -101,7 +120,9 @@ flows:
 YAML
 # The canary: the API token is the secret no answer the browser gets may hold.
 token="e2e-canary-token-$(date +%s%N)"
-SF_URL="http://127.0.0.1:$sf_port" SF_SECRET="$sf_secret" \
+# The logs exist before their servers start: the loops read them at once.
+touch "$work/serve.log"
+SF_URL="http://127.0.0.1:$sf_port" SF_SECRET="$sf_secret" PD_URL="$pd_url" PD_SECRET="$pd_secret" \
   CRMSYNC_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" \
   CRMSYNC_API_TOKEN="$token" "$binary" serve -c "$project/crmsync.yaml" --listen 127.0.0.1:0 \
   2>"$work/serve.log" &
@@ -116,7 +137,8 @@ done
 [ -n "$port" ] || { echo "serve did not start:"; cat "$work/serve.log"; exit 1; }
 
 status=0
-E2E_URL="http://127.0.0.1:$port" E2E_TOKEN="$token" E2E_SF_SECRET="$sf_secret" E2E_OUT="$out" E2E_CHROMIUM="$chromium" \
+E2E_URL="http://127.0.0.1:$port" E2E_TOKEN="$token" E2E_SF_SECRET="$sf_secret" E2E_PD_SECRET="$pd_secret" \
+  E2E_OUT="$out" E2E_CHROMIUM="$chromium" \
   E2E_CRM_DB="$project/crm.db" node --test --test-concurrency=1 dashboard.test.mjs || status=$?
-[ "$status" = 0 ] || { tail -40 "$work/serve.log"; tail -20 "$work/sf.log"; }
+[ "$status" = 0 ] || { tail -40 "$work/serve.log"; tail -20 "$work/sf.log"; tail -20 "$work/pd.log"; }
 exit "$status"

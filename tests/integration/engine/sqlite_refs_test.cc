@@ -178,6 +178,51 @@ TEST_F(SqliteRefs, ChildWaitsForAMissingParentAndIsWrittenWhenItArrives) {
   EXPECT_TRUE(store->errors(0, 10)->empty());
 }
 
+// A parent that failed (not one still to come) is named as the reason the
+// child waits, with the parent's id and its own error; the child is not
+// written with a NULL or dangling reference, and goes in once the parent does.
+TEST_F(SqliteRefs, AChildOfAFailedParentIsReportedAsParentFailed) {
+  seed(3, 6);
+  {
+    SqliteProbe src(dir.file("source.db"));
+    src.exec(
+        "insert into accounts values ('A-BAD', NULL, '2024-01-01T00:00:59Z');"
+        "insert into contacts values ('CHILD', 'A-BAD', 'c@x.com', '2024-01-03T00:00:00Z')");
+  }
+  std::string config = kRefsConfig;
+  config.replace(config.find("      name: name"), 16, "      name: {from: name, required: true}");
+  load(config);
+  RunReport r = run();
+  EXPECT_EQ(counts(r, "accounts").failed, 1);
+  EXPECT_EQ(counts(r, "contacts").created, 6);
+  EXPECT_EQ(counts(r, "contacts").failed, 1);
+  auto errs = store->errors(r.run_id, 10);
+  ASSERT_TRUE(errs.ok());
+  const RecordError* child = nullptr;
+  for (const RecordError& e : *errs) {
+    if (e.source_id == "CHILD") child = &e;
+  }
+  ASSERT_NE(child, nullptr);
+  EXPECT_NE(child->message.find("parent failed"), std::string::npos) << child->message;
+  EXPECT_NE(child->message.find("accounts record A-BAD"), std::string::npos) << child->message;
+  EXPECT_NE(child->message.find("name: required"), std::string::npos) << child->message;
+  SqliteProbe dw(dir.file("target.db"));
+  EXPECT_EQ(dw.count("select count(*) from contacts where crm_id = 'CHILD'"), 0);
+  EXPECT_EQ(dw.count("select count(*) from contacts where account_id is null"), 0);
+
+  {
+    SqliteProbe src(dir.file("source.db"));
+    src.exec(
+        "update accounts set name = 'Fixed', updated_at = '2024-03-01T00:00:00Z' "
+        "where id = 'A-BAD'");
+  }
+  r = run();
+  EXPECT_EQ(counts(r, "accounts").created, 1);
+  EXPECT_EQ(counts(r, "contacts").created, 1);
+  EXPECT_EQ(dw.count("select count(*) from contacts where crm_id = 'CHILD'"), 1);
+  expect_references_valid();
+}
+
 TEST_F(SqliteRefs, FullRunFlagsRecordsGoneFromTheSource) {
   seed(5, 30);
   load(kRefsConfig);

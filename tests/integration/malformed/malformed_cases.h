@@ -79,6 +79,7 @@ inline std::string utf16le(const std::string& ascii, bool bom) {
 inline std::vector<Case> all_cases() {
   using L = Layer;
   const std::string get = "GET /api/v1/runs HTTP/1.1\r\nHost: localhost\r\n";
+  const std::string post = "POST /api/v1/runs HTTP/1.1\r\nHost: x\r\n";
   std::vector<Case> c = {
       // --- config ---------------------------------------------------------
       {L::config, "empty file", "", "diagnostic", "crmsync.yaml",
@@ -334,7 +335,41 @@ inline std::vector<Case> all_cases() {
        "400", "bad chunk", "malformed request"},
       {L::http, "a body over the limit",
        "POST /api/v1/runs HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n{}", "413",
-       "request body longer than", "Payload Too Large"},
+       "longer than 1048576 bytes", "Content-Length announces 999999999"},
+      {L::http, "a body over the server's limit",
+       "GET /api/v1/runs HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n{}", "413",
+       "longer than 67108864 bytes", "Content-Length announces 99999999999"},
+      // Request smuggling (RFC 9112 6.1, 6.3): a body whose length the
+      // server would read otherwise than a proxy in front of it.
+      {L::http, "Transfer-Encoding gzip",
+       post + "Transfer-Encoding: gzip\r\n\r\nGET /api/v1/runs HTTP/1.1\r\nHost: x\r\n\r\n", "400",
+       "Transfer-Encoding 'gzip'", "is not chunked last"},
+      {L::http, "Transfer-Encoding chunked, then identity",
+       post + "Transfer-Encoding: chunked, identity\r\n\r\n2\r\n{}\r\n0\r\n\r\n", "400",
+       "Transfer-Encoding 'identity'", "is not chunked last"},
+      {L::http, "Transfer-Encoding gzip before Content-Length",
+       post + "Transfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}", "400", "Transfer-Encoding",
+       "both Transfer-Encoding and Content-Length"},
+      {L::http, "Transfer-Encoding chunked twice in one field",
+       post + "Transfer-Encoding: chunked, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", "400",
+       "Transfer-Encoding", "chunked more than once"},
+      {L::http, "Transfer-Encoding gzip, then a chunked field",
+       post + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+       "501", "Transfer-Encoding 'gzip'", "not implemented"},
+      {L::http, "an empty Transfer-Encoding",
+       post + "Transfer-Encoding: \r\nContent-Length: 2\r\n\r\n{}", "400", "Transfer-Encoding",
+       "malformed request"},
+      {L::http, "Transfer-Encoding in HTTP/1.0",
+       "POST /api/v1/runs HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "2\r\n{}\r\n0\r\n\r\n",
+       "400", "Transfer-Encoding in an HTTP/1.0 request", "malformed request"},
+      {L::http, "Content-Length with a plus sign", post + "Content-Length: +2\r\n\r\n{}", "400",
+       "Content-Length", "malformed request"},
+      {L::http, "Content-Length list that disagrees", post + "Content-Length: 2, 3\r\n\r\n{}",
+       "400", "Content-Length", "malformed request"},
+      {L::http, "Content-Length over 64 bits",
+       post + "Content-Length: 99999999999999999999999\r\n\r\n{}", "400", "Content-Length",
+       "malformed request"},
       {L::http, "an unknown method", "BREW /api/v1/runs HTTP/1.1\r\nHost: x\r\n\r\n", "404",
        "BREW /api/v1/runs", "no route"},
       {L::http, "an unknown path", "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n", "404",

@@ -5,8 +5,10 @@
 #include <thread>
 
 #include "connector_fixture.h"
+#include "connectors/oauth_web_flow.h"
 #include "connectors/pipedrive/pipedrive_oauth.h"
 #include "net/http_session.h"
+#include "net/url.h"
 
 namespace crmsync::testing {
 namespace {
@@ -146,6 +148,103 @@ TEST_F(PipedriveOAuthConnector, OAuthOptionsAreRequired) {
   auto conn = ConnectorRegistry::instance().create(c, ConnectorContext{"."});
   ASSERT_FALSE(conn.ok());
   EXPECT_NE(conn.error().message.find("client_secret"), std::string::npos);
+}
+
+// `auth: web_server`: no refresh token in the config; the dashboard's
+// Connect (or `crmsync connect`) gets one through the consent page.
+ConnectionConfig web_server_config(const std::string& oauth_url) {
+  ConnectionConfig c;
+  c.name = "pd";
+  c.type = "pipedrive";
+  c.options.values = Value(Object{{"auth", Value("web_server")},
+                                  {"client_id", Value("demo-client")},
+                                  {"client_secret", Value("demo-secret")},
+                                  {"oauth_url", Value(oauth_url)},
+                                  {"base_url", Value("http://127.0.0.1:1")}});
+  return c;
+}
+
+TEST_F(PipedriveOAuthConnector, WebServerConnectsThroughTheConsentPageAndRevokes) {
+  ConnectionConfig c = web_server_config(sandbox_->base_url());
+  ASSERT_TRUE(uses_oauth_web_flow(c));
+  auto flow = make_oauth_web_flow(c, ConnectorContext{"."});
+  ASSERT_TRUE(flow.ok()) << flow.error().message;
+  const std::string redirect = "http://127.0.0.1:9/oauth/callback";
+  OAuthAuthorization a = (*flow)->begin(redirect);
+  ASSERT_EQ(a.url.rfind(sandbox_->base_url() + "/oauth/authorize?", 0), 0u) << a.url;
+  EXPECT_NE(a.url.find("client_id=demo-client"), std::string::npos);
+  EXPECT_NE(a.url.find("state=" + net::url_encode(a.state)), std::string::npos);
+  EXPECT_EQ((*flow)->redirect_port(), 8401);
+
+  // The browser: the consent page, then "Allow and install".
+  net::HttpClient http;
+  net::HttpClientRequest page;
+  page.url = a.url;
+  auto shown = http.send(page);
+  ASSERT_TRUE(shown.ok());
+  ASSERT_EQ(shown->status, 200);
+  net::HttpClientRequest allow;
+  allow.method = "POST";
+  allow.url = sandbox_->base_url() + "/oauth/authorize";
+  allow.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  allow.body = net::QueryBuilder()
+                   .add("client_id", "demo-client")
+                   .add("redirect_uri", redirect)
+                   .add("state", a.state)
+                   .add("decision", "allow")
+                   .query();
+  auto back = http.send(allow);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->status, 302);
+  std::string location = back->header("location").value_or("");
+  ASSERT_EQ(location.rfind(redirect + "?code=", 0), 0u) << location;
+  size_t at = location.find("code=") + 5;
+  std::string code = net::url_decode(location.substr(at, location.find('&', at) - at));
+
+  auto token = (*flow)->finish(a, code);
+  ASSERT_TRUE(token.ok()) << token.error().message;
+  EXPECT_FALSE(token->empty());
+  EXPECT_EQ((*flow)->token_option(), "refresh_token");
+  // A code works once; the error quotes Pipedrive, never the code.
+  auto twice = (*flow)->finish(a, code);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("authorization_code is invalid"), std::string::npos)
+      << twice.error().message;
+  EXPECT_EQ(twice.error().message.find(code), std::string::npos);
+
+  // The stored token as the connection's option (as runs get it): it works.
+  c.options.values.as_object().push_back({"refresh_token", Value(*token)});
+  auto conn = ConnectorRegistry::instance().create(c, ConnectorContext{"."});
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  ASSERT_TRUE(write_person(**conn, "Ann").ok());
+
+  // Disconnect revokes it: a new connection with it is refused.
+  ASSERT_TRUE((*flow)->revoke(*token).ok());
+  auto after = ConnectorRegistry::instance().create(c, ConnectorContext{"."});
+  ASSERT_TRUE(after.ok());
+  auto refused = write_person(**after, "Bob");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::auth);
+  EXPECT_NE(refused.error().message.find("refresh_token is invalid"), std::string::npos);
+}
+
+TEST_F(PipedriveOAuthConnector, WebServerWithoutAStoredTokenSaysToConnect) {
+  auto conn = ConnectorRegistry::instance().create(web_server_config(sandbox_->base_url()),
+                                                   ConnectorContext{"."});
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  auto s = write_person(**conn, "Ann");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::auth);
+  EXPECT_NE(s.error().message.find("no stored token yet"), std::string::npos) << s.error().message;
+  EXPECT_EQ(count("POST", "/oauth/token"), 0);  // nothing to refresh with
+
+  ConnectionConfig no_secret = web_server_config(sandbox_->base_url());
+  no_secret.options.values =
+      Value(Object{{"auth", Value("web_server")}, {"client_id", Value("demo-client")}});
+  auto refused = ConnectorRegistry::instance().create(no_secret, ConnectorContext{"."});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("auth: web_server needs client_secret"), std::string::npos)
+      << refused.error().message;
 }
 
 }  // namespace

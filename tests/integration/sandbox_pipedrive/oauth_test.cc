@@ -173,5 +173,25 @@ TEST_F(PipedriveOAuthTest, AdminRefreshTokenAndReset) {
   EXPECT_EQ(bearer_status(access), 401);  // a reset forgets the tokens
 }
 
+TEST_F(PipedriveOAuthTest, ARevokedRefreshTokenGivesNoMoreAccessTokens) {
+  std::string refresh = exchange(code_of(consent("allow"))).find("refresh_token")->as_string();
+  std::string form = "token=" + net::url_encode(refresh) + "&token_type_hint=refresh_token";
+  auto wrong = raw("POST", "/oauth/revoke", form, "application/x-www-form-urlencoded",
+                   "Basic " + base64_encode("demo-client:wrong"));
+  EXPECT_EQ(wrong.status, 400);
+  // Still good after a revocation the app could not make.
+  token("grant_type=refresh_token&refresh_token=" + net::url_encode(refresh), 200);
+  auto revoked = raw("POST", "/oauth/revoke", form, "application/x-www-form-urlencoded",
+                     "Basic " + base64_encode("demo-client:demo-secret"));
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
+  Value after = token("grant_type=refresh_token&refresh_token=" + net::url_encode(refresh), 400);
+  EXPECT_EQ(*after.find("message"), Value("Invalid grant: refresh_token is invalid"));
+  // A token that is none: 200 as well (RFC 7009 2.2).
+  EXPECT_EQ(raw("POST", "/oauth/revoke", form, "application/x-www-form-urlencoded",
+                "Basic " + base64_encode("demo-client:demo-secret"))
+                .status,
+            200);
+}
+
 }  // namespace
 }  // namespace crmsync::sandbox::pipedrive::testing

@@ -68,23 +68,6 @@ TEST(CreateIntents, OneRowPerCallAndAPartlySettledCallKeepsTheRest) {
   EXPECT_EQ(SqliteProbe(d.file("state.db")).count("select count(*) from intent_batches"), 1);
 }
 
-TEST(CreateIntents, ALaterIntentForTheSameRecordReplacesTheEarlierOne) {
-  TempDir d;
-  auto s = open_store(d);
-  ASSERT_TRUE(s->add_intents("f", std::vector<CreateIntent>{{"r", "email", Value("old"), 1, 1},
-                                                            {"q", "email", Value("q"), 1, 1}})
-                  .ok());
-  ASSERT_TRUE(
-      s->add_intents("f", std::vector<CreateIntent>{{"r", "email", Value("new"), 2, 2}}).ok());
-  auto open_f = s->open_intents("f");
-  ASSERT_TRUE(open_f.ok());
-  ASSERT_EQ(open_f->size(), 2u);
-  EXPECT_EQ((*open_f)[1].source_id, "r");
-  EXPECT_EQ((*open_f)[1].match_value.as_string(), "new");
-  ASSERT_TRUE(settle(*s, "f", {"r"}).ok());
-  EXPECT_EQ(open_ids(*s, "f"), std::vector<std::string>{"q"});
-}
-
 TEST(CreateIntents, AFailedCommitLeavesTheIntentsAsTheDatabaseHasThem) {
   TempDir d;
   auto s = open_store(d);

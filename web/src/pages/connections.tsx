@@ -1,8 +1,9 @@
 import { useRef, useState } from "preact/hooks";
 import type { Connection } from "../api";
 import { ApiError, api } from "../api";
-import { Status, Time } from "../format";
-import { Loading, Problem, useApi } from "../load";
+import { Status, Time, num } from "../format";
+import { Problem, useApi } from "../load";
+import { Loaded, Table } from "../table";
 import { connectionState } from "./overview";
 
 export function ConnectionsPage() {
@@ -60,7 +61,6 @@ export function ConnectionsPage() {
 
   return (
     <>
-      <Problem error={conns.error} />
       <Problem error={error} />
       {connected && !note && (
         <p class="note" role="status">
@@ -77,70 +77,56 @@ export function ConnectionsPage() {
           {note}
         </p>
       )}
-      <Loading when={!conns.data && !conns.error} />
-      {conns.data && (
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last check</th>
-                <th scope="col">Message</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {conns.data.connections.map((c0) => {
-                const c = checked[c0.name] ?? c0;
-                return (
-                  <tr>
-                    <th scope="row">{c.name}</th>
-                    <td>{c.type}</td>
-                    <td>
-                      <Status status={busy === c.name ? "checking" : connectionState(c)} />
-                    </td>
-                    <td>
-                      <Time at={c.checked_at} />
-                    </td>
-                    <td class="wrap">{c.message ?? ""}</td>
-                    <td class="actions">
-                      <button type="button" onClick={() => check(c.name)} disabled={busy !== null} aria-label={`Check ${c.name}`}>
-                        Check
+      <Loaded state={conns}>
+        {(d) => (
+          <Table cols={["Name", "Type", "Status", "Last check", { label: "API calls left", num: true }, "Message", { label: "Actions", hidden: true }]}>
+            {d.connections.map((c0) => {
+              const c = checked[c0.name] ?? c0;
+              return (
+                <tr>
+                  <th scope="row">{c.name}</th>
+                  <td>{c.type}</td>
+                  <td>
+                    <Status status={busy === c.name ? "checking" : connectionState(c)} />
+                  </td>
+                  <td>
+                    <Time at={c.checked_at} />
+                  </td>
+                  <td class="num">{num(c.budget_remaining)}</td>
+                  <td class="wrap">{c.message ?? ""}</td>
+                  <td class="actions">
+                    <button type="button" onClick={() => check(c.name)} disabled={busy !== null} aria-label={`Check ${c.name}`}>
+                      Check
+                    </button>
+                    {c.connected === false && (
+                      <button type="button" onClick={() => connect(c.name)} aria-label={`Connect ${c.name}`}>
+                        Connect
                       </button>
-                      {c.connected === false && (
-                        <button type="button" onClick={() => connect(c.name)} aria-label={`Connect ${c.name}`}>
-                          Connect
-                        </button>
-                      )}
-                      {c.connected === true && (
-                        <button
-                          type="button"
-                          class="danger"
-                          onClick={() => {
-                            setLeaving(c.name);
-                            dialog.current?.showModal();
-                          }}
-                          aria-label={`Disconnect ${c.name}`}
-                        >
-                          Disconnect
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                    )}
+                    {c.connected === true && (
+                      <button
+                        type="button"
+                        class="danger"
+                        onClick={() => {
+                          setLeaving(c.name);
+                          dialog.current?.showModal();
+                        }}
+                        aria-label={`Disconnect ${c.name}`}
+                      >
+                        Disconnect
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
+        )}
+      </Loaded>
       <p class="help">
         serve checks every connection when it starts and after a reload; <strong>Check</strong> checks one now.{" "}
-        <strong>Connect</strong> logs a connection in through its API's login page (OAuth); the API's app must list this
-        serve's <code>/oauth/callback</code> as its callback URL.
+        <strong>Connect</strong> logs a connection with <code>auth: web_server</code> (Salesforce, Pipedrive) in through its
+        API's login page (OAuth); the API's app must list this serve's <code>/oauth/callback</code> as its callback URL.
       </p>
       <dialog ref={dialog} aria-labelledby="disconnect-h">
         <h2 id="disconnect-h">Disconnect {leaving}?</h2>

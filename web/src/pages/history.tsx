@@ -1,10 +1,20 @@
 import type { Flow, Run } from "../api";
 import { RUN_STATUSES } from "../api";
-import { Loading, Problem, useApi } from "../load";
+import { useApi } from "../load";
+import { Loaded } from "../table";
 import { navigate, useLocation } from "../router";
 import { RunsTable } from "./overview";
 
 const PAGE = 50;
+
+// The instant a day (YYYY-MM-DD, the browser's zone) plus `plus` days
+// begins, as RFC 3339 UTC; "" when there is no valid day.
+function dayStart(day: string, plus: number): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return "";
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plus);
+  return isNaN(d.getTime()) ? "" : d.toISOString();
+}
 
 // The runs, newest first, a page at a time (the API's `before` cursor);
 // the filters live in the URL, so a filtered page can be bookmarked.
@@ -13,10 +23,18 @@ export function HistoryPage() {
   const flow = query.get("flow") ?? "";
   const status = query.get("status") ?? "";
   const before = query.get("before") ?? "";
+  const from = query.get("from") ?? "";
+  const to = query.get("to") ?? "";
   const q = new URLSearchParams({ limit: String(PAGE) });
   if (flow) q.set("flow", flow);
   if (status) q.set("status", status);
   if (before) q.set("before", before);
+  // The dates are days in the browser's zone: from its first moment to the
+  // end of the `to` day.
+  const fromAt = dayStart(from, 0);
+  const toAt = dayStart(to, 1);
+  if (fromAt) q.set("from", fromAt);
+  if (toAt) q.set("to", toAt);
   const runs = useApi<{ runs: Run[]; next: string | null }>(`/api/v1/runs?${q}`);
   const flows = useApi<{ flows: Flow[] }>("/api/v1/flows");
 
@@ -54,10 +72,16 @@ export function HistoryPage() {
             ))}
           </select>
         </label>
+        <label>
+          From{" "}
+          <input type="date" name="from" value={from} max={to || undefined} onChange={(e) => filter("from", (e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          To{" "}
+          <input type="date" name="to" value={to} min={from || undefined} onChange={(e) => filter("to", (e.target as HTMLInputElement).value)} />
+        </label>
       </form>
-      <Problem error={runs.error} />
-      <Loading when={!runs.data && !runs.error} />
-      {runs.data && <RunsTable runs={runs.data.runs} />}
+      <Loaded state={runs}>{(d) => <RunsTable runs={d.runs} />}</Loaded>
       <nav class="pager" aria-label="Pages">
         {before && <a href={`/history${newest.toString() ? "?" + newest : ""}`}>← Newest</a>}
         {olderCursor && <a href={`/history?${older}`}>Older →</a>}

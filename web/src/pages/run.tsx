@@ -5,6 +5,7 @@ import { Bar, Status, Time, duration, num } from "../format";
 import { Problem, useApi } from "../load";
 import { navigate } from "../router";
 import { ErrorsTable } from "./errors";
+import { Table } from "../table";
 
 type Link = "live" | "reconnecting" | "ended";
 
@@ -149,56 +150,26 @@ export function RunPage({ id }: { id: number }) {
           {total.expected !== null ? ` of ${num(total.expected)}` : ""} records read
         </p>
         <Bar label="All flows" read={total.read} expected={total.expected} done={ended} />
-        <div class="scroll">
-          <table class="progress">
-            <thead>
-              <tr>
-                <th scope="col">Flow</th>
-                <th scope="col" class="bar-col">
-                  Progress
-                </th>
-                <th scope="col" class="num">
-                  Read
-                </th>
-                <th scope="col" class="num">
-                  Of
-                </th>
-                <th scope="col" class="num">
-                  Created
-                </th>
-                <th scope="col" class="num">
-                  Updated
-                </th>
-                <th scope="col" class="num">
-                  Unchanged
-                </th>
-                <th scope="col" class="num">
-                  Deleted
-                </th>
-                <th scope="col" class="num">
-                  Failed
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(flows).map(([name, c]) => (
-                <tr>
-                  <th scope="row">{name}</th>
-                  <td class="bar-col">
-                    <Bar label={name} read={c.read} expected={c.expected} done={ended} />
-                  </td>
-                  <td class="num">{num(c.read)}</td>
-                  <td class="num">{num(c.expected)}</td>
-                  <td class="num">{num(c.created)}</td>
-                  <td class="num">{num(c.updated)}</td>
-                  <td class="num">{num(c.skipped)}</td>
-                  <td class="num">{num(c.deleted)}</td>
-                  <td class="num">{num(c.failed)}</td>
-                </tr>
+        <Table
+          cls="progress"
+          cols={[
+            "Flow",
+            { label: "Progress", cls: "bar-col" },
+            ...["Read", "Of", "Created", "Updated", "Unchanged", "Deleted", "Failed"].map((label) => ({ label, num: true })),
+          ]}
+        >
+          {Object.entries(flows).map(([name, c]) => (
+            <tr>
+              <th scope="row">{name}</th>
+              <td class="bar-col">
+                <Bar label={name} read={c.read} expected={c.expected} done={ended} />
+              </td>
+              {[c.read, c.expected, c.created, c.updated, c.skipped, c.deleted, c.failed].map((n) => (
+                <td class="num">{num(n)}</td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </Table>
       </section>
       {ended && failed > 0 && (
         <section aria-labelledby="errors-h">

@@ -1,9 +1,14 @@
 import { useState } from "preact/hooks";
-import type { Flow } from "../api";
+import type { Flow, Plan } from "../api";
 import { ApiError, api } from "../api";
 import { Loading, Problem, useApi } from "../load";
 import { navigate } from "../router";
 import { triggerText } from "./overview";
+import { num } from "../format";
+import { Table } from "../table";
+
+// How many changes of each flow a dry run shows.
+const DIFFS = 5;
 
 interface Param {
   name: string;
@@ -20,6 +25,8 @@ export function StartPage() {
   const [params, setParams] = useState<Param[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [planning, setPlanning] = useState(false);
 
   const names = flows.data?.flows.map((f) => f.name) ?? [];
   const order = [...chosen].sort((a, b) => names.indexOf(a) - names.indexOf(b));
@@ -50,18 +57,42 @@ export function StartPage() {
     setError(null);
   }
 
-  async function submit(e: Event) {
-    e.preventDefault();
+  // The request the form says, or null (and the field's error shown) when
+  // it cannot be sent.
+  function requestBody(): Record<string, unknown> | null {
     for (const [i, p] of params.entries()) {
       if (!p.name.trim() && p.value) {
         setError(new ApiError(400, "invalid_value", "name the param", `params[${i}]`));
-        return;
+        return null;
       }
     }
     const body: Record<string, unknown> = { full };
     if (chosen.size) body.flows = order;
     const ps = Object.fromEntries(params.filter((p) => p.name.trim()).map((p) => [p.name.trim(), p.value]));
     if (Object.keys(ps).length) body.params = ps;
+    return body;
+  }
+
+  // `crmsync plan`: what a run would do, nothing written.
+  async function dryRun() {
+    const body = requestBody();
+    if (!body) return;
+    setPlanning(true);
+    setPlan(null);
+    setError(null);
+    try {
+      setPlan(await api<Plan>(`/api/v1/plan?diffs=${DIFFS}`, "POST", body));
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setPlanning(false);
+    }
+  }
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const body = requestBody();
+    if (!body) return;
     setBusy(true);
     try {
       const run = await api<{ id: number }>("/api/v1/runs", "POST", body);
@@ -141,9 +172,91 @@ export function StartPage() {
         </button>
       </fieldset>
       <Problem error={generalError} />
-      <button type="submit" disabled={busy || !flows.data}>
-        {busy ? "Starting…" : chosen.size ? `Start a run of ${chosen.size} flow${chosen.size > 1 ? "s" : ""}` : "Start a run of every flow"}
-      </button>
+      <div class="actions">
+        <button type="submit" disabled={busy || !flows.data}>
+          {busy ? "Starting…" : chosen.size ? `Start a run of ${chosen.size} flow${chosen.size > 1 ? "s" : ""}` : "Start a run of every flow"}
+        </button>
+        <button type="button" class="secondary" id="dry-run" onClick={dryRun} disabled={planning || !flows.data}>
+          {planning ? "Planning…" : "Dry run"}
+        </button>
+      </div>
+      <PlanView plan={plan} planning={planning} />
     </form>
+  );
+}
+
+// A dry run's counts per flow and each flow's first changes.
+function PlanView({ plan, planning }: { plan: Plan | null; planning: boolean }) {
+  if (planning) return <p class="muted" role="status">Reading the sources (nothing is written)…</p>;
+  if (!plan) return null;
+  return (
+    <section aria-labelledby="plan-h" class="plan">
+      <h2 id="plan-h">Dry run: what a run would do</h2>
+      <p class="help">Nothing was written. The counts are of this moment; a run reads the sources again.</p>
+      <Table
+        cls="plan-counts"
+        cols={[
+          "Flow",
+          { label: "Read", num: true },
+          { label: "Create", num: true },
+          { label: "Update", num: true },
+          { label: "Unchanged", num: true },
+          { label: "Delete", num: true },
+          { label: "Fail", num: true },
+        ]}
+      >
+        {plan.flows.map((f) => (
+          <tr>
+            <th scope="row">{f.flow}</th>
+            <td class="num">{num(f.read)}</td>
+            <td class="num">{num(f.created)}</td>
+            <td class="num">{num(f.updated)}</td>
+            <td class="num">{num(f.skipped)}</td>
+            <td class="num">{num(f.deleted)}</td>
+            <td class="num">{num(f.failed)}</td>
+          </tr>
+        ))}
+      </Table>
+      {plan.flows.map((f) => (
+        <div class="plan-flow" data-plan={f.flow}>
+          {f.error && (
+            <p class="problem" role="alert">
+              {f.flow}: {f.error}
+            </p>
+          )}
+          {f.changes.length > 0 && (
+            <details open>
+              <summary>
+                {f.flow}: first {f.changes.length} change{f.changes.length > 1 ? "s" : ""}
+              </summary>
+              <ul class="diffs">
+                {f.changes.map((c) => (
+                  <li>
+                    <strong>{c.action}</strong> <code>{c.source_id}</code>
+                    {c.target_id ? (
+                      <>
+                        {" → "}
+                        <code>{c.target_id}</code>
+                      </>
+                    ) : null}
+                    {c.held ? " (held back by max_deletes)" : ""}
+                    {c.fields.length > 0 && (
+                      <ul>
+                        {c.fields.map((x) => (
+                          <li>
+                            <code>{x.name}</code>: {x.before !== null && x.before !== "" ? `${x.before} → ` : ""}
+                            {x.after}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+      ))}
+    </section>
   );
 }

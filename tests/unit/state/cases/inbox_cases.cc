@@ -3,22 +3,16 @@
 #include <gtest/gtest.h>
 
 #include "state/state_store.h"
-#include "support/temp_dir.h"
+#include "unit/state/cases/state_suite.h"
 
 namespace crmsync {
-namespace inbox_test {
+namespace inbox_cases {
 
-using testing::TempDir;
+using testing::InboxSuite;
 
 constexpr int64_t kHour = 3600LL * 1'000'000;
 constexpr int64_t kDay = 24 * kHour;
 constexpr int64_t kT0 = 1'796'000'000'000'000;  // 2026-12-01
-
-std::unique_ptr<StateStore> open_store(const TempDir& d) {
-  auto s = open_sqlite_state_store(d.file("state.db"));
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  return s.ok() ? std::move(*s) : nullptr;
-}
 
 InboxEvent event(const std::string& flow, const std::string& key, const std::string& id) {
   InboxEvent e;
@@ -45,9 +39,8 @@ InboxOutcome enqueue_one(StateStore& s, InboxDelivery d, int64_t now = kT0) {
   return out.ok() ? out->front() : InboxOutcome{};
 }
 
-TEST(Inbox, SameEventKeyOfAFlowIsDroppedOtherFlowsAndKeysAreKept) {
-  TempDir d;
-  auto s = open_store(d);
+TEST_P(InboxSuite, SameEventKeyOfAFlowIsDroppedOtherFlowsAndKeysAreKept) {
+  auto s = open();
   // Fan-out: one delivery, an event for each of two flows.
   InboxOutcome first =
       enqueue_one(*s, delivery({event("a", "id:e1", "7"), event("b", "id:e1", "7")}));
@@ -72,9 +65,8 @@ TEST(Inbox, SameEventKeyOfAFlowIsDroppedOtherFlowsAndKeysAreKept) {
   EXPECT_EQ(s->pending_events("b", 10)->size(), 1u);
 }
 
-TEST(Inbox, AReplayIdIsRefusedTheSecondTimeAndStoresNothing) {
-  TempDir d;
-  auto s = open_store(d);
+TEST_P(InboxSuite, AReplayIdIsRefusedTheSecondTimeAndStoresNothing) {
+  auto s = open();
   EXPECT_FALSE(enqueue_one(*s, delivery({event("a", "id:m1", "1")}, "m1")).replayed);
   // Same message id, even with other events in it: refused, nothing stored.
   InboxOutcome replay = enqueue_one(*s, delivery({event("a", "id:other", "2")}, "m1"));
@@ -86,9 +78,8 @@ TEST(Inbox, AReplayIdIsRefusedTheSecondTimeAndStoresNothing) {
   EXPECT_TRUE(enqueue_one(*s, delivery({}, "m2")).replayed);
 }
 
-TEST(Inbox, SeveralDeliveriesInOneCommitEachGetTheirOutcome) {
-  TempDir d;
-  auto s = open_store(d);
+TEST_P(InboxSuite, SeveralDeliveriesInOneCommitEachGetTheirOutcome) {
+  auto s = open();
   std::vector<InboxDelivery> batch = {delivery({event("a", "id:1", "1")}, "m1"),
                                       delivery({event("a", "id:1", "1")}),
                                       delivery({event("a", "id:2", "2")}, "m1")};
@@ -99,9 +90,8 @@ TEST(Inbox, SeveralDeliveriesInOneCommitEachGetTheirOutcome) {
   EXPECT_TRUE((*out)[2].replayed);
 }
 
-TEST(Inbox, DrainedEventsLeavePendingAndArePrunedAfterTheirRetention) {
-  TempDir d;
-  auto s = open_store(d);
+TEST_P(InboxSuite, DrainedEventsLeavePendingAndArePrunedAfterTheirRetention) {
+  auto s = open();
   enqueue_one(
       *s,
       delivery({event("a", "id:1", "1"), event("a", "id:2", "2"), event("a", "id:3", "3")}, "m1"));
@@ -134,18 +124,16 @@ TEST(Inbox, DrainedEventsLeavePendingAndArePrunedAfterTheirRetention) {
   EXPECT_FALSE(enqueue_one(*s, delivery({}, "m1"), now).replayed);
 }
 
-TEST(Inbox, ReplayIdsAreKeptForTheirWindow) {
-  TempDir d;
-  auto s = open_store(d);
+TEST_P(InboxSuite, ReplayIdsAreKeptForTheirWindow) {
+  auto s = open();
   enqueue_one(*s, delivery({}, "m1"), kT0);
   int64_t now = kT0 + kHour;
   ASSERT_TRUE(s->prune_inbox(now - 7 * kDay, now - kDay).ok());
   EXPECT_TRUE(enqueue_one(*s, delivery({}, "m1"), now).replayed);
 }
 
-TEST(Inbox, RejectionsAreCountedByConnectionAndReason) {
-  TempDir d;
-  auto s = open_store(d);
+TEST_P(InboxSuite, RejectionsAreCountedByConnectionAndReason) {
+  auto s = open();
   ASSERT_TRUE(s->count_rejection("crm", "wrong_password", kT0));
   ASSERT_TRUE(s->count_rejection("crm", "wrong_password", kT0 + 5));
   ASSERT_TRUE(s->count_rejection("crm", "malformed", kT0 + 7));
@@ -159,9 +147,8 @@ TEST(Inbox, RejectionsAreCountedByConnectionAndReason) {
   EXPECT_EQ(summary->rejected[1].last_at, kT0 + 5);
 }
 
-TEST(Inbox, UnannouncedCountsWritesOfARunWithNoEventSinceThePreviousRun) {
-  TempDir d;
-  auto s = open_store(d);
+TEST_P(InboxSuite, UnannouncedCountsWritesOfARunWithNoEventSinceThePreviousRun) {
+  auto s = open();
   // A webhook batch drains the event of "1"; then a scheduled run writes 1-3.
   auto drain = s->begin_run("webhook", kT0);
   ASSERT_TRUE(drain.ok());
@@ -188,5 +175,5 @@ TEST(Inbox, UnannouncedCountsWritesOfARunWithNoEventSinceThePreviousRun) {
   EXPECT_EQ(*from_start, 1);  // with no run before, the drained event of 1 counts: only 3
 }
 
-}  // namespace inbox_test
+}  // namespace inbox_cases
 }  // namespace crmsync

@@ -7,20 +7,13 @@
 #include <functional>
 
 #include "state/state_store.h"
-#include "support/sqlite_probe.h"
-#include "support/temp_dir.h"
+#include "unit/state/cases/state_suite.h"
 
 namespace crmsync {
-namespace owner_test {
+namespace owner_cases {
 
-using testing::SqliteProbe;
-using testing::TempDir;
-
-std::unique_ptr<StateStore> open(const TempDir& d) {
-  auto s = open_sqlite_state_store(d.file("state.db"));
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  return s.ok() ? std::move(*s) : nullptr;
-}
+using testing::OwnerSuite;
+using testing::StateBackend;
 
 int64_t first_run(StateStore& s, const char* trigger) {
   auto id = s.begin_run(trigger, 10);
@@ -30,10 +23,11 @@ int64_t first_run(StateStore& s, const char* trigger) {
 // Another process on this host: it runs `work` on its own store, says so
 // (one byte on a pipe, with the run id it began), then lives until
 // release() (or dies at once when `die` is set). Forked before the parent
-// opens a store, so no SQLite handle or thread crosses the fork.
+// opens a store, so no SQLite handle, PostgreSQL session or thread
+// crosses the fork.
 class OtherProcess {
  public:
-  OtherProcess(const TempDir& d, std::function<int64_t(StateStore&)> work, bool die) {
+  OtherProcess(StateBackend& backend, std::function<int64_t(StateStore&)> work, bool die) {
     int ready[2], hold[2];
     if (pipe(ready) != 0 || pipe(hold) != 0) return;
     pid_ = fork();
@@ -42,7 +36,7 @@ class OtherProcess {
       close(hold[1]);
       int64_t id = 0;
       {
-        auto s = open_sqlite_state_store(d.file("state.db"));
+        auto s = backend.open();
         if (s.ok()) id = work(**s);
         if (!die) {
           (void)!write(ready[1], &id, sizeof id);
@@ -81,26 +75,24 @@ class OtherProcess {
 
 // With `crmsync serve` running a flow, a `crmsync run` of another flow
 // closes abandoned runs first: it must leave serve's run alone.
-TEST(ProcessOwners, ALiveOwnersRunningRunIsNotInterrupted) {
-  TempDir d;
-  { auto s = open(d); }  // migrate before the other process starts
+TEST_P(OwnerSuite, ALiveOwnersRunningRunIsNotInterrupted) {
+  { auto s = open(); }  // migrate before the other process starts
   OtherProcess serve(
-      d, [](StateStore& s) { return first_run(s, "schedule"); }, false);
+      backend(), [](StateStore& s) { return first_run(s, "schedule"); }, false);
   ASSERT_GT(serve.run_id(), 0);
-  auto s = open(d);
+  auto s = open();
   auto closed = s->close_abandoned_runs(20);
   ASSERT_TRUE(closed.ok()) << closed.error().message;
   EXPECT_TRUE(closed->empty());
   EXPECT_EQ((*s->run(serve.run_id()))->status, RunStatus::running);
 }
 
-TEST(ProcessOwners, ADeadOwnersRunningRunIsInterruptedAndReturned) {
-  TempDir d;
-  { auto s = open(d); }
+TEST_P(OwnerSuite, ADeadOwnersRunningRunIsInterruptedAndReturned) {
+  { auto s = open(); }
   OtherProcess gone(
-      d, [](StateStore& s) { return first_run(s, "cli"); }, true);
+      backend(), [](StateStore& s) { return first_run(s, "cli"); }, true);
   ASSERT_GT(gone.run_id(), 0);
-  auto s = open(d);
+  auto s = open();
   auto closed = s->close_abandoned_runs(20);
   ASSERT_TRUE(closed.ok()) << closed.error().message;
   ASSERT_EQ(closed->size(), 1u);
@@ -117,12 +109,11 @@ int64_t lock_f(StateStore& s) {
   return held.ok() && held->empty() ? *id : 0;
 }
 
-TEST(ProcessOwners, ALiveOwnerKeepsItsLockAndItIsNamed) {
-  TempDir d;
-  { auto s = open(d); }
-  OtherProcess serve(d, lock_f, false);
+TEST_P(OwnerSuite, ALiveOwnerKeepsItsLockAndItIsNamed) {
+  { auto s = open(); }
+  OtherProcess serve(backend(), lock_f, false);
   ASSERT_GT(serve.run_id(), 0);
-  auto s = open(d);
+  auto s = open();
   std::vector<std::string> flows{"g", "f"};
   auto held = s->lock_flows(flows, 99, 20);
   ASSERT_TRUE(held.ok()) << held.error().message;
@@ -133,7 +124,7 @@ TEST(ProcessOwners, ALiveOwnerKeepsItsLockAndItIsNamed) {
   EXPECT_NE((*held)[0].owner.find("pid " + std::to_string(serve.pid())), std::string::npos)
       << (*held)[0].owner;
   // All or none: "g" was free but is not taken either.
-  EXPECT_EQ(SqliteProbe(d.file("state.db")).count("select count(*) from flow_locks"), 1);
+  EXPECT_EQ(backend().scalar("select count(*) from flow_locks"), "1");
   auto locks = s->flow_locks();
   ASSERT_EQ(locks->size(), 1u);
   EXPECT_EQ((*locks)[0].run_id, serve.run_id());
@@ -147,12 +138,11 @@ TEST(ProcessOwners, ALiveOwnerKeepsItsLockAndItIsNamed) {
   EXPECT_EQ(s->flow_locks()->size(), 2u);
 }
 
-TEST(ProcessOwners, ADeadOwnersLockIsTakenOverAndItsRunInterrupted) {
-  TempDir d;
-  { auto s = open(d); }
-  OtherProcess gone(d, lock_f, true);
+TEST_P(OwnerSuite, ADeadOwnersLockIsTakenOverAndItsRunInterrupted) {
+  { auto s = open(); }
+  OtherProcess gone(backend(), lock_f, true);
   ASSERT_GT(gone.run_id(), 0);
-  auto s = open(d);
+  auto s = open();
   EXPECT_TRUE(s->flow_locks()->empty());
   std::vector<std::string> f{"f"};
   auto held = s->lock_flows(f, 7, 30);
@@ -161,13 +151,13 @@ TEST(ProcessOwners, ADeadOwnersLockIsTakenOverAndItsRunInterrupted) {
   auto closed = s->close_abandoned_runs(31);
   ASSERT_EQ(closed->size(), 1u);
   EXPECT_EQ((*closed)[0].id, gone.run_id());
-  SqliteProbe db(d.file("state.db"));
-  EXPECT_EQ(db.scalar("select run_id || ' ' || since from flow_locks where flow = 'f'"), "7 30");
+  EXPECT_EQ(backend().scalar("select run_id || ' ' || since from flow_locks where flow = 'f'"),
+            "7 30");
 }
 
 // The kernel reuses pids: a lock row naming this process's pid but another
 // start time is a process that is gone, not this one.
-TEST(ProcessOwners, AReusedPidIsNotTheOwnerAndAnotherHostIsAlive) {
+TEST_P(OwnerSuite, AReusedPidIsNotTheOwnerAndAnotherHostIsAlive) {
   ProcessOwner me = ProcessOwner::self("test");
   EXPECT_GT(me.started, 0);
   EXPECT_FALSE(me.host.empty());
@@ -182,13 +172,12 @@ TEST(ProcessOwners, AReusedPidIsNotTheOwnerAndAnotherHostIsAlive) {
   EXPECT_FALSE(nobody.alive());
   EXPECT_EQ(me.to_string(), "test pid " + std::to_string(me.pid) + " on " + me.host);
 
-  TempDir d;
-  auto s = open(d);
+  auto s = open();
   {
-    SqliteProbe db(d.file("state.db"));
-    db.exec("insert into flow_locks values ('old', 'x', '" + me.host + "', " +
-            std::to_string(me.pid) + ", " + std::to_string(reused.started) +
-            ", 5, 1), ('far', 'serve pid 1 on other', '" + elsewhere.host + "', 1, 1, 6, 2)");
+    backend().exec("insert into flow_locks values ('old', 'x', '" + me.host + "', " +
+                   std::to_string(me.pid) + ", " + std::to_string(reused.started) +
+                   ", 5, 1), ('far', 'serve pid 1 on other', '" + elsewhere.host +
+                   "', 1, 1, 6, 2)");
   }
   std::vector<std::string> old{"old"}, far{"far"};
   EXPECT_TRUE(s->lock_flows(old, 8, 3)->empty());
@@ -199,9 +188,8 @@ TEST(ProcessOwners, AReusedPidIsNotTheOwnerAndAnotherHostIsAlive) {
 
 // Within one process (crmsync serve's threads) a lock is per run: the same
 // run may take it again, another run may not.
-TEST(ProcessOwners, OneProcessTwoRunsShareNoLock) {
-  TempDir d;
-  auto s = open(d);
+TEST_P(OwnerSuite, OneProcessTwoRunsShareNoLock) {
+  auto s = open();
   std::vector<std::string> f{"f"};
   EXPECT_TRUE(s->lock_flows(f, 1, 10)->empty());
   EXPECT_TRUE(s->lock_flows(f, 1, 11)->empty());
@@ -219,5 +207,5 @@ TEST(ProcessOwners, OneProcessTwoRunsShareNoLock) {
   EXPECT_EQ(s->lock_flows(f, 4, 16)->size(), 1u);
 }
 
-}  // namespace owner_test
+}  // namespace owner_cases
 }  // namespace crmsync
