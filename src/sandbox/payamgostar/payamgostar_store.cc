@@ -43,6 +43,7 @@ void PayamgostarStore::reset() {
   std::lock_guard lock(mu_);
   records_.clear();
   order_.clear();
+  customer_numbers_.clear();
   guid_rng_.seed(20251221);
   customer_counter_ = 0;
 }
@@ -61,11 +62,17 @@ std::string PayamgostarStore::new_guid() {
 std::string PayamgostarStore::next_customer_number() {
   while (true) {
     std::string candidate = "100-" + std::to_string(++customer_counter_);
-    bool taken = false;
-    for (const auto& [id, r] : records_)
-      if (is_identity(r.kind) && string_of(r.fields, "customerNumber") == candidate) taken = true;
-    if (!taken) return candidate;
+    if (!customer_numbers_.count(candidate)) return candidate;
   }
+}
+
+void PayamgostarStore::index_number(const std::string& id, const Object* before,
+                                    const Object* after) {
+  if (before != nullptr) {
+    auto it = customer_numbers_.find(string_of(*before, "customerNumber"));
+    if (it != customer_numbers_.end() && it->second == id) customer_numbers_.erase(it);
+  }
+  if (after != nullptr) customer_numbers_[string_of(*after, "customerNumber")] = id;
 }
 
 std::variant<Object, ApiError> PayamgostarStore::accept(Kind kind, const Object& input,
@@ -104,9 +111,9 @@ std::variant<Object, ApiError> PayamgostarStore::accept(Kind kind, const Object&
   if (number.empty()) {
     put(*fields, "customerNumber", Value(next_customer_number()));
   } else {
-    for (const auto& [id, r] : records_)
-      if (is_identity(r.kind) && id != own_id && string_of(r.fields, "customerNumber") == number)
-        return ApiError{400, "DuplicateCustomerNumber", "شماره مشتری تکراری است: " + number};
+    auto taken = customer_numbers_.find(number);
+    if (taken != customer_numbers_.end() && taken->second != own_id)
+      return ApiError{400, "DuplicateCustomerNumber", "شماره مشتری تکراری است: " + number};
   }
   return accepted;
 }
@@ -123,6 +130,7 @@ std::variant<std::string, ApiError> PayamgostarStore::create(Kind kind, const Ob
     r.fields = std::move(std::get<Object>(accepted));
     r.created_ms = r.modified_ms = clock_ms_();
     order_.push_back(r.id);
+    if (is_identity(kind)) index_number(r.id, nullptr, &r.fields);
     copy = r;
     records_.emplace(r.id, std::move(r));
   }
@@ -140,6 +148,7 @@ std::variant<std::string, ApiError> PayamgostarStore::update(Kind kind, const st
       return ApiError{404, "NotFound", std::string("no ") + kind_name(kind) + " " + id};
     auto accepted = accept(kind, input, &it->second.fields, id);
     if (auto* error = std::get_if<ApiError>(&accepted)) return *error;
+    if (is_identity(kind)) index_number(id, &it->second.fields, &std::get<Object>(accepted));
     it->second.fields = std::move(std::get<Object>(accepted));
     it->second.modified_ms = clock_ms_();
     copy = it->second;
@@ -154,6 +163,7 @@ bool PayamgostarStore::remove(Kind kind, const std::string& id) {
     std::lock_guard lock(mu_);
     auto it = records_.find(id);
     if (it == records_.end() || it->second.kind != kind) return false;
+    if (is_identity(kind)) index_number(id, &it->second.fields, nullptr);
     copy = std::move(it->second);
     records_.erase(it);
     std::erase(order_, id);

@@ -71,6 +71,8 @@ class PayamgostarStore {
   Value render(const CrmRecord& record) const;
   std::string new_guid();
   std::string next_customer_number();
+  // Keeps customer_numbers_ in step with an identity's fields.
+  void index_number(const std::string& id, const Object* before, const Object* after);
 
   std::function<int64_t()> clock_ms_;
   TypeNames names_;
@@ -78,6 +80,9 @@ class PayamgostarStore {
   mutable std::mutex mu_;
   std::map<std::string, CrmRecord> records_;
   std::vector<std::string> order_;
+  // Identities' customer numbers -> crmId: uniqueness without a scan (an
+  // initial import creates tens of thousands).
+  std::map<std::string, std::string> customer_numbers_;
   std::mt19937_64 guid_rng_{20251221};
   int64_t customer_counter_ = 0;
 };

@@ -80,6 +80,24 @@ TEST_F(PgTest, CustomerNumbersAreUniqueAndNumberedWhenAbsent) {
   EXPECT_EQ(got["customerNumber"].as_string(), "100-1");
   EXPECT_EQ(got["identityTypeName"].as_string(), "مخاطب حقوقی");
   EXPECT_EQ(got["crmObjectTypeCode"].as_string(), "organization");
+
+  // An update may not take another's number; a changed or deleted one is free again.
+  EXPECT_EQ(api("crmobject/organization/update",
+                "{\"crmId\":\"" + auto_id + "\",\"customerNumber\":\"100-1001\"}")
+                .status,
+            400);
+  EXPECT_EQ(api("crmobject/organization/update",
+                "{\"crmId\":\"" + auto_id + "\",\"customerNumber\":\"100-2000\"}")
+                .status,
+            200);
+  EXPECT_EQ(api("crmobject/organization/update",
+                "{\"crmId\":\"" + auto_id + "\",\"nickName\":\"شرکت نو\"}")
+                .status,
+            200)
+      << "keeping its own number is no duplicate";
+  create("person", R"({"nickName":"ب","customerNumber":"100-1"})");
+  api("crmobject/organization/delete", "{\"id\":\"" + auto_id + "\"}");
+  create("person", R"({"nickName":"پ","customerNumber":"100-2000"})");
 }
 
 TEST_F(PgTest, IdentitySearchIsABareArrayWithCustomerNo) {
