@@ -212,6 +212,19 @@ TEST(Mapping, CompileDiagnosticsAllAtOnce) {
   EXPECT_TRUE(has("Lua"));
 }
 
+// fuzz_mapping's input {"split": ""}: the split found the empty separator
+// at the same place for ever and the run never ended.
+TEST(Mapping, SplitOnAnEmptySeparatorIsACompileError) {
+  auto r =
+      compile({entry("parts", obj({{"from", Value("Name")},
+                                   {"transform", Value(Array{obj({{"split", Value("")}}),
+                                                             obj({{"join", Value(", ")}})})}}))});
+  EXPECT_EQ(r.mapping, nullptr);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics[0].message.find("the separator must not be empty"), std::string::npos)
+      << r.diagnostics[0].message;
+}
+
 TEST(Mapping, FieldIndexCacheFollowsRecordShapes) {
   auto m = compiled({entry("x", Value("b"))});
   Record r1(make_field_names({"a", "b"}));
