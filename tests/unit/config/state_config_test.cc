@@ -45,6 +45,25 @@ TEST(StateConfig, PostgresTakesAUrlWhosePasswordIsMasked) {
   EXPECT_EQ(state_url_password("postgres://h/db?user=u"), "");
 }
 
+// libpq also takes the password as a keyword (key=value connection
+// strings) and in a URL's query: shown as written, serve's start log and
+// `crmsync status` printed it.
+TEST(StateConfig, APasswordGivenAsAKeywordIsMaskedToo) {
+  LoadResult kv = load("state:\n  type: postgres\n  url: ${CRMSYNC_STATE_URL}\n",
+                       {{"CRMSYNC_STATE_URL", "host=db.internal password='Kv Pw\\'9' dbname=c"}});
+  ASSERT_TRUE(kv.ok()) << kv.diagnostics[0].to_string();
+  EXPECT_EQ(state_url_password(kv.config.state.url), "Kv Pw'9");
+  EXPECT_EQ(kv.config.state.display().find("Pw"), std::string::npos) << kv.config.state.display();
+  EXPECT_EQ(redact("failed: Kv Pw'9"), "failed: ***");
+  StateConfig q;
+  q.type = "postgres";
+  q.url = "postgresql://sync@db/c?sslmode=require&password=Q-Pw-5";
+  EXPECT_EQ(state_url_password(q.url), "Q-Pw-5");
+  EXPECT_EQ(q.display(), "postgresql://sync@db/c?sslmode=require&password=***");
+  EXPECT_EQ(state_url_password("host=h user=u"), "");
+  EXPECT_EQ(state_url_password("host=h mypassword=x"), "");
+}
+
 TEST(StateConfig, PostgresWithoutAUrlAndUnknownTypesAreErrors) {
   LoadResult r = load("state: {type: postgres}\n");
   ASSERT_FALSE(r.ok());
