@@ -180,7 +180,8 @@ const std::vector<CommandDef>& table() {
        "run a local Salesforce, Pipedrive, Siagh or Payamgostar emulator",
        "Runs a local, stateful emulator of the system's API until Ctrl-C, for tests and "
        "rehearsals; `crmsync sandbox salesforce --help` and `crmsync sandbox pipedrive --help` "
-       "list their options and admin endpoints (so do `crmsync sandbox siagh --help` and `crmsync sandbox payamgostar --help`).",
+       "list their options and admin endpoints (so do `crmsync sandbox siagh --help` and `crmsync "
+       "sandbox payamgostar --help`).",
        {{"--port", "N", "port on 127.0.0.1 (0 picks a free one; default 0)"},
         {"--seed-records", "N", "generate N records"}},
        "crmsync sandbox pipedrive --port 8080",
